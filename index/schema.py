@@ -1,0 +1,65 @@
+"""The score database's tables. One place defines them; the README documents them."""
+
+DDL = """
+CREATE TABLE papers (
+    paper_id VARCHAR PRIMARY KEY,      -- file stem, e.g. 'qwen2-tech-report-instruct-eval'
+    title VARCHAR,                     -- first heading / front-matter title
+    file VARCHAR,                      -- file name inside the papers folder
+    kind VARCHAR,                      -- 'report', 'blog' or 'synthesis'
+    precedence INTEGER,                -- lower wins when sources disagree (report 1, blog 2, synthesis 3)
+    precedence_note VARCHAR,           -- the paper's own words on precedence, if any
+    sha256 VARCHAR
+);
+CREATE TABLE tables (
+    paper_id VARCHAR, table_id VARCHAR, table_no VARCHAR, caption VARCHAR, page VARCHAR,
+    section VARCHAR, format VARCHAR, orientation VARCHAR, note VARCHAR, line INTEGER,
+    n_values INTEGER,
+    PRIMARY KEY (paper_id, table_id)
+);
+CREATE TABLE models (
+    model_id VARCHAR PRIMARY KEY,      -- canonical name, e.g. 'GLM-4-9B-Chat'
+    family VARCHAR, size_b DOUBLE, active_b DOUBLE,
+    variant VARCHAR,                   -- 'base', 'chat', 'long-context', 'tools', or NULL
+    version VARCHAR                    -- e.g. '0520', '2024-04-09'
+);
+CREATE TABLE model_aliases (alias VARCHAR, norm VARCHAR, model_id VARCHAR, paper_id VARCHAR);
+CREATE TABLE benchmarks (
+    benchmark_id VARCHAR PRIMARY KEY,  -- 'LiveCodeBench v1', 'MATH 500'
+    family VARCHAR,                    -- 'LiveCodeBench' (versions share a family; MATH and MATH 500 do not)
+    category VARCHAR                   -- knowledge, reasoning, math, coding, alignment, instruction following, agentic, long context, safety, multilingual, chinese, ...
+);
+CREATE TABLE benchmark_aliases (alias VARCHAR, norm VARCHAR, benchmark_id VARCHAR);
+CREATE TABLE scores (
+    score_id INTEGER, paper_id VARCHAR, table_id VARCHAR, table_no VARCHAR, caption VARCHAR,
+    page VARCHAR, section VARCHAR,
+    model_id VARCHAR, benchmark_id VARCHAR,
+    grp VARCHAR,                       -- group row/column label: 'English', 'Coding', 'Python Interpreter'
+    setting VARCHAR,                   -- qualifiers joined by ' | ': '128k | with YARN+DCA', 'English | S-P'
+    metric VARCHAR,                    -- 'EM', 'Pass@1' when the header names one
+    value DOUBLE, unit VARCHAR,        -- 13% -> 13, '%'
+    raw_cell VARCHAR, row_header VARCHAR, col_header VARCHAR,
+    model_raw VARCHAR, benchmark_raw VARCHAR, is_bold BOOLEAN
+);
+CREATE TABLE facts (
+    fact_id INTEGER, paper_id VARCHAR, table_id VARCHAR, table_no VARCHAR, caption VARCHAR,
+    page VARCHAR, section VARCHAR,
+    model_id VARCHAR,                  -- NULL when the subject is not a model (e.g. a benchmark)
+    subject VARCHAR,                   -- the raw subject header
+    attribute VARCHAR,                 -- 'total_params', 'active_params', 'context_length', 'hidden_dim', ...
+    value DOUBLE, unit VARCHAR, value_text VARCHAR,
+    raw_cell VARCHAR, row_header VARCHAR, col_header VARCHAR
+);
+CREATE TABLE passages (
+    passage_id INTEGER, paper_id VARCHAR, section VARCHAR, page VARCHAR,
+    text VARCHAR,                      -- repaired for search ('70.1%', glued words split)
+    original VARCHAR,                  -- as printed, for quoting
+    line INTEGER
+);
+CREATE TABLE claims (
+    claim_id INTEGER, paper_id VARCHAR, table_id VARCHAR, claim VARCHAR,
+    mark VARCHAR, verified BOOLEAN, confidence DOUBLE
+);
+"""
+
+TABLE_NAMES = ("papers", "tables", "models", "model_aliases", "benchmarks", "benchmark_aliases",
+               "scores", "facts", "passages", "claims")
