@@ -1,0 +1,339 @@
+"""A grid plus its context (caption, note, section) into normalised records: scores, facts, claims.
+
+The steps: find header rows and label columns, fill spanned header labels, decide which axis holds
+models, decide whether the other axis holds benchmarks or categories of one benchmark, then emit
+one record per reported value.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import names
+from .document import Table
+from .grid import MISSING, Cell, Grid, parse_number, split_values
+
+AGGREGATE = re.compile(r"^(average|avg\.?|overall|mean|total)$", re.I)
+SPLIT_NOTE = re.compile(r"x is (?:the )?(?:score )?(.+?)\s+and\s+y is (?:the )?(?:score )?(.+?)(?:[.;]|$)", re.I)
+
+
+@dataclass
+class Context:
+    paper_id: str
+    table_id: str
+    table: Table
+
+    @property
+    def caption_text(self) -> str:
+        return " ".join(x for x in (self.table.caption, self.table.note) if x)
+
+
+@dataclass
+class Records:
+    scores: list[dict] = field(default_factory=list)
+    facts: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+    models: dict[str, names.ModelName] = field(default_factory=dict)
+    model_aliases: set[tuple[str, str]] = field(default_factory=set)
+    benchmarks: dict[str, names.Benchmark] = field(default_factory=dict)
+    benchmark_aliases: set[tuple[str, str]] = field(default_factory=set)
+    orientation: str = "none"
+
+
+def is_value(c: Cell) -> bool:
+    return c.text in MISSING or split_values(c.text) is not None
+
+
+def is_decimal(c: Cell) -> bool:
+    parsed = parse_number(c.text)
+    return parsed is not None and parsed[1] in (None, "%")
+
+
+def header_rows(g: Grid) -> int:
+    h = 1
+    while h < len(g.rows) - 1:
+        row = g.rows[h]
+        filled = [c for c in row if c.text]
+        if row[0].text or len(filled) < 2 or any(is_decimal(c) for c in row):
+            break
+        h += 1
+    return h
+
+
+def label_columns(g: Grid, h: int) -> int:
+    """Leading columns that hold labels: the first column whose filled cells are mostly values ends them."""
+    data = [r for r in g.rows[h:] if sum(1 for c in r if c.text) > 1]
+    for c in range(g.width):
+        filled = [r[c] for r in data if r[c].text]
+        if filled and sum(1 for x in filled if is_value(x)) >= len(filled) / 2:
+            return max(1, c)
+    return 1
+
+
+def fill_upper(upper: list[str], lower: list[str]) -> list[str]:
+    """Spread spanned upper header labels over their columns (centred or left-aligned)."""
+    n = len(upper)
+    for p in range(2, n // 2 + 1):
+        starts = [s for s in range(n) if lower[s] and all(lower[s + k] == lower[s + k + p]
+                                                          for k in range(p) if s + k + p < n)]
+        if not starts:
+            continue
+        s = starts[0]
+        if n - s >= 2 * p and all(lower[s + k] for k in range(p)):
+            blocks = [(b, min(b + p, n)) for b in range(s, n, p)]
+            labels = [[upper[i] for i in range(a, b) if upper[i]] for a, b in blocks]
+            if all(len(lab) == 1 for lab in labels):
+                out = list(upper)
+                for (a, b), lab in zip(blocks, labels):
+                    out[a:b] = lab * (b - a)
+                return out
+    out, last = [], ""
+    for u in upper:
+        last = u or last
+        out.append(last)
+    return out
+
+
+def column_heads(g: Grid, h: int, lc: int) -> list[list[str]]:
+    """For each value column, its header labels from top level to bottom level."""
+    levels = [[g.rows[r][c].text for c in range(lc, g.width)] for r in range(h)]
+    for r in range(h - 1):
+        levels[r] = fill_upper(levels[r], levels[h - 1])
+    return [[levels[r][i] for r in range(h)] for i in range(g.width - lc)]
+
+
+def model_fraction(labels: list[str]) -> float:
+    labels = [x for x in labels if x]
+    return sum(1 for x in labels if names.looks_like_model(x)) / len(labels) if labels else 0.0
+
+
+def benchmark_fraction(labels: list[str], context: str) -> float:
+    labels = [x for x in dict.fromkeys(labels) if x and not AGGREGATE.match(x) and not names.fact_attribute(x)]
+    return sum(1 for x in labels if names.lookup_benchmark(x, context)) / len(labels) if labels else 0.0
+
+
+def implied_variant(t: Table) -> str | None:
+    cap = (t.caption or "") + " " + (t.note or "")
+    if re.search(r"omitted", cap, re.I) and re.search(r"-(Instruct|Chat)", cap):
+        return "chat"
+    where = " ".join(x for x in (t.section, t.heading, t.caption) if x)
+    if re.search(r"\bbase\b", where, re.I):
+        return "base"
+    return None
+
+
+LEAD = re.compile(r"^(?:the\s+)?(?:performances?|results?|evaluation results|scores?)\s+(?:of\s+.+?\s+)?"
+                  r"(?:on|in)\s+(?:the\s+|our\s+)?", re.I)
+
+
+def caption_subject(t: Table) -> str:
+    """A name for what a table measures when its cells are categories, not benchmarks."""
+    cap = re.sub(r"\s*\[\d+\]", "", t.caption or "").split(". ")[0].strip().rstrip(".")
+    subject = LEAD.sub("", cap) if cap else (t.heading or "")
+    subject = re.sub(r"\s+(?:benchmark|data)$", "", subject, flags=re.I).strip()
+    return (subject[:1].upper() + subject[1:]) if subject else (t.heading or "Unnamed table")
+
+
+def split_labels(t: Table, n: int) -> list[str]:
+    m = SPLIT_NOTE.search(t.note or "") or SPLIT_NOTE.search(t.caption or "")
+    if m and n == 2:
+        return [m.group(1).strip(), m.group(2).strip()]
+    return [f"value {k + 1} of {n}" for k in range(n)]
+
+
+def interpret(g: Grid, ctx: Context) -> Records:
+    if is_claims_table(g):
+        return claims_records(g, ctx)
+    return TableReader(g, ctx).read()
+
+
+def is_claims_table(g: Grid) -> bool:
+    head = [c.text.lower() for c in g.rows[0]]
+    return any(x.startswith("claim") for x in head) and any("verif" in x for x in head)
+
+
+def claims_records(g: Grid, ctx: Context) -> Records:
+    head = [c.text.lower() for c in g.rows[0]]
+    ic = next(i for i, x in enumerate(head) if x.startswith("claim"))
+    iv = next(i for i, x in enumerate(head) if "verif" in x)
+    conf = next((i for i, x in enumerate(head) if "confid" in x), None)
+    rec = Records(orientation="claims")
+    for k, row in enumerate(g.rows[1:], 1):
+        mark = row[iv].text
+        value = parse_number(row[conf].text) if conf is not None else None
+        rec.claims.append(dict(claim_id=k, paper_id=ctx.paper_id, table_id=ctx.table_id, claim=row[ic].text,
+                               mark=mark, verified=mark.strip() in ("✓", "✔", "yes", "Yes", "true", "True", "Y"),
+                               confidence=value[0] if value else None))
+    return rec
+
+
+class TableReader:
+    def __init__(self, g: Grid, ctx: Context):
+        self.g, self.ctx, self.t = g, ctx, ctx.table
+        self.h = header_rows(g)
+        self.lc = label_columns(g, self.h)
+        self.heads = column_heads(g, self.h, self.lc)
+        self.rec = Records()
+        self.implied = implied_variant(self.t)
+        self.split = None
+
+    def row_labels(self) -> list[tuple[int, list[str], str | None]]:
+        """(row index, label texts, group) for each data row; group rows set the group."""
+        out, group, prev = [], None, [""] * self.lc
+        for r in range(self.h, len(self.g.rows)):
+            row = self.g.rows[r]
+            filled = [c.text for c in row if c.text]
+            if len(filled) == 1 and not any(is_value(c) for c in row[self.lc:] if c.text):
+                group = filled[0]
+                continue
+            labels = [row[c].text for c in range(self.lc)]
+            for c in range(self.lc - 1):
+                labels[c] = labels[c] or prev[c]
+            prev = labels
+            out.append((r, labels, group))
+        return out
+
+    def read(self) -> Records:
+        rows = self.row_labels()
+        col_levels = list(zip(*self.heads)) if self.heads else []
+        col_model = [model_fraction(list(level)) for level in col_levels]
+        row_model = [model_fraction([labels[c] for _, labels, _ in rows]) for c in range(self.lc)]
+        best_col = max(range(len(col_model)), key=lambda i: col_model[i], default=None)
+        best_row = max(range(len(row_model)), key=lambda i: row_model[i], default=None)
+        corner = self.g.rows[0][0].text.lower()
+        cm = col_model[best_col] if best_col is not None else 0
+        rm = row_model[best_row] if best_row is not None else 0
+        if cm >= 0.5 and (cm > rm or (cm == rm and not corner.startswith("model"))):
+            self.rec.orientation = "models-as-columns"
+            self.read_models_in_columns(rows, best_col)
+        elif rm >= 0.5:
+            self.rec.orientation = "models-as-rows"
+            self.read_models_in_rows(rows, best_row)
+        else:
+            self.rec.orientation = "no-models"
+            self.read_without_models(rows)
+        return self.rec
+
+    # -- the two orientations ------------------------------------------------------------------
+    def read_models_in_columns(self, rows, m_level: int) -> None:
+        items = [labels[-1] for _, labels, _ in rows]
+        bench_axis = benchmark_fraction(items, self.ctx.caption_text) >= 0.5
+        for r, labels, group in rows:
+            for i, head in enumerate(self.heads):
+                cell = self.g.rows[r][self.lc + i]
+                quals = [x for k, x in enumerate(head) if k != m_level and x]
+                grp = " | ".join(x for x in [group, *labels[:-1]] if x) or None
+                self.emit(cell, head[m_level], labels[-1], quals, grp, bench_axis,
+                          row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x))
+
+    def read_models_in_rows(self, rows, m_col: int) -> None:
+        levels = list(zip(*self.heads))
+        fracs = [benchmark_fraction(list(level), self.ctx.caption_text) for level in levels]
+        b_level = max(range(len(levels)), key=lambda i: (fracs[i], i))
+        bench_axis = fracs[b_level] >= 0.5
+        if not bench_axis:
+            b_level = len(levels) - 1
+        for r, labels, group in rows:
+            for i, head in enumerate(self.heads):
+                cell = self.g.rows[r][self.lc + i]
+                quals = [x for k, x in enumerate(head) if k != b_level and x]
+                grp = " | ".join(x for k, x in enumerate([group, *labels]) if x and k != m_col + 1) or None
+                self.emit(cell, labels[m_col], head[b_level], quals, grp, bench_axis,
+                          row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x))
+
+    def read_without_models(self, rows) -> None:
+        for r, labels, group in rows:
+            for i, head in enumerate(self.heads):
+                cell = self.g.rows[r][self.lc + i]
+                for raw, value, unit, _ in self.values(cell):
+                    self.add_fact(None, labels[-1], " | ".join(x for x in head if x), value, unit, None, cell,
+                                  " | ".join(x for x in labels if x), " | ".join(x for x in head if x))
+
+    # -- one cell --------------------------------------------------------------------------------
+    def values(self, cell: Cell) -> list[tuple[str, float, str | None, str | None]]:
+        if cell.copy or cell.text in MISSING:
+            return []
+        parts = split_values(cell.text)
+        if not parts:
+            return []
+        labels = split_labels(self.t, len(parts)) if len(parts) > 1 else [None]
+        out = []
+        for p, lab in zip(parts, labels):
+            num, unit = parse_number(p)
+            out.append((p, num, unit, lab))
+        return out
+
+    def emit(self, cell, model_raw, item, quals, grp, bench_axis, row_header, col_header) -> None:
+        attr = names.fact_attribute(item)
+        model = self.model(model_raw)
+        if attr:
+            if model is not None:
+                self.fact_cell(cell, model, model_raw, attr, row_header, col_header)
+            return
+        if model is None:
+            for _, value, unit, _ in self.values(cell):
+                self.add_fact(None, item, col_header or model_raw, value, unit, None, cell, row_header, col_header)
+            return
+        model, suffix = model
+        for _, value, unit, split in self.values(cell):
+            bench, metric, extra = self.benchmark(item, bench_axis)
+            setting = [*extra, *quals, *([split] if split else [suffix] if suffix else [])]
+            self.add_score(model, bench, metric, setting, grp, value, unit, cell, model_raw, item,
+                           row_header, col_header)
+
+    def fact_cell(self, cell, model, model_raw, attr, row_header, col_header) -> None:
+        vals = self.values(cell)
+        if vals:
+            for _, value, unit, _ in vals:
+                self.add_fact(model[0], model_raw, attr, value, unit, None, cell, row_header, col_header)
+        elif cell.text and not cell.copy and cell.text not in MISSING:
+            self.add_fact(model[0], model_raw, attr, None, None, cell.text, cell, row_header, col_header)
+
+    def model(self, raw: str):
+        if not raw:
+            return None
+        base, suffix = names.split_model_suffix(raw)
+        m = names.parse_model(base, implied_variant=self.implied)
+        if m is None:
+            return None
+        self.rec.models.setdefault(m.canonical, m)
+        self.rec.model_aliases.add((raw, m.canonical))
+        self.rec.model_aliases.add((base, m.canonical))
+        return m.canonical, suffix
+
+    def benchmark(self, item: str, bench_axis: bool) -> tuple[str, str | None, list[str]]:
+        context = self.ctx.caption_text
+        if bench_axis:
+            found = names.lookup_benchmark(item, context)
+            if found:
+                return self.register(found[0], item), found[1], []
+            if AGGREGATE.match(item):
+                return "Average", None, [caption_subject(self.t)]
+            return self.register(names.Benchmark(item, item, "other"), item), None, []
+        in_caption = names.benchmarks_in(self.t.caption or "")
+        bench = in_caption[0] if in_caption else names.Benchmark(caption_subject(self.t), caption_subject(self.t), "other")
+        return self.register(bench, bench.canonical), None, [names.normalize_setting(item)]
+
+    def register(self, b: names.Benchmark, alias: str) -> str:
+        self.rec.benchmarks.setdefault(b.canonical, b)
+        self.rec.benchmark_aliases.add((alias, b.canonical))
+        self.rec.benchmark_aliases.add((b.canonical, b.canonical))
+        return b.canonical
+
+    def base(self, cell: Cell) -> dict:
+        t = self.t
+        return dict(paper_id=self.ctx.paper_id, table_id=self.ctx.table_id, table_no=t.table_no,
+                    caption=t.caption or t.heading, page=t.page, section=t.section, raw_cell=cell.raw)
+
+    def add_score(self, model, bench, metric, setting, grp, value, unit, cell, model_raw, item, rh, ch) -> None:
+        setting = [names.normalize_setting(s) for s in setting if s]
+        self.rec.scores.append(dict(self.base(cell), model_id=model, benchmark_id=bench, grp=grp,
+                                    setting=" | ".join(dict.fromkeys(setting)) or None, metric=metric,
+                                    value=value, unit=unit, row_header=rh, col_header=ch,
+                                    model_raw=model_raw, benchmark_raw=item, is_bold=cell.bold))
+
+    def add_fact(self, model, subject, attribute, value, unit, text, cell, rh, ch) -> None:
+        attr = names.fact_attribute(attribute) or re.sub(r"\W+", "_", attribute.lower()).strip("_") or "value"
+        self.rec.facts.append(dict(self.base(cell), model_id=model, subject=subject, attribute=attr, value=value,
+                                   unit=unit, value_text=text if text is not None else cell.text,
+                                   row_header=rh, col_header=ch))
