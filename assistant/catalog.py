@@ -1,0 +1,187 @@
+"""What the database knows by name: models, benchmarks, papers, settings; and finding them in a question."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index import names
+
+from .guard import SafeDB
+
+VARIANT_WORD = re.compile(r"(?:^|[\s\-_])(chat|instruct|instruction|base|it)(?:$|[\s\-_])", re.I)
+VERSION_TAIL = re.compile(r"\s*\([^)]*\)\s*$")
+VARIANT_TAIL = re.compile(r"[-\s_](?:chat|instruct|base|it)(?:[-\s_]\d+[kKmM])?$", re.I)
+TOKEN = re.compile(r"\S+")
+STRIP = "?,;:!\"“”‘’()[]{}*`"
+# Words that name a benchmark only when written as one (DROP, RACE, ARC): lowercase in prose they are words.
+COMMON_WORDS = {"drop", "race", "arc", "math", "average", "overall", "knowledge", "exam", "coding", "reasoning",
+                "logic", "language", "chinese", "english", "writing", "fraud", "privacy", "score", "code",
+                "understanding", "creation", "comprehension", "qa", "mean", "total", "base"}
+
+
+def key(s: str) -> str:
+    s = s.lower().replace("’", "'").replace("instruction-tuned", "instruct")
+    return re.sub(r"[\s\-_(),'/]+", "", s)
+
+
+def stem(model_id: str) -> str:
+    return VARIANT_TAIL.sub("", VERSION_TAIL.sub("", model_id))
+
+
+@dataclass
+class Mention:
+    text: str
+    start: int
+    end: int
+    ids: list[str]
+    exact: bool = True            # False when the name covers several variants or was a fuzzy match
+    note: str | None = None       # e.g. "read 'Qwen2-72B-Instuct' as Qwen2-72B-Instruct"
+
+
+@dataclass
+class Catalog:
+    models: dict[str, dict] = field(default_factory=dict)
+    benchmarks: dict[str, dict] = field(default_factory=dict)
+    papers: dict[str, dict] = field(default_factory=dict)
+    setting_parts: set[str] = field(default_factory=set)
+    model_keys: dict[str, set[str]] = field(default_factory=dict)      # alias / canonical key -> ids
+    stem_keys: dict[str, set[str]] = field(default_factory=dict)       # name without variant/version -> ids
+    nover_keys: dict[str, set[str]] = field(default_factory=dict)      # name without version -> ids
+    bench_keys: dict[str, set[str]] = field(default_factory=dict)
+    families: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, db: SafeDB) -> Catalog:
+        c = cls()
+        run = lambda sql: db._run(sql, None, row_cap=None)[1]  # noqa: E731 - trusted, uncapped internal reads
+        c.models = {r["model_id"]: r for r in run("SELECT * FROM models")}
+        c.benchmarks = {r["benchmark_id"]: r for r in run("SELECT * FROM benchmarks")}
+        c.papers = {r["paper_id"]: r for r in run("SELECT paper_id, title, kind, precedence, precedence_note "
+                                                  "FROM papers")}
+        for r in run("SELECT DISTINCT setting FROM scores WHERE setting IS NOT NULL "
+                     "UNION SELECT DISTINCT grp FROM scores WHERE grp IS NOT NULL"):
+            c.setting_parts |= {p.strip() for p in r["setting"].split("|") if p.strip()}
+        for mid in c.models:
+            c.model_keys.setdefault(key(mid), set()).add(mid)
+            c.stem_keys.setdefault(key(stem(mid)), set()).add(mid)
+            c.nover_keys.setdefault(key(VERSION_TAIL.sub("", mid)), set()).add(mid)
+        for r in run("SELECT alias, model_id FROM model_aliases"):
+            c.model_keys.setdefault(key(r["alias"]), set()).add(r["model_id"])
+            base, _ = names.split_model_suffix(r["alias"])
+            c.model_keys.setdefault(key(base), set()).add(r["model_id"])
+        for r in run("SELECT alias, benchmark_id FROM benchmark_aliases"):
+            c.bench_keys.setdefault(key(r["alias"]), set()).add(r["benchmark_id"])
+        for bid, r in c.benchmarks.items():
+            c.bench_keys.setdefault(key(bid), set()).add(bid)
+            c.families.setdefault(r["family"] or bid, set()).add(bid)
+        return c
+
+    # -- models -----------------------------------------------------------------------------------
+    def model_ids(self, text: str) -> tuple[list[str], bool]:
+        """Models a name may mean, and whether the name is exact (one variant) rather than a family."""
+        k = key(text)
+        exact = set(self.model_keys.get(k, ()))
+        parsed = names.parse_model(text) if names.looks_like_model(text) else None
+        if parsed and parsed.canonical in self.models:
+            exact.add(parsed.canonical)
+        has_variant = bool(VARIANT_WORD.search(text))
+        has_version = bool(re.search(r"\(|\b\d{4}\b|\d{4}-\d{2}", text))
+        wide = set(self.nover_keys.get(k, ()))
+        base_or_none = not exact or any(self.models[i].get("variant") == "base" for i in exact)
+        if not has_variant and not has_version and base_or_none:
+            wide |= self.stem_keys.get(k, set())
+        ids = exact | wide
+        return sorted(ids), len(ids) <= 1
+
+    def find_models(self, q: str) -> list[Mention]:
+        found = self._scan(q, 6, lambda g: self.model_ids(g))
+        return found or self._fuzzy_models(q)
+
+    def _fuzzy_models(self, q: str) -> list[Mention]:
+        out = []
+        for m in TOKEN.finditer(q):
+            tok = m.group(0).strip(STRIP).removesuffix("'s").removesuffix("’s")
+            k = key(tok)
+            if len(k) < 5 or not re.search(r"\d", k):
+                continue
+            best = min(((distance(k, mk, 2), mk) for mk in self.model_keys if abs(len(mk) - len(k)) <= 2
+                        and mk[:2] == k[:2]), default=(9, None))
+            if best[0] <= (1 if len(k) < 9 else 2):
+                ids = sorted(self.model_keys[best[1]])
+                out.append(Mention(tok, m.start(), m.end(), ids, exact=False,
+                                   note=f"read '{tok}' as {', '.join(ids)}"))
+        return out
+
+    # -- benchmarks -------------------------------------------------------------------------------
+    def bench_ids(self, text: str) -> tuple[list[str], bool]:
+        if text.lower() == text and text.strip().lower() in COMMON_WORDS:
+            return [], True
+        ids: set[str] = set(self.bench_keys.get(key(text), ()))
+        found = names.lookup_benchmark(text)
+        if found:
+            b = found[0]
+            if b.canonical == b.family or b.canonical not in self.benchmarks:
+                ids |= self.families.get(b.family, set())
+            if b.canonical in self.benchmarks:
+                ids.add(b.canonical)
+        return sorted(ids), len(ids) <= 1
+
+    def find_benchmarks(self, q: str, taken: list[Mention]) -> list[Mention]:
+        return self._scan(q, 5, self.bench_ids, taken)
+
+    # -- shared scan ------------------------------------------------------------------------------
+    def _scan(self, q: str, longest: int, lookup, taken: list[Mention] | None = None) -> list[Mention]:
+        toks = [(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(q)]
+        toks = [(s, e, t.strip(STRIP).removesuffix("'s").removesuffix("’s").rstrip(".")) for s, e, t in toks]
+        used = [(m.start, m.end) for m in taken or []]
+        out = []
+        for n in range(longest, 0, -1):
+            for i in range(len(toks) - n + 1):
+                s, e = toks[i][0], toks[i + n - 1][1]
+                if any(s < ue and us < e for us, ue in used) or not toks[i][2] or not toks[i + n - 1][2]:
+                    continue
+                text = " ".join(t for _, _, t in toks[i:i + n])
+                ids, exact = lookup(text)
+                if ids:
+                    out.append(Mention(text, s, e, ids, exact))
+                    used.append((s, e))
+        return sorted(out, key=lambda m: m.start)
+
+    # -- papers -----------------------------------------------------------------------------------
+    def find_papers(self, q: str) -> list[str]:
+        """Papers a question scopes itself to: 'in the GLM-4.5 report', 'according to the blog'."""
+        ql = q.lower()
+        kinds = {k for k, words in (("report", ("report", "paper")), ("blog", ("blog", "post")),
+                                    ("synthesis", ("synthesis", "literature"))) if any(w in ql for w in words)}
+        if not kinds:
+            return []
+        hits = []
+        for pid, p in self.papers.items():
+            pk = key(pid)
+            named = [m.group(1) for m in re.finditer(r"([\w.\-]+)\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
+                                                     r"post|synthesis)", q, re.I)]
+            named += [m.group(1) for m in re.finditer(r"(?:report|paper|blog)\s+(?:on|of|for)\s+([\w.\-]+)", q, re.I)]
+            if any(key(n) and key(n) in pk for n in named if key(n) not in ("the", "a", "this", "that", "benchmark")):
+                hits.append(pid)
+        by_kind = [pid for pid in hits if self.papers[pid]["kind"] in kinds]
+        if by_kind:
+            return by_kind
+        if hits:
+            return hits
+        only_kind = [pid for pid, p in self.papers.items() if p["kind"] in kinds]
+        return only_kind if len(only_kind) == 1 and kinds != {"report"} else []
+
+
+def distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning limit + 1) once it must exceed limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]

@@ -1,0 +1,235 @@
+"""The Assistant: question -> plan -> route (sql, text, both, none) -> one Answer, with or without an LLM."""
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from index import names
+
+from . import prompts
+from .answer import Answer, Source
+from .catalog import Catalog, key
+from .compose import Draft
+from .guard import SafeDB
+from .llm import LLM, make_llm
+from .parse import Plan, parse
+from .settings import Settings
+from .sqlpath import SqlPath
+
+NUDGE = ("Ask me about the indexed LLM papers — for example “What is GLM-4-9B's MATH score?” or "
+         "“How did the Qwen2 team check for contamination?”")
+OUT_OF_SCOPE = ("I can only answer questions about the indexed LLM papers (their benchmark scores, model facts and "
+                "methods); none of the indexed papers cover that.")
+SCORE_WORDS = re.compile(r"\b(score|scores|result|accuracy|perform|achiev|get|reach)", re.I)
+
+
+@dataclass
+class Budget:
+    deadline: float
+    calls: int = 0
+
+
+def clean_question(q: str) -> str:
+    q = "".join(ch for ch in unicodedata.normalize("NFKC", q or "") if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return re.sub(r"\s+", " ", q).strip()
+
+
+class Assistant:
+    """`Assistant(db_path, settings, llm=None).ask(question, history) -> Answer`."""
+
+    def __init__(self, db_path: str | Path, settings: Settings | None = None, llm: LLM | None = None,
+                 embedder=None):
+        self.settings = settings or Settings()
+        self.db = SafeDB(db_path, self.settings)
+        self.cat = Catalog.load(self.db)
+        self.sql = SqlPath(self.db, self.cat)
+        self.llm = llm
+        self.embedder = embedder
+        self._text = None
+        self._hints = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Assistant:
+        from index.build import ensure_database
+        settings = settings or Settings()
+        ensure_database(settings.papers_dir, settings.db_path)
+        embedder = None
+        if settings.embed_base_url:
+            from .text import OpenAIEmbedder
+            embedder = OpenAIEmbedder(settings.embed_base_url, settings.embed_model, settings.llm_timeout_s)
+        return cls(settings.db_path, settings, make_llm(settings), embedder)
+
+    def llm_status(self) -> str:
+        if self.llm is None:
+            return "No LLM configured: answers come from the deterministic parser and extractive text search."
+        return f"LLM configured ({self.settings.llm_model}); answers fall back to the deterministic path on any failure."
+
+    @property
+    def text(self):
+        with self._lock:
+            if self._text is None:
+                from .text import TextIndex
+                self._text = TextIndex.from_db(self.db, embedder=self.embedder)
+            return self._text
+
+    # -- the one entry point ----------------------------------------------------------------------
+    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+        q = clean_question(question)
+        if not q:
+            return Answer(NUDGE, "none")
+        past = [clean_question(m.get("content")) for m in history or []
+                if isinstance(m, dict) and m.get("role") == "user" and isinstance(m.get("content"), str)]
+        plan = parse(q, self.cat, [p for p in past if p])
+        budget = Budget(time.monotonic() + self.settings.llm_timeout_s)
+        return self.route(q, plan, budget)
+
+    def route(self, q: str, plan: Plan, budget: Budget) -> Answer:
+        unknown = unknown_models(q, plan, self.cat)
+        if unknown and not plan.models and not plan.methodology:
+            return self.abstain_unknown(unknown)
+        if plan.methodology and not ("claim" in q.lower() and plan.intent in ("count", "list")):
+            text = self.text_answer(q, plan, budget)
+            if plan.models and plan.benchmarks and SCORE_WORDS.search(q) and plan.intent != "fact":
+                found = self.sql.answer(plan)
+                if found:
+                    return self.merge(found, text)
+            if text:
+                return text
+        if plan.models or plan.benchmarks or plan.intent == "count":
+            found = self.sql.answer(plan)
+            if found:
+                return self.from_draft(*found, route="sql")
+            llm = self.llm_sql(q, plan, budget)
+            if llm:
+                return llm
+            text = self.text_answer(q, plan, budget, strict=True)
+            return text or self.abstain(plan)
+        if not plan.in_domain:
+            return Answer(OUT_OF_SCOPE, "none")
+        llm = self.llm_sql(q, plan, budget)
+        return llm or self.text_answer(q, plan, budget) or Answer(OUT_OF_SCOPE, "none")
+
+    # -- paths ------------------------------------------------------------------------------------
+    def from_draft(self, d: Draft, sql: str, rows: list[dict], route: str = "sql") -> Answer:
+        text = "\n".join(d.lines)
+        if d.ambiguities:
+            text += "\n\n" + "\n".join(f"_Note: {a}_" for a in dict.fromkeys(d.ambiguities))
+        return Answer(text, route, sql=sql, rows=jsonable(rows), sources=d.sources, conflicts=d.conflicts,
+                      ambiguities=list(dict.fromkeys(d.ambiguities)), chart=d.chart if len(d.chart) > 1 else [])
+
+    def merge(self, found, text: Answer | None) -> Answer:
+        ans = self.from_draft(*found, route="both")
+        if text:
+            ans.text += "\n\n**From the text:**\n" + text.text
+            ans.sources += text.sources
+            ans.llm_used = text.llm_used
+        return ans
+
+    def text_answer(self, q: str, plan: Plan, budget: Budget, strict: bool = False) -> Answer | None:
+        from .text import extractive_answer, is_answerable, llm_answer
+        paper = plan.papers[0] if len(plan.papers) == 1 else None
+        hits = self.text.search(q, k=6, paper_id=paper)
+        if strict:
+            hits = [h for h in hits if mentions_all(h.text, plan)]
+        if not hits or not is_answerable(q, hits):
+            return None
+        used_llm = False
+        out = None
+        if self.llm is not None and budget.calls < 2 and time.monotonic() < budget.deadline - 0.3:
+            budget.calls += 1
+            out = llm_answer(q, hits, self.llm, budget.deadline)
+            used_llm = out is not None
+        text, sources = out or extractive_answer(q, hits)
+        if strict and not mentions_all(text, plan):
+            return None
+        if prompts.CANNOT_ANSWER_PHRASE.lower() in text.lower():
+            return None
+        return Answer(text, "text", sources=[Source(**s) for s in sources], llm_used=used_llm)
+
+    def llm_sql(self, q: str, plan: Plan, budget: Budget) -> Answer | None:
+        if self.llm is None or budget.calls >= 2:
+            return None
+        from .llm_sql import NameHints, draft
+        if self._hints is None:
+            self._hints = NameHints.from_db(self.db)
+        result = draft(q, [{"role": "user", "content": q}], self.llm, self.db, self._hints, budget.deadline)
+        budget.calls += result.calls
+        if not result.ok or not result.rows or result.route not in ("sql", "both"):
+            return None
+        return llm_rows_answer(result)
+
+    # -- abstaining -------------------------------------------------------------------------------
+    def abstain(self, plan: Plan) -> Answer:
+        models = [m for m in plan.model_ids]
+        benches = [b for b in plan.bench_ids]
+        what = " / ".join(m.text for m in plan.benchmarks) or "that"
+        who = " / ".join(m.text for m in plan.models) or "any model"
+        lines = [f"The indexed papers do not report {what} for {who}."]
+        if models:
+            rows = self.db.query("SELECT DISTINCT benchmark_id FROM scores WHERE model_id IN (" +
+                                 ", ".join("?" for _ in models) + ") ORDER BY 1", models)[1]
+            if rows:
+                lines.append(f"For {who} they report: {', '.join(r['benchmark_id'] for r in rows)}.")
+        if benches:
+            rows = self.db.query("SELECT DISTINCT model_id FROM scores WHERE benchmark_id IN (" +
+                                 ", ".join("?" for _ in benches) + ") ORDER BY 1", benches)[1]
+            if rows:
+                lines.append(f"{what} is reported for: {', '.join(r['model_id'] for r in rows)}.")
+        return Answer(" ".join(lines[:1]) + ("\n\n" + "\n\n".join(lines[1:]) if lines[1:] else ""), "none")
+
+    def abstain_unknown(self, unknown: list[str]) -> Answer:
+        return Answer(f"None of the indexed papers mention {', '.join(unknown)}, so its scores are not reported "
+                      f"here. Papers indexed: " + "; ".join(p["title"] for p in self.cat.papers.values()) + ".", "none")
+
+
+ASKING = {"which", "what", "who", "how", "is", "does", "did", "the", "a", "an", "and", "or", "of", "on", "in", "for",
+          "compare", "best", "top", "models", "model"}
+
+
+def unknown_models(q: str, plan: Plan, cat: Catalog) -> list[str]:
+    """Model-like names in the question that match nothing in the papers ('Grok 5', 'Mistral-Large-2')."""
+    spans = [(m.start, m.end) for m in plan.models + plan.benchmarks]
+    known = list(cat.model_keys) + list(cat.stem_keys)
+    out = []
+    for m in re.finditer(r"[A-Za-z][\w.\-]*(?:\s+\d+(?:\.\d+)?\b(?![+%]))?", q):
+        tok = m.group(0).removesuffix("'s").removesuffix("’s").rstrip(".")
+        if any(m.start() < e and s < m.end() for s, e in spans) or tok.split()[0].lower() in ASKING:
+            continue
+        k = key(tok)
+        if re.search(r"\d", tok) and names.looks_like_model(tok) and not names.lookup_benchmark(tok) \
+                and not any(kk.startswith(k) for kk in known):
+            out.append(tok)
+    return out
+
+
+def mentions_all(text: str, plan: Plan) -> bool:
+    k = key(text)
+    ok_m = all(any(key(a) in k for a in [m.text, *m.ids]) for m in plan.models)
+    ok_b = all(any(key(a) in k for a in [m.text, *m.ids]) for m in plan.benchmarks)
+    return ok_m and ok_b
+
+
+def jsonable(rows: list[dict]) -> list[dict]:
+    return [{k: (v if isinstance(v, (str, int, float, bool, type(None))) else str(v)) for k, v in r.items()}
+            for r in rows]
+
+
+def llm_rows_answer(result) -> Answer:
+    rows = result.rows[:50]
+    lines, sources = [], []
+    for r in rows:
+        desc = ", ".join(f"{k} = {v}" for k, v in r.items() if v is not None and k not in ("caption", "section"))
+        lines.append(f"- {desc}")
+        if r.get("paper_id"):
+            src = Source(paper=r.get("paper_title") or r["paper_id"], paper_id=r["paper_id"],
+                         table=f"Table {r['table_no']}" if r.get("table_no") else r.get("table_id"),
+                         caption=r.get("caption"), page=r.get("page"), quote=r.get("raw_cell"))
+            if src not in sources:
+                sources.append(src)
+    text = "Rows found by the LLM-written query (checked and run read-only):\n" + "\n".join(lines)
+    return Answer(text, result.route, sql=result.sql, rows=jsonable(rows), sources=sources, llm_used=True)

@@ -1,0 +1,185 @@
+"""The SQL fence: sqlglot checks a statement, then DuckDB runs it read-only, time-limited and row-capped.
+
+Two independent layers. `check_sql` rejects anything that is not one plain query over known tables; `SafeDB`
+runs on a read-only connection with external access off and its configuration locked, so even SQL that slipped
+past the checker cannot write, read files, load extensions or change settings.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+
+from assistant.settings import Settings
+
+# Statement kinds that must not appear anywhere in the tree (also nested: `WITH x AS (DELETE ...)`,
+# `SELECT ... INTO t`, which sqlglot turns into CREATE TABLE).
+_FORBIDDEN_NODES = tuple(
+    node for node in (getattr(exp, name, None) for name in (
+        "Insert", "Update", "Delete", "Merge", "Create", "Drop", "Alter", "TruncateTable", "Command", "Copy",
+        "Attach", "Detach", "Install", "Pragma", "Set", "Use", "Into", "Describe", "Show", "Summarize",
+        "Transaction", "Commit", "Rollback", "LoadData", "Export", "Cache", "Uncache", "Refresh", "Analyze",
+    )) if node is not None)
+
+# Schemas whose tables describe the database itself rather than the papers.
+_SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "temp", "system"}
+_SYSTEM_TABLE_PREFIXES = ("duckdb_", "pragma_", "sqlite_", "pg_")
+
+# Functions that read files, run SQL, or expose settings and the environment.
+_FORBIDDEN_FUNCTIONS = {
+    "getenv", "current_setting", "glob", "query", "query_table", "sql_auto_complete", "which_secret",
+    "checkpoint", "force_checkpoint", "sniff_csv", "load_extension", "getvariable", "set_variable",
+    "json_execute_serialized_sql", "import_database", "export_database", "copy_database",
+}
+_FORBIDDEN_FUNCTION_PREFIXES = ("read_", "parquet_", "duckdb_", "pragma_", "iceberg_", "delta_", "sqlite_",
+                                "postgres_", "mysql_", "json_execute")
+
+
+class QueryRejected(Exception):
+    """A statement the fence would not run, or that DuckDB could not finish. Says how to fix it."""
+
+    FIX = ("Write one SELECT (or WITH ... SELECT) over the score tables only, without file readers, "
+           "table functions or system catalogs.")
+
+    def __init__(self, sql: str, reason: str):
+        self.sql, self.reason = sql, reason
+        super().__init__(f"Query rejected: {reason}. {self.FIX}")
+
+
+class QueryTimeout(QueryRejected):
+    """The statement ran past the time limit and was interrupted."""
+
+    FIX = "Narrow it with WHERE filters or a LIMIT, or raise PAPERQA_SQL_TIMEOUT_MS."
+
+    def __init__(self, sql: str, limit_ms: int):
+        self.limit_ms = limit_ms
+        super().__init__(sql, f"timed out after {limit_ms} ms and was interrupted")
+
+
+def check_sql(sql: str, allowed_tables: set[str]) -> str:
+    """Return `sql` normalised by sqlglot if it is one read-only query over `allowed_tables`; else raise."""
+    statement = _parse_one(sql)
+    if not isinstance(statement, exp.Query):
+        raise QueryRejected(sql, f"only SELECT queries may run, got {statement.key.upper()}")
+    for node in statement.walk():
+        if isinstance(node, _FORBIDDEN_NODES):
+            raise QueryRejected(sql, f"{node.key.upper()} is not allowed inside a query")
+        if isinstance(node, exp.Func):
+            _check_function(sql, node)
+    _check_tables(sql, statement, {t.lower() for t in allowed_tables})
+    return statement.sql(dialect="duckdb")
+
+
+def _parse_one(sql: str) -> exp.Expression:
+    if not sql or not sql.strip():
+        raise QueryRejected(sql or "", "the SQL is empty")
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+    except sqlglot.errors.SqlglotError as e:
+        raise QueryRejected(sql, f"it does not parse as DuckDB SQL ({str(e).splitlines()[0]})") from e
+    if len(statements) != 1:
+        raise QueryRejected(sql, f"exactly one statement is allowed, got {len(statements)}")
+    return statements[0]
+
+
+def _function_name(node: exp.Func) -> str:
+    name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
+    return (name or "").lower()
+
+
+def _check_function(sql: str, node: exp.Func) -> None:
+    name = _function_name(node)
+    if name in _FORBIDDEN_FUNCTIONS or name.startswith(_FORBIDDEN_FUNCTION_PREFIXES):
+        raise QueryRejected(sql, f"function {name}() is not allowed (it reads files, settings or the catalog)")
+
+
+def _check_tables(sql: str, statement: exp.Expression, allowed: set[str]) -> None:
+    cte_names = {cte.alias_or_name.lower() for cte in statement.find_all(exp.CTE)}
+    for table in statement.find_all(exp.Table):
+        if not isinstance(table.this, exp.Identifier):
+            raise QueryRejected(sql, f"table functions and file readers are not allowed ({table.this.sql('duckdb')})")
+        _check_table_name(sql, table, allowed, cte_names)
+
+
+def _check_table_name(sql: str, table: exp.Table, allowed: set[str], cte_names: set[str]) -> None:
+    name, schema, catalog = table.name.lower(), table.db.lower(), table.catalog.lower()
+    if schema in _SYSTEM_SCHEMAS or name.startswith(_SYSTEM_TABLE_PREFIXES) or name == "sqlite_master":
+        raise QueryRejected(sql, f"system catalog {table.sql('duckdb')} is not allowed")
+    if catalog or schema not in ("", "main"):
+        raise QueryRejected(sql, f"use the bare table name instead of {table.sql('duckdb')}")
+    if name in cte_names and not schema:
+        return
+    if name not in allowed:
+        known = ", ".join(sorted(allowed))
+        raise QueryRejected(sql, f"unknown table {table.name!r} (file paths are not tables); known tables: {known}")
+
+
+class SafeDB:
+    """Read-only, time-limited, row-capped access to the score database. One connection, a cursor per query."""
+
+    def __init__(self, db_path: str | Path, settings: Settings):
+        self.path = Path(db_path)
+        self.settings = settings
+        if not self.path.is_file():
+            raise FileNotFoundError(f"Score database {self.path} does not exist. Build it with "
+                                    f"`python -m index.build` or point PAPERQA_DB_PATH at an existing file.")
+        self._conn = duckdb.connect(str(self.path), read_only=True, config=self._config())
+        self._lock = threading.Lock()
+        self._tables: set[str] | None = None
+
+    def _config(self) -> dict[str, Any]:
+        return {
+            "enable_external_access": False,
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            "memory_limit": self.settings.sql_memory_limit,
+            "threads": 2,
+            "lock_configuration": True,
+        }
+
+    def table_names(self) -> set[str]:
+        """Tables in the database's main schema."""
+        if self._tables is None:
+            _, rows = self._run("SELECT table_name FROM information_schema.tables "
+                                "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'", None, row_cap=None)
+            self._tables = {r["table_name"] for r in rows}
+        return set(self._tables)
+
+    def run_checked(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
+        """check_sql against this database's tables, then query the normalised SQL."""
+        return self.query(check_sql(sql, self.table_names()), params)
+
+    def query(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
+        """Run SQL the caller trusts (not re-checked) under the time limit; at most sql_row_cap rows."""
+        return self._run(sql, params, row_cap=self.settings.sql_row_cap)
+
+    def _run(self, sql: str, params: list | tuple | None, row_cap: int | None) -> tuple[list[str], list[dict]]:
+        with self._lock:
+            cursor = self._conn.cursor()
+        timer = threading.Timer(self.settings.sql_timeout_ms / 1000, cursor.interrupt)
+        timer.start()
+        try:
+            cursor.execute(sql, params)
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchall() if row_cap is None else cursor.fetchmany(row_cap)
+        except duckdb.InterruptException as e:
+            raise QueryTimeout(sql, self.settings.sql_timeout_ms) from e
+        except duckdb.Error as e:
+            raise QueryRejected(sql, f"DuckDB could not run it: {str(e).splitlines()[0]}") from e
+        finally:
+            timer.cancel()
+            cursor.close()
+        return columns, [dict(zip(columns, row)) for row in rows]
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> SafeDB:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

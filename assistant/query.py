@@ -1,0 +1,127 @@
+"""Plan -> parameterised SQL, run through the guard; then pick the rows whose setting the question asked for."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .guard import SafeDB
+from .parse import Plan
+
+SCORE_SQL = """SELECT s.model_id, s.benchmark_id, s.value, s.unit, s.setting, s.grp, s.metric, s.raw_cell,
+       s.paper_id, p.title AS paper_title, p.kind, p.precedence, s.table_id, s.table_no, s.caption, s.page,
+       s.section, s.model_raw, s.benchmark_raw, m.variant, m.size_b
+FROM scores s JOIN papers p ON p.paper_id = s.paper_id LEFT JOIN models m ON m.model_id = s.model_id"""
+FACT_SQL = """SELECT f.model_id, f.attribute, f.value, f.unit, f.value_text, f.raw_cell, f.paper_id,
+       p.title AS paper_title, p.kind, p.precedence, f.table_id, f.table_no, f.caption, f.page, f.section,
+       f.row_header, f.col_header
+FROM facts f JOIN papers p ON p.paper_id = f.paper_id"""
+ATTRIBUTE_LIKE = {"layers": "%layers", "experts": "%experts%", "intermediate_dim": "%intermediate%"}
+
+
+@dataclass
+class Result:
+    sql: str
+    rows: list[dict]
+
+
+def show(sql: str, params: list) -> str:
+    """The SQL with its parameters inlined, for people to read and paste into the DuckDB CLI."""
+    def lit(v):
+        return "'" + str(v).replace("'", "''") + "'" if isinstance(v, str) else str(v)
+    parts = sql.split("?")
+    return parts[0] + "".join(lit(p) + rest for p, rest in zip(params, parts[1:]))
+
+
+def in_list(col: str, values: list, params: list) -> str:
+    params.extend(values)
+    return f"{col} IN ({', '.join('?' for _ in values)})"
+
+
+def scope_where(plan: Plan, params: list, alias: str = "s") -> list[str]:
+    where = []
+    if plan.papers:
+        where.append(in_list(f"{alias}.paper_id", plan.papers, params))
+    if plan.table_no:
+        where.append(f"{alias}.table_no = ?")
+        params.append(plan.table_no)
+    if plan.size_min is not None:
+        where.append("m.size_b >= ?")
+        params.append(plan.size_min)
+    if plan.size_max is not None:
+        where.append("m.size_b <= ?")
+        params.append(plan.size_max)
+    if plan.variant:
+        where.append("m.variant = ?")
+        params.append(plan.variant)
+    return where
+
+
+def scores(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] | None) -> Result:
+    params: list = []
+    where = []
+    if models:
+        where.append(in_list("s.model_id", models, params))
+    if benches:
+        where.append(in_list("s.benchmark_id", benches, params))
+    where += scope_where(plan, params)
+    sql = SCORE_SQL + ("\nWHERE " + "\n  AND ".join(where) if where else "") + \
+        "\nORDER BY p.precedence, s.paper_id, s.score_id"
+    return Result(show(sql, params), db.query(sql, params)[1])
+
+
+def facts(db: SafeDB, plan: Plan, models: list[str], attributes: list[str]) -> Result:
+    params: list = []
+    where = [in_list("f.model_id", models, params)]
+    ors = []
+    for a in attributes:
+        ors.append("f.attribute LIKE ?")
+        params.append(ATTRIBUTE_LIKE.get(a, a))
+    where.append("(" + " OR ".join(ors) + ")")
+    if plan.papers:
+        where.append(in_list("f.paper_id", plan.papers, params))
+    sql = FACT_SQL + "\nWHERE " + "\n  AND ".join(where) + "\nORDER BY p.precedence, f.fact_id"
+    return Result(show(sql, params), db.query(sql, params)[1])
+
+
+def run(db: SafeDB, sql: str, params: list | None = None) -> Result:
+    params = params or []
+    return Result(show(sql, params), db.query(sql, params)[1])
+
+
+# -- settings ------------------------------------------------------------------------------------
+def words(text: str | None) -> set[str]:
+    out = set(re.findall(r"[a-z0-9+.]+", (text or "").lower()))
+    return out | {p for w in out if "+" in w for p in w.split("+") if p}
+
+
+SYNONYMS = {"overall": {"average", "avg.", "avg"}, "average": {"overall", "avg.", "avg"}}
+
+
+def setting_score(row: dict, wanted: set[str]) -> int:
+    have = words(row.get("setting")) | words(row.get("grp")) | words(row.get("metric"))
+    return sum(1 for w in wanted if w in have or SYNONYMS.get(w, set()) & have)
+
+
+def pick_setting(rows: list[dict], wanted: set[str]) -> list[dict]:
+    """Rows that best match the setting words; without any, prefer rows with no setting qualifiers."""
+    if not rows:
+        return rows
+    if wanted:
+        best = max(setting_score(r, wanted) for r in rows)
+        if best:
+            rows = [r for r in rows if setting_score(r, wanted) == best]
+            return rows
+    plain = [r for r in rows if not r.get("setting")]
+    return plain if plain and len(plain) >= len(rows) / 3 else rows
+
+
+def group_values(rows: list[dict]) -> dict[tuple, list[dict]]:
+    """(model, benchmark, setting) -> rows, in precedence order."""
+    out: dict[tuple, list[dict]] = {}
+    for r in rows:
+        out.setdefault((r["model_id"], r["benchmark_id"], r.get("setting") or ""), []).append(r)
+    return out
+
+
+def conflicts(group: list[dict]) -> bool:
+    return len({r["value"] for r in group}) > 1

@@ -1,0 +1,207 @@
+"""The numbers path: one handler per intent. Each returns (Draft, sql) or None when the papers hold nothing."""
+from __future__ import annotations
+
+import re
+
+from . import query
+from .catalog import Catalog
+from .compose import Draft, ambiguity_notes, decimals, model_label, rank_lines, value_lines, value_text
+from .guard import SafeDB
+from .parse import Plan
+
+
+class SqlPath:
+    def __init__(self, db: SafeDB, cat: Catalog):
+        self.db, self.cat = db, cat
+        self.notes = {pid: p["precedence_note"] for pid, p in cat.papers.items() if p.get("precedence_note")}
+
+    def answer(self, plan: Plan) -> tuple[Draft, str, list[dict]] | None:
+        handler = getattr(self, f"on_{plan.intent}", None) or self.on_lookup
+        return handler(plan)
+
+    # -- intents ----------------------------------------------------------------------------------
+    def on_lookup(self, plan: Plan):
+        if not plan.model_ids and plan.bench_ids:
+            return self.on_list(plan)
+        if not plan.model_ids or not plan.bench_ids:
+            return self.on_list(plan) if plan.model_ids else None
+        res = query.scores(self.db, plan, plan.model_ids, plan.bench_ids)
+        rows = query.pick_setting(res.rows, plan.setting_words)
+        if not rows:
+            return None
+        d = Draft()
+        value_lines(d, rows, self.cat, self.notes)
+        ambiguity_notes(d, plan, rows, self.cat)
+        return d, res.sql, rows
+
+    on_compare = on_lookup
+
+    def on_verify(self, plan: Plan):
+        found = self.on_lookup(plan)
+        if not found:
+            return None
+        d, sql, rows = found
+        want = plan.claim_value
+        hits = [r for r in rows if abs(r["value"] - want) < 1e-6]
+        if hits:
+            r = hits[0]
+            head = (f"Yes — confirmed: {model_label(r['model_id'], self.cat)} scores **{value_text(r)}** on "
+                    f"{r['benchmark_id']}, as the papers report.")
+        else:
+            vals = ", ".join(dict.fromkeys(value_text(r) for r in rows))
+            head = f"No — the papers report {vals}, not {want:g}."
+        d.lines.insert(0, head)
+        return d, sql, rows
+
+    def on_rank(self, plan: Plan):
+        if not plan.bench_ids:
+            return None
+        res = query.scores(self.db, plan, plan.model_ids if len(plan.model_ids) > 1 else None, plan.bench_ids)
+        rows = query.pick_setting(res.rows, plan.setting_words)
+        if not rows:
+            return None
+        benches = list(dict.fromkeys(r["benchmark_id"] for r in rows))
+        d = Draft()
+        lower = any(re.search(r"lower(?:,)? (?:is )?the better|lower is better", r.get("caption") or "", re.I)
+                    for r in rows)
+        for b in benches:
+            rank_lines(d, [r for r in rows if r["benchmark_id"] == b], plan.k, plan.descending != lower, self.cat)
+        if lower:
+            d.lines.append("(For this table lower is better, as its caption says.)")
+        return d, res.sql, rows
+
+    def on_diff(self, plan: Plan):
+        found = self.on_lookup(plan)
+        if not found:
+            return None
+        d, sql, rows = found
+        pair = self.pair(plan, rows)
+        if pair:
+            a, b = pair
+            gap = round(a["value"] - b["value"], decimals(a, b))
+            who_a, who_b = self.side(a, b), self.side(b, a)
+            d.lines.insert(0, f"{who_a} {'leads' if gap >= 0 else 'trails'} {who_b} by **{abs(gap):g}** points "
+                              f"({value_text(a)} vs {value_text(b)}).")
+        return d, sql, rows
+
+    def on_average(self, plan: Plan):
+        found = self.on_lookup(plan)
+        if not found:
+            return None
+        d, sql, rows = found
+        best = {}
+        for r in rows:
+            best.setdefault((r["model_id"], r["benchmark_id"]), r)
+        for mid in dict.fromkeys(k[0] for k in best):
+            picked = [r for (m, _), r in best.items() if m == mid]
+            if len(picked) > 1:
+                mean = sum(r["value"] for r in picked) / len(picked)
+                expr = " + ".join(value_text(r) for r in picked)
+                d.lines.insert(0, f"Average for {model_label(mid, self.cat)} over "
+                                  f"{', '.join(r['benchmark_id'] for r in picked)}: ({expr}) / {len(picked)} = "
+                                  f"**{round(mean, decimals(*picked) + 2):g}**.")
+        return d, sql, rows
+
+    def on_fact(self, plan: Plan):
+        if not plan.model_ids:
+            return None
+        res = query.facts(self.db, plan, plan.model_ids, plan.attributes)
+        if not res.rows:
+            return None
+        d = Draft()
+        for r in res.rows:
+            shown = f"{r['value_text']}" if r["value"] is None else value_text(r)
+            d.lines.append(f"- {model_label(r['model_id'], self.cat)}: {r['row_header'] or r['attribute']} = "
+                           f"**{shown}** — {d.source(r)}.")
+        return d, res.sql, res.rows
+
+    def on_list(self, plan: Plan):
+        if plan.model_ids and not plan.bench_ids:
+            res = query.scores(self.db, plan, plan.model_ids, None)
+            rows = query.pick_setting(res.rows, plan.setting_words)
+            if not rows:
+                return None
+            d = Draft()
+            for mid in dict.fromkeys(r["model_id"] for r in rows):
+                mine = [r for r in rows if r["model_id"] == mid]
+                d.lines.append(f"{model_label(mid, self.cat)} — {len(mine)} reported scores:")
+                for r in mine[:40]:
+                    d.lines.append(f"- {r['benchmark_id']}{self.setting(r)}: **{value_text(r)}** — {d.source(r)}")
+                if len(mine) > 40:
+                    d.lines.append(f"- … and {len(mine) - 40} more (see the rows).")
+            return d, res.sql, rows
+        if plan.bench_ids:
+            plan.k = 50
+            return self.on_rank(plan)
+        return None
+
+    def on_count(self, plan: Plan):
+        q = plan.question.lower()
+        if "claim" in q:
+            return self.count_claims(plan)
+        noun = re.search(r"how many (\w+)|number of (\w+)", q)
+        noun = (noun.group(1) or noun.group(2)) if noun else ""
+        params: list = []
+        where = query.scope_where(plan, params)
+        if plan.bench_ids:
+            where.append(query.in_list("s.benchmark_id", plan.bench_ids, params))
+        if plan.model_ids:
+            where.append(query.in_list("s.model_id", plan.model_ids, params))
+        col = {"benchmarks": "s.benchmark_id", "tables": "s.paper_id || s.table_id", "papers": "s.paper_id",
+               "scores": "s.score_id", "values": "s.score_id", "results": "s.score_id"}.get(noun, "s.model_id")
+        sql = (f"SELECT count(DISTINCT {col}) AS n, list(DISTINCT {col} ORDER BY {col}) AS items\n"
+               f"FROM scores s JOIN papers p ON p.paper_id = s.paper_id LEFT JOIN models m ON m.model_id = s.model_id"
+               + ("\nWHERE " + "\n  AND ".join(where) if where else ""))
+        res = query.run(self.db, sql, params)
+        n, items = res.rows[0]["n"], res.rows[0]["items"] or []
+        if not n:
+            return None
+        d = Draft()
+        what = noun if noun in ("benchmarks", "tables", "papers", "scores", "values", "results") else "models"
+        d.lines.append(f"**{n}** {what}" + (f": {', '.join(map(str, items[:40]))}" if what != "scores" else "") + ".")
+        return d, res.sql, res.rows
+
+    def count_claims(self, plan: Plan):
+        q = plan.question.lower()
+        where = "WHERE c.verified" if re.search(r"\bverified\b|\bconfirmed\b", q) and "not verified" not in q \
+            else ("WHERE NOT c.verified" if re.search(r"not verified|unverified|false", q) else "")
+        sql = ("SELECT c.claim, c.mark, c.verified, c.confidence, c.paper_id, p.title AS paper_title, p.kind, "
+               "c.table_id\nFROM claims c JOIN papers p ON p.paper_id = c.paper_id\n" + where +
+               ("\n" if where else "") + "ORDER BY c.claim_id")
+        res = query.run(self.db, sql)
+        if not res.rows:
+            return None
+        total = query.run(self.db, "SELECT count(*) AS n FROM claims").rows[0]["n"]
+        d = Draft()
+        kind = "verified" if "c.verified" in where and "NOT" not in where else ("not verified" if where else "")
+        d.lines.append(f"**{len(res.rows)}** of the {total} extracted claims are marked {kind or 'in the table'} "
+                       f"(*{res.rows[0]['paper_title']}*, “{res.rows[0]['table_id']}” table):")
+        d.lines += [f"- {r['mark']} {r['claim']} (confidence {r['confidence']})" for r in res.rows]
+        for r in res.rows[:1]:
+            d.source(dict(r, table_no=None, page=None, section=None, caption=None, raw_cell=r["claim"]))
+        return d, res.sql, res.rows
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def pair(self, plan: Plan, rows: list[dict]):
+        """The two values a difference is about: two models on one benchmark, or one model on two benchmarks."""
+        first = {}
+        for r in rows:
+            first.setdefault((r["model_id"], r["benchmark_id"]), r)
+        keys = list(first)
+        if len(plan.models) >= 2:
+            order = [m.ids[0] for m in plan.models if m.ids]
+            picks = [next((first[k] for k in keys if k[0] in m.ids), None) for m in plan.models[:2]]
+        else:
+            picks = [next((first[k] for k in keys if k[1] in b.ids), None) for b in plan.benchmarks[:2]]
+            order = None
+        if len(picks) == 2 and all(picks) and picks[0] is not picks[1]:
+            return picks[0], picks[1]
+        return None
+
+    def side(self, a: dict, b: dict) -> str:
+        return model_label(a["model_id"], self.cat) if a["model_id"] != b["model_id"] else a["benchmark_id"]
+
+    @staticmethod
+    def setting(r: dict) -> str:
+        bits = [x for x in (r.get("setting"), r.get("metric")) if x]
+        return f" ({'; '.join(bits)})" if bits else ""
