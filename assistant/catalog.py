@@ -19,6 +19,11 @@ COMMON_WORDS = {"drop", "race", "arc", "math", "average", "overall", "knowledge"
                 "understanding", "creation", "comprehension", "qa", "mean", "total", "base"}
 
 
+GENERIC_SETTING_WORDS = {"english", "chinese", "average", "overall", "original", "without", "python", "coding",
+                         "knowledge", "reasoning", "understanding", "mathematics", "language", "score", "strict",
+                         "loose", "prompt", "instruction", "level", "models", "proprietary", "series", "source"}
+
+
 def key(s: str) -> str:
     s = s.lower().replace("’", "'").replace("instruction-tuned", "instruct")
     return re.sub(r"[\s\-_(),'/]+", "", s)
@@ -49,6 +54,7 @@ class Catalog:
     nover_keys: dict[str, set[str]] = field(default_factory=dict)      # name without version -> ids
     bench_keys: dict[str, set[str]] = field(default_factory=dict)
     families: dict[str, set[str]] = field(default_factory=dict)
+    setting_benches: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # word -> {(benchmark, paper)}
 
     @classmethod
     def load(cls, db: SafeDB) -> Catalog:
@@ -58,9 +64,12 @@ class Catalog:
         c.benchmarks = {r["benchmark_id"]: r for r in run("SELECT * FROM benchmarks")}
         c.papers = {r["paper_id"]: r for r in run("SELECT paper_id, title, kind, precedence, precedence_note "
                                                   "FROM papers")}
-        for r in run("SELECT DISTINCT setting FROM scores WHERE setting IS NOT NULL "
-                     "UNION SELECT DISTINCT grp FROM scores WHERE grp IS NOT NULL"):
-            c.setting_parts |= {p.strip() for p in r["setting"].split("|") if p.strip()}
+        for r in run("SELECT DISTINCT setting, benchmark_id, paper_id FROM scores WHERE setting IS NOT NULL "
+                     "UNION SELECT DISTINCT grp, benchmark_id, paper_id FROM scores WHERE grp IS NOT NULL"):
+            parts = {p.strip() for p in r["setting"].split("|") if p.strip()}
+            c.setting_parts |= parts
+            for w in {w for p in parts for w in re.findall(r"[a-z]{5,}", p.lower())}:
+                c.setting_benches.setdefault(w, set()).add((r["benchmark_id"], r["paper_id"]))
         for mid in c.models:
             c.model_keys.setdefault(key(mid), set()).add(mid)
             c.stem_keys.setdefault(key(stem(mid)), set()).add(mid)
@@ -146,6 +155,16 @@ class Catalog:
                     out.append(Mention(text, s, e, ids, exact))
                     used.append((s, e))
         return sorted(out, key=lambda m: m.start)
+
+    def benchmarks_by_setting(self, q: str, papers: list[str]) -> list[Mention]:
+        """'lowest harmful rate for pornography' names no benchmark, but 'pornography' is a setting of one."""
+        out = []
+        for m in re.finditer(r"[A-Za-z]{5,}", q):
+            w = m.group(0).lower()
+            hits = {b for b, p in self.setting_benches.get(w, ()) if not papers or p in papers}
+            if w not in GENERIC_SETTING_WORDS and 0 < len(hits) <= 3:
+                out.append(Mention(m.group(0), m.start(), m.end(), sorted(hits), exact=len(hits) == 1))
+        return out[:1]
 
     # -- papers -----------------------------------------------------------------------------------
     def find_papers(self, q: str) -> list[str]:

@@ -33,9 +33,13 @@ class Budget:
     calls: int = 0
 
 
+CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])")
+
+
 def clean_question(q: str) -> str:
+    """Drop control characters, fold widths (NFKC), and space out CJK so names glued to it can be found."""
     q = "".join(ch for ch in unicodedata.normalize("NFKC", q or "") if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return re.sub(r"\s+", " ", q).strip()
+    return re.sub(r"\s+", " ", CJK.sub(r" \1 ", q)).strip()
 
 
 class Assistant:
@@ -73,8 +77,13 @@ class Assistant:
     def text(self):
         with self._lock:
             if self._text is None:
-                from .text import TextIndex
-                self._text = TextIndex.from_db(self.db, embedder=self.embedder)
+                from .text import Passage, TextIndex
+                rows = self.db._run("SELECT p.passage_id, p.paper_id, coalesce(pa.title, p.paper_id) AS title, "
+                                    "p.section, p.page, p.text, p.original FROM passages p LEFT JOIN papers pa "
+                                    "ON pa.paper_id = p.paper_id ORDER BY p.passage_id", None, row_cap=None)[1]
+                passages = [Passage(int(r["passage_id"]), r["paper_id"], r["title"], r["section"], r["page"],
+                                    r["text"] or "", r["original"] or "") for r in rows]
+                self._text = TextIndex(passages, embedder=self.embedder)
             return self._text
 
     # -- the one entry point ----------------------------------------------------------------------

@@ -32,17 +32,23 @@ FACT_WORDS = [
     (r"\bgqa\b|\bgrouped[- ]query", "gqa"),
     (r"\btie[d]? embedding", "tie_embedding"),
 ]
+WEAK_METHOD = re.compile(r"^why\b|^how\b(?! (?:many|much|big|large|well|good|high|low))|\bhow (?:did|do|does|was|"
+                         r"were|is|are)\b|\b(?:describe|explain|summari[sz]e)\b", re.I)
 METHOD = re.compile(
-    r"^why\b|^how\b(?! (?:many|much|big|large|well|good|high|low|does \S+ (?:score|rank|compare|perform)))|\bhow (?:did|do|does|was|were|is|are)\b(?! \S+ (?:score|rank|compare|perform))|\bwhat (?:sampling|learning|temperature|schedule|"
+    r"\bwhat (?:sampling|learning|temperature|schedule|"
     r"optimi[sz]er|method|approach|strategy|procedure|criteri|framework|technique|data|dataset|tokeni[sz]er|"
     r"vocabulary|batch|precision|metric|prompt|setup|settings?|hyper|decay|warm|loss|reward|algorithm|"
-    r"evaluation protocol|objective|license|licence)|\b(?:describe|explain|summari[sz]e)\b|\bwhich (?:optimi[sz]er|"
+    r"evaluation protocol|objective|license|licence)|\bwhich (?:optimi[sz]er|"
     r"framework|method|tokeni[sz]er|languages?)\b|\bwhat (?:is|are|was|were) the (?:sampling|learning|vocab|"
     r"temperature|training|pre-?training|decontamination|contamination)|\bvocabulary\b|\btemperature\b|"
     r"\bclaims?\b|\blicen[cs]e\b|\blanguages\b",
     re.I)
 DOMAIN = re.compile(r"\b(score|benchmark|model|paper|report|blog|table|evaluat|accuracy|result|llm|param|"
                     r"context|train|token|claim|glm|qwen|gpt|claude|llama|gemini)", re.I)
+
+
+PAPER_NAME = re.compile(r"((?:the\s+)?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|post|"
+                        r"synthesis))\b", re.I)
 
 
 @dataclass
@@ -57,6 +63,7 @@ class Plan:
     size_max: float | None = None
     variant: str | None = None
     descending: bool = True
+    literal: bool = False                         # 'highest'/'lowest' (values), not 'best'/'worst'
     k: int = 1
     claim_value: float | None = None
     attributes: list[str] = field(default_factory=list)
@@ -104,7 +111,14 @@ def parse(q: str, cat: Catalog, history: list[str] | None = None) -> Plan:
     benches = cat.find_benchmarks(q, models)
     plan = Plan(intent="lookup", models=models, benchmarks=benches, question=q)
     plan.papers = cat.find_papers(q)
+    if plan.papers:
+        named = [m.span(1) for m in PAPER_NAME.finditer(q)]
+        plan.models = [m for m in models if not any(s <= m.start and m.end <= e for s, e in named)]
+        plan.benchmarks = [m for m in benches if not any(s <= m.start and m.end <= e for s, e in named)]
+        models, benches = plan.models, plan.benchmarks
     plan.setting_words = setting_words(q, cat) - {w for m in models + benches for w in m.text.lower().split()}
+    if not plan.benchmarks:
+        plan.benchmarks = cat.benchmarks_by_setting(q, plan.papers)
     scope(q, plan)
     intent(q, plan)
     plan.in_domain = bool(models or benches or plan.papers or DOMAIN.search(q))
@@ -130,11 +144,19 @@ def scope(q: str, plan: Plan) -> None:
         plan.variant = "base"
 
 
+CJK_CUES = [("最 高|最 好|最 佳|第 一", " best "), ("最 低|最 差", " lowest "), ("比 较|对 比|相 比", " compare "),
+            ("平 均", " average "), ("差 距|相 差|高 多 少", " difference "), ("参 数", " parameters "),
+            ("上 下 文", " context length "), ("多 少 个|几 个", " how many "), ("是 真 的|是 否 正 确|对 吗", " is it true ")]
+
+
 def intent(q: str, plan: Plan) -> None:
     ql = q.lower()
+    for cue, word in CJK_CUES:
+        ql = re.sub(cue, word, ql)
     attrs = [a for pat, a in FACT_WORDS if re.search(pat, ql)]
     nums = [float(x) for x, _ in NUMBER.findall(strip_names(q, plan))]
-    plan.methodology = bool(METHOD.search(q))
+    weak = WEAK_METHOD.search(q) and not (plan.models and plan.benchmarks) and not attrs
+    plan.methodology = bool(METHOD.search(q) or weak)
     if re.search(r"\bis it (?:true|correct|right)\b|\btrue that\b|\bcorrect that\b|\bconfirm\b|\bverify\b|"
                  r"^(?:does|did|is|has)\b.*\b(?:score|achieve|get|reach|obtain|report)", ql) and nums:
         plan.intent, plan.claim_value = "verify", nums[-1]
@@ -151,6 +173,7 @@ def intent(q: str, plan: Plan) -> None:
                    r"least)\b|\brank|\btop[- ]?\d+|\bbest\b|\bhighest\b|\blowest\b|\bworst\b", ql):
         plan.intent = "rank"
         plan.descending = not re.search(r"\b(?:lowest|worst|weakest|least)\b", ql)
+        plan.literal = bool(re.search(r"\b(?:highest|lowest|most|least)\b", ql))
         m = re.search(r"\btop[- ]?(\d+)|\b(\d+) best\b", ql)
         plan.k = int(m.group(1) or m.group(2)) if m else 1
     elif re.search(r"\bcompare\b|\bcomparison\b|\bvs\.?\b|\bversus\b|\bwhich is better\b", ql) or (

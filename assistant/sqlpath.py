@@ -22,7 +22,7 @@ class SqlPath:
     # -- intents ----------------------------------------------------------------------------------
     def on_lookup(self, plan: Plan):
         if not plan.model_ids and plan.bench_ids:
-            return self.on_list(plan)
+            return self.benchmark_facts(plan) or self.on_list(plan)
         if not plan.model_ids or not plan.bench_ids:
             return self.on_list(plan) if plan.model_ids else None
         res = query.scores(self.db, plan, plan.model_ids, plan.bench_ids)
@@ -37,6 +37,9 @@ class SqlPath:
     on_compare = on_lookup
 
     def on_verify(self, plan: Plan):
+        synth = [p for p in plan.papers if self.cat.papers[p]["kind"] == "synthesis"]
+        if synth:
+            plan.papers = [p for p in plan.papers if p not in synth]
         found = self.on_lookup(plan)
         if not found:
             return None
@@ -51,7 +54,17 @@ class SqlPath:
             vals = ", ".join(dict.fromkeys(value_text(r) for r in rows))
             head = f"No — the papers report {vals}, not {want:g}."
         d.lines.insert(0, head)
+        for c in self.claims_about(plan):
+            d.lines.append(f"- The synthesis claims: “{c['claim']}” — marked {c['mark']} "
+                           f"({'verified' if c['verified'] else 'not verified'}), confidence {c['confidence']}; "
+                           f"{'the primary source agrees' if hits else 'the primary sources disagree'}.")
         return d, sql, rows
+
+    def claims_about(self, plan: Plan) -> list[dict]:
+        value = f"{plan.claim_value:g}"
+        rows = query.run(self.db, "SELECT claim, mark, verified, confidence FROM claims WHERE claim LIKE ?",
+                         [f"%{value}%"]).rows
+        return [r for r in rows if any(m.text.lower() in r["claim"].lower() for m in plan.models)]
 
     def on_rank(self, plan: Plan):
         if not plan.bench_ids:
@@ -65,9 +78,10 @@ class SqlPath:
         lower = any(re.search(r"lower(?:,)? (?:is )?the better|lower is better", r.get("caption") or "", re.I)
                     for r in rows)
         for b in benches:
-            rank_lines(d, [r for r in rows if r["benchmark_id"] == b], plan.k, plan.descending != lower, self.cat)
+            desc = plan.descending if plan.literal else plan.descending != lower
+            rank_lines(d, [r for r in rows if r["benchmark_id"] == b], plan.k, desc, self.cat)
         if lower:
-            d.lines.append("(For this table lower is better, as its caption says.)")
+            d.lines.append("(In this table lower is better, as its caption says.)")
         return d, res.sql, rows
 
     def on_diff(self, plan: Plan):
@@ -180,6 +194,21 @@ class SqlPath:
         for r in res.rows[:1]:
             d.source(dict(r, table_no=None, page=None, section=None, caption=None, raw_cell=r["claim"]))
         return d, res.sql, res.rows
+
+    def benchmark_facts(self, plan: Plan):
+        """Facts about a benchmark rather than a model: 'what percentage of HumanEval was contaminated?'."""
+        params: list = []
+        sql = (query.FACT_SQL + " JOIN benchmark_aliases a ON a.alias = f.subject\nWHERE f.model_id IS NULL AND "
+               + query.in_list("a.benchmark_id", plan.bench_ids, params) + "\nORDER BY p.precedence, f.fact_id")
+        res = query.run(self.db, sql, params)
+        asked = {w[:6] for w in re.findall(r"[a-z]{5,}", plan.question.lower())}
+        rows = [r for r in res.rows if asked & {w[:6] for w in re.findall(r"[a-z]{5,}", r["attribute"])}]
+        if not rows:
+            return None
+        d = Draft()
+        for r in rows:
+            d.lines.append(f"- {r['row_header']}: {r['col_header']} = **{value_text(r)}** — {d.source(r)}.")
+        return d, res.sql, rows
 
     # -- helpers ----------------------------------------------------------------------------------
     def pair(self, plan: Plan, rows: list[dict]):

@@ -175,7 +175,7 @@ class TableReader:
         self.heads = column_heads(g, self.h, self.lc)
         self.rec = Records()
         self.implied = implied_variant(self.t)
-        self.split = None
+        self.resolved: dict[tuple[str, bool], tuple[str, str | None, list[str]]] = {}
 
     def row_labels(self) -> list[tuple[int, list[str], str | None]]:
         """(row index, label texts, group) for each data row; group rows set the group."""
@@ -302,6 +302,11 @@ class TableReader:
         return m.canonical, suffix
 
     def benchmark(self, item: str, bench_axis: bool) -> tuple[str, str | None, list[str]]:
+        if (item, bench_axis) not in self.resolved:
+            self.resolved[(item, bench_axis)] = self.resolve_benchmark(item, bench_axis)
+        return self.resolved[(item, bench_axis)]
+
+    def resolve_benchmark(self, item: str, bench_axis: bool) -> tuple[str, str | None, list[str]]:
         context = self.ctx.caption_text
         if bench_axis:
             found = names.lookup_benchmark(item, context)
