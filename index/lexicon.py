@@ -40,7 +40,10 @@ BENCHMARKS: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
     ("LogiQA", "reasoning", None, ()),
     ("ARC-AGI", "reasoning", None, ()),
     ("ARC-AGI-2", "reasoning", "ARC-AGI", ()),
-    ("AA-Index", "other", None, ("Artificial Analysis Intelligence Index", "AA Intelligence Index")),
+    ("LiveBench", "other", None, ()),
+    ("FRAMES", "knowledge", None, ()),
+    ("AA-Index", "other", None, ("Artificial Analysis Intelligence Index",
+                                 "AA Intelligence Index")),
     # commonsense
     ("ARC-C", "commonsense", "ARC", ("ARC Challenge", "ARC-Challenge", "AI2 ARC Challenge")),
     ("ARC-E", "commonsense", "ARC", ("ARC Easy", "ARC-Easy")),
@@ -87,10 +90,12 @@ BENCHMARKS: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
     ("CMATH", "math", None, ()),
     ("MathVista", "math", None, ()),
     ("FrontierMath", "math", None, ()),
+    ("CNMO 2024", "math", "CNMO", ("CNMO24",)),
     # coding
     ("HumanEval", "coding", None, ()),
     ("HumanEval+", "coding", None, ("HumanEval Plus",)),
     ("HumanEval-X", "coding", None, ()),
+    ("HumanEval-Mul", "coding", None, ()),
     ("MBPP", "coding", None, ()),
     ("MBPP+", "coding", None, ("MBPP Plus",)),
     ("EvalPlus", "coding", None, ()),
@@ -102,7 +107,7 @@ BENCHMARKS: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
     ("LiveCodeBench (2407-2501)", "coding", "LiveCodeBench", ("LCB (2407-2501)",)),
     ("LiveCodeBench-Base", "coding", "LiveCodeBench", ("LCB-Base",)),
     ("NaturalCodeBench", "coding", None, ("NCB",)),
-    ("Codeforces", "coding", None, ("Codeforces Rating", "CF Elo")),
+    ("Codeforces", "coding", None, ("CF Elo",)),
     ("APPS", "coding", None, ()),
     ("DS-1000", "coding", None, ()),
     ("CRUXEval", "coding", None, ()),
@@ -112,7 +117,7 @@ BENCHMARKS: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
     ("CodeContests", "coding", None, ()),
     ("SciCode", "coding", None, ()),
     ("SWE-bench", "coding", None, ()),
-    ("SWE-bench Verified", "coding", "SWE-bench", ()),
+    ("SWE-bench Verified", "coding", "SWE-bench", ("SWE Verified",)),
     ("SWE-bench Lite", "coding", "SWE-bench", ()),
     ("SWE-bench Multilingual", "coding", "SWE-bench", ()),
     ("Aider", "coding", None, ()),
@@ -124,6 +129,7 @@ BENCHMARKS: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
     # alignment / chat
     ("MT-Bench", "alignment", None, ()),
     ("Arena-Hard", "alignment", None, ("Arena-Hard-Auto",)),
+    ("Arena-Hard v2", "alignment", "Arena-Hard", ("Arena-Hard v2.0",)),
     ("AlignBench", "alignment", None, ()),
     ("AlignBench v1.1", "alignment", "AlignBench", ()),
     ("AlpacaEval", "alignment", None, ()),
@@ -252,18 +258,18 @@ TEXT_UNSAFE_ALIASES = frozenset({"Math", "TAU", "tau2", "GAOKAO", "GaoKao", "CLU
 QUALIFIER_WORDS = frozenset(
     "strict loose prompt instruction inst level acc accuracy em f1 pass shot shots cot avg "
     "average maj est full correct isr elo score rate wr lc win overall en zh sp lp si li "
-    "resolved diamond text only".split())
+    "resolved diamond text only rating percentile".split())
 
 # ---------------------------------------------------------------------------------------
 # Model families. Each row: (regex matched at the start of a name, display template).
-# Named groups fill the template; absent groups become ''. NUM is a version number that is
+# Named groups fill the template; absent groups become ''; group 'lt' is lower-cased. NUM is a version number that is
 # not a size ('Qwen2' -> 2, but 'Gemma-7B' -> no number). Order matters: specific first.
 NUM = r"\d+(?:\.\d+)?(?![\d.]|[bBmMkK](?![A-Za-z])|x\d)"
 MODEL_FAMILY_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"gpt[-_ ]?oss", "gpt-oss"),
     (r"chatgpt", "ChatGPT"),
     (r"gpt[-_ ]?(?P<n>\d(?:\.\d)?)(?P<o>o)?(?:[-_ ]?(?P<t>turbo|mini|nano))?", "GPT-{n}{o} {t}"),
-    (r"o(?P<n>\d)(?:[-_ ]?(?P<t>mini|pro|preview))?", "o{n}-{t}"),
+    (r"o(?P<n>\d)(?:[-_ ]?(?P<lt>mini|pro|preview))?", "o{n}-{lt}"),
     (r"claude[-_ ]?(?:(?P<n>\d(?:[.-]\d(?!\d))?)[-_ ]?)?(?P<t>opus|sonnet|haiku|instant)?"
      r"(?:[-_ ]?(?P<m>\d(?:[.-]\d(?!\d))?)(?!\d))?", "Claude {n} {t} {m}"),
     (r"gemini[-_ ]?(?P<n>\d(?:\.\d)?)?(?:[-_ ]?(?P<t>pro|flash|ultra|nano))?", "Gemini {n} {t}"),
@@ -316,11 +322,11 @@ WORD_CASE = {w.lower(): w for w in (
 
 # Bare names (no -Chat/-Instruct/-Base) of these families denote the post-trained model
 # (prefix match on the family display). Their canonical never carries a chat suffix.
-BARE_CHAT_FAMILIES = ("Qwen3", "QwQ", "Llama-4", "DeepSeek-V2.5", "DeepSeek-V3", "DeepSeek-R", "Kimi-K",
-                      "GLM-4.", "gpt-oss", "ChatGLM", "ChatGPT", "Vicuna", "Zephyr", "Tulu",
-                      "WizardLM", "Hermes", "MiniMax")
+BARE_CHAT_FAMILIES = ("Qwen3", "QwQ", "DeepSeek-V2.5", "DeepSeek-V3", "DeepSeek-R",
+                      "Kimi-K", "GLM-4.", "gpt-oss", "ChatGLM", "ChatGPT", "Vicuna", "Zephyr",
+                      "Tulu", "WizardLM", "Hermes", "MiniMax")
 # API-only families: no base/chat split, variant None, implied_variant ignored.
-API_FAMILIES = ("GPT-", "ChatGPT", "o1", "o3", "o4", "o5", "Claude", "Gemini ", "Grok", "Command",
+API_FAMILIES = ("GPT-", "ChatGPT", "o1", "o3", "o4", "o5", "Claude", "Gemini", "Grok", "Command",
                 "Reka", "PaLM", "ERNIE", "Doubao", "Gopher", "Chinchilla")
 # Unsized bare names that still denote a base model ('Phi-2', 'DeepSeek-V2', 'Jamba').
 BARE_BASE_FAMILIES = frozenset({"Jamba", "Phi-1", "Phi-1.5", "Phi-2", "DeepSeek-V2", "BLOOM",
@@ -329,7 +335,7 @@ BARE_BASE_FAMILIES = frozenset({"Jamba", "Phi-1", "Phi-1.5", "Phi-2", "DeepSeek-
 CHAT_SUFFIX = (("Qwen2", "Instruct"), ("Qwen3", "Instruct"), ("Llama-2", "Chat"),
                ("Llama", "Instruct"), ("CodeLlama", "Instruct"), ("Mixtral", "Instruct"),
                ("Mistral", "Instruct"), ("Ministral", "Instruct"), ("Gemma", "it"),
-               ("Phi", "Instruct"), ("Falcon", "Instruct"), ("Nemotron", "Instruct"),
+               ("Phi", "Instruct"), ("Nemotron", "Instruct"),
                ("OLMo", "Instruct"), ("Granite", "Instruct"), ("EXAONE", "Instruct"),
                ("SmolLM", "Instruct"), ("DBRX", "Instruct"), ("Jamba", "Instruct"),
                ("StarCoder", "Instruct"), ("Kimi", "Instruct"))
@@ -342,11 +348,21 @@ MODEL_ALIASES = {
     "mistral8x7b": "Mixtral-8x7B-Instruct",
 }
 
+# IFEval qualifier labels (normalize_setting): 'S-P' -> 'strict prompt-level'.
+IFEVAL_ABBR = {"sp": "strict prompt-level", "lp": "loose prompt-level",
+               "si": "strict instruction-level", "li": "loose instruction-level"}
+IFEVAL_WORDS = frozenset({"strict", "loose", "prompt", "instruction", "inst", "level", "acc",
+                          "accuracy"})
+
 # ---------------------------------------------------------------------------------------
 # Row/column labels that are model facts, not scores. Keys are the label lower-cased with
 # '#', punctuation and the words 'number of' removed, and these word rewrites applied:
 # parameters/param -> params, activated/active/act/activation -> active,
 # embedding(s)/emb -> emb, dimension/dimensions/dims/size -> dim.
+FACT_REWRITE = {"parameters": "params", "parameter": "params", "param": "params",
+                "activated": "active", "act": "active", "activation": "active",
+                "embedding": "emb", "embeddings": "emb", "dimension": "dim",
+                "dimensions": "dim", "dims": "dim", "size": "dim"}
 FACT_LABELS = {
     "total_params": ("params", "total params", "model dim", "dim", "params b",
                      "total params b", "num params", "n params"),

@@ -2,7 +2,8 @@
 
 Model display format (ModelName.canonical)::
 
-    <Family>[-<name words>][-<size>][-<words>][-Chat|-Instruct|-it|-Base][-<context>][ All Tools][ (<version>)]
+    <Family>[-<name words>][-<size>][-<words>][-Chat|-Instruct|-it|-Base][-<context>]
+            [ All Tools][ (<version>)]
 
 * Family is printed the way the papers mostly print it: 'Qwen2', 'Qwen1.5', 'Llama-3', 'GLM-4',
   'GLM-4.5', 'ChatGLM3', 'Mixtral', 'Yi-1.5', 'DeepSeek-R1', 'Kimi-K2', 'GPT-4 Turbo', 'GPT-4o',
@@ -13,8 +14,10 @@ Model display format (ModelName.canonical)::
   'Qwen3-235B-A22B', see lexicon.KNOWN_ACTIVE).
 * Chat models carry the family's own suffix ('-Instruct' for Qwen2/Qwen2.5/Llama-3/Mixtral/Mistral,
   '-it' for Gemma, '-Chat' otherwise). Families whose bare name *is* the chat model (Kimi-K2,
-  DeepSeek-V3/R1, GLM-4.5, Qwen3, Llama-4, ChatGLM) carry no chat suffix and mark base models
-  with '-Base'. For the other open families a sized bare name is the base model.
+  DeepSeek-V3/R1, GLM-4.5, Qwen3, ChatGLM) carry no chat suffix and mark base models with
+  '-Base'. For the other open families a sized bare name is the base model (so a printed '-Base'
+  is dropped: 'Llama4-Maverick 400B Base' -> 'Llama-4-Maverick-400B', variant 'base').
+  API models (GPT, o-series, Claude, Gemini, Grok, GLM-4 without size) have variant None.
 * version: dates become MMDD ('2024-04-09' / '20240409' -> '0409'); others are kept ('2507',
   'v0.1'). Versionless names stay versionless.
 
@@ -31,6 +34,7 @@ import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from index import lexicon as L
 
@@ -45,6 +49,7 @@ _PUNCT = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "
 def _clean(raw: str) -> str:
     """Strip HTML/markdown decoration and collapse whitespace."""
     s = html.unescape(str(raw or "")).translate(_PUNCT)
+    s = re.sub(r"<sup>.*?</sup>|\$[^$]*\$|[†‡§¶]|\^\d+$", "", s)
     s = re.sub(r"<[^>]+>", " ", s)
     s = re.sub(r"\\([_*\[\]])", r"\1", s)
     s = re.sub(r"[*`]+", "", s)
@@ -83,6 +88,7 @@ class _Parts:
 
 
 _DATE = re.compile(r"(?<![\w.])(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
+_MONTH_DAY = re.compile(r"(?<![\w.])(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\w.])")
 _VERSION_ITEM = re.compile(r"(?i)20\d\d-?\d\d-?\d\d|\d{4}|0\d\d|v\d+(?:\.\d+)*")
 _SIZE_ITEM = re.compile(r"(?i)\d+(?:\.\d+)?[bm]|\d+x\d+(?:\.\d+)?b|a\d+(?:\.\d+)?b")
 _NOT_MODEL = re.compile(r"(?i)\b(series|models?|llms?|family|baselines?|average|avg|overall)\b")
@@ -107,6 +113,7 @@ def _keep_paren_items(inner: str, settings: list) -> str:
     return f" ({', '.join(kept)})" if kept else " "
 
 
+@lru_cache(maxsize=65536)
 def split_model_suffix(raw: str) -> tuple[str, str | None]:
     """'Qwen2-7B-Instruct + YARN + DCA' -> ('Qwen2-7B-Instruct', 'YARN+DCA');
     'GLM-4 All Tools (Web, 0116)' -> ('GLM-4 All Tools (0116)', 'Web'). Markdown is stripped."""
@@ -133,6 +140,7 @@ def _pull_versions(name: str) -> tuple[str, list[str]]:
 
     body = re.sub(r"\(([^()]*)\)", paren, name)
     body = _DATE.sub(lambda m: versions.append(m.group(2) + m.group(3)) or " ", body)
+    body = _MONTH_DAY.sub(lambda m: versions.append(m.group(1) + m.group(2)) or " ", body)
     return " ".join(body.split()).strip(" -_"), versions
 
 
@@ -143,8 +151,8 @@ def _word(group: str, text: str | None) -> str:
         return "+"
     if group in ("n", "m") and not text.isalpha():
         return text.replace("-", ".")
-    if group == "o":
-        return "o"
+    if group in ("o", "lt"):
+        return text.lower()
     return L.WORD_CASE.get(text.lower(), text)
 
 
@@ -282,6 +290,7 @@ def _build(family: str, p: _Parts, implied: str | None) -> ModelName:
                      variant, version)
 
 
+@lru_cache(maxsize=65536)
 def parse_model(raw: str, implied_variant: str | None = None) -> ModelName | None:
     """Header cell -> ModelName, or None when the cell is not a model name.
     implied_variant ('chat'/'base') fills in a suffix the table caption says was omitted."""
@@ -304,6 +313,7 @@ def parse_model(raw: str, implied_variant: str | None = None) -> ModelName | Non
     return _build(head[0], parts, implied_variant)
 
 
+@lru_cache(maxsize=65536)
 def looks_like_model(raw: str) -> bool:
     """Cheap orientation check: does this header cell name a model?"""
     return parse_model(raw) is not None
@@ -366,6 +376,7 @@ def _with_rest(b: Benchmark, rest: str, context: str):
     return _refine(b, context), normalize_setting(rest)
 
 
+@lru_cache(maxsize=65536)
 def lookup_benchmark(raw: str, context: str = "") -> tuple[Benchmark, str | None] | None:
     """Header cell -> (Benchmark, metric or qualifier) or None. context: the table caption,
     used to resolve a family-level abbreviation to the version it names."""
@@ -408,33 +419,34 @@ _TEXT_RE = _text_regex()
 
 def benchmarks_in(text: str) -> list[Benchmark]:
     """Known benchmarks mentioned in free text (captions), in order, without duplicates."""
+    return list(_benchmarks_in(str(text or "")))
+
+
+@lru_cache(maxsize=4096)
+def _benchmarks_in(text: str) -> tuple[Benchmark, ...]:
     out: list[Benchmark] = []
     for m in _TEXT_RE.finditer(str(text or "").translate(_PUNCT)):
         b = _exact(m.group(0))
         if b and b not in out:
             out.append(b)
-    return out
+    return tuple(out)
 
 
 # ----------------------------------------------------------------------------- settings, facts
-_IFEVAL_ABBR = {"sp": "strict prompt-level", "lp": "loose prompt-level",
-                "si": "strict instruction-level", "li": "loose instruction-level"}
-_IFEVAL_WORDS = {"strict", "loose", "prompt", "instruction", "inst", "level", "acc", "accuracy"}
-
-
 def _ifeval_setting(low: str) -> str | None:
     abbr = re.fullmatch(r"([sl])\s*-?\s*([pi])", low)
     if abbr:
-        return _IFEVAL_ABBR[abbr.group(1) + abbr.group(2)]
+        return L.IFEVAL_ABBR[abbr.group(1) + abbr.group(2)]
     words = set(re.findall(r"[a-z]+", low))
     strict = "strict" if "strict" in words else "loose" if "loose" in words else None
     level = "prompt" if "prompt" in words else "instruction" if words & {"instruction", "inst"} \
         else None
-    if strict and level and words <= _IFEVAL_WORDS:
+    if strict and level and words <= L.IFEVAL_WORDS:
         return f"{strict} {level}-level"
     return None
 
 
+@lru_cache(maxsize=65536)
 def normalize_setting(raw: str) -> str:
     """Normalise a qualifier label: IFEval levels, context sizes, 'Non-Contam.'; else cleaned."""
     s = _clean(raw)
@@ -447,18 +459,15 @@ def normalize_setting(raw: str) -> str:
     return _ifeval_setting(low) or s
 
 
-_FACT_REWRITE = {"parameters": "params", "parameter": "params", "param": "params",
-                 "activated": "active", "act": "active", "activation": "active",
-                 "embedding": "emb", "embeddings": "emb", "dimension": "dim",
-                 "dimensions": "dim", "dims": "dim", "size": "dim"}
 _FACTS = {syn: attr for attr, syns in L.FACT_LABELS.items() for syn in syns}
 FACT_ATTRIBUTES: tuple[str, ...] = tuple(L.FACT_LABELS)
 
 
+@lru_cache(maxsize=65536)
 def fact_attribute(raw: str) -> str | None:
     """Row/column label that is a model fact -> snake_case attribute ('# Act Params' ->
     'active_params'); None for scores and anything else."""
     s = re.sub(r"\((?:b|m|k|billions?|millions?)\)", " ", _clean(raw).lower())
-    words = [_FACT_REWRITE.get(w, w) for w in re.findall(r"[a-z0-9]+", s)]
+    words = [L.FACT_REWRITE.get(w, w) for w in re.findall(r"[a-z0-9]+", s)]
     words = [w for w in words if w not in ("number", "of", "no", "num")] or words
     return _FACTS.get(" ".join(words))

@@ -20,7 +20,7 @@ CREATE TABLE models (
     model_id VARCHAR PRIMARY KEY,      -- canonical name, e.g. 'GLM-4-9B-Chat'
     family VARCHAR, size_b DOUBLE, active_b DOUBLE,
     variant VARCHAR,                   -- 'base', 'chat', 'long-context', 'tools', or NULL
-    version VARCHAR                    -- e.g. '0520', '2024-04-09'
+    version VARCHAR                    -- dates as MMDD ('2024-04-09' -> '0409'); others as printed ('2507', 'v0.1')
 );
 CREATE TABLE model_aliases (alias VARCHAR, norm VARCHAR, model_id VARCHAR, paper_id VARCHAR);
 CREATE TABLE benchmarks (
