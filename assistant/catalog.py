@@ -54,7 +54,7 @@ class Catalog:
     nover_keys: dict[str, set[str]] = field(default_factory=dict)      # name without version -> ids
     bench_keys: dict[str, set[str]] = field(default_factory=dict)
     families: dict[str, set[str]] = field(default_factory=dict)
-    setting_benches: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # word -> {(benchmark, paper)}
+    setting_benches: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # part -> {(benchmark, paper)}
 
     @classmethod
     def load(cls, db: SafeDB) -> Catalog:
@@ -68,8 +68,8 @@ class Catalog:
                      "UNION SELECT DISTINCT grp, benchmark_id, paper_id FROM scores WHERE grp IS NOT NULL"):
             parts = {p.strip() for p in r["setting"].split("|") if p.strip()}
             c.setting_parts |= parts
-            for w in {w for p in parts for w in re.findall(r"[a-z]{5,}", p.lower())}:
-                c.setting_benches.setdefault(w, set()).add((r["benchmark_id"], r["paper_id"]))
+            for part in parts:
+                c.setting_benches.setdefault(part.lower(), set()).add((r["benchmark_id"], r["paper_id"]))
         for mid in c.models:
             c.model_keys.setdefault(key(mid), set()).add(mid)
             c.stem_keys.setdefault(key(stem(mid)), set()).add(mid)
@@ -157,14 +157,34 @@ class Catalog:
         return sorted(out, key=lambda m: m.start)
 
     def benchmarks_by_setting(self, q: str, papers: list[str]) -> list[Mention]:
-        """'lowest harmful rate for pornography' names no benchmark, but 'pornography' is a setting of one."""
+        """'lowest harmful rate for pornography' names no benchmark, but 'Pornography' is a setting of one."""
+        words = set(re.findall(r"[a-z0-9+.]+", q.lower()))
+        best: list[Mention] = []
+        for part, pairs in self.setting_benches.items():
+            need = set(re.findall(r"[a-z0-9+.]+", part))
+            if not need or not need <= words or not any(len(w) >= 5 and w not in GENERIC_SETTING_WORDS for w in need):
+                continue
+            hits = sorted({b for b, p in pairs if not papers or p in papers})
+            if 0 < len(hits) <= 3:
+                m = re.search(re.escape(part.split()[0]), q, re.I)
+                best.append(Mention(part, m.start() if m else 0, m.end() if m else 0, hits, exact=len(hits) == 1))
+        return sorted(best, key=lambda m: -len(m.text))[:1]
+
+    def benchmarks_by_words(self, q: str, papers: list[str]) -> list[Mention]:
+        """Benchmarks named after their table ('in-house English evaluation'), found by most of their words."""
+        words = {w[:7] for w in re.findall(r"[a-z]{4,}", q.lower())}
         out = []
-        for m in re.finditer(r"[A-Za-z]{5,}", q):
-            w = m.group(0).lower()
-            hits = {b for b, p in self.setting_benches.get(w, ()) if not papers or p in papers}
-            if w not in GENERIC_SETTING_WORDS and 0 < len(hits) <= 3:
-                out.append(Mention(m.group(0), m.start(), m.end(), sorted(hits), exact=len(hits) == 1))
-        return out[:1]
+        for bid, r in self.benchmarks.items():
+            if r.get("category") not in ("other", None):
+                continue
+            need = {w[:7] for w in re.findall(r"[a-z]{4,}", bid.lower())}
+            if len(need) >= 2 and len(need & words) >= 2 and len(need & words) / len(need) >= 0.6:
+                out.append((len(need & words) / len(need), bid))
+        if not out:
+            return []
+        top = max(s for s, _ in out)
+        ids = sorted(b for s, b in out if s == top)
+        return [Mention(" ".join(ids), 0, 0, ids, exact=len(ids) == 1)]
 
     # -- papers -----------------------------------------------------------------------------------
     def find_papers(self, q: str) -> list[str]:

@@ -17,7 +17,7 @@ from sqlglot import exp
 from assistant.settings import Settings
 
 # Statement kinds that must not appear anywhere in the tree (also nested: `WITH x AS (DELETE ...)`,
-# `SELECT ... INTO t`, which sqlglot turns into CREATE TABLE).
+# `SELECT ... INTO t`, which sqlglot turns into CREATE TABLE). getattr: older sqlglot lacks a few of these.
 _FORBIDDEN_NODES = tuple(
     node for node in (getattr(exp, name, None) for name in (
         "Insert", "Update", "Delete", "Merge", "Create", "Drop", "Alter", "TruncateTable", "Command", "Copy",

@@ -16,7 +16,7 @@ import openai
 from assistant.settings import Settings
 
 # How long after the deadline the waiting thread gives an aborted request to unwind.
-_ABORT_GRACE_S = 0.5
+_ABORT_GRACE_S = 0.25
 
 
 class LLMError(Exception):

@@ -62,20 +62,24 @@ def _names(db: SafeDB, table: str, column: str) -> list[str]:
     return [r["name"] for r in rows if r["name"]]
 
 
-class _ReplyError(ValueError):
-    """The LLM's reply could not be used."""
+class ReplyError(ValueError):
+    """The LLM's reply had no usable route."""
 
 
 def draft(question: str, history: list[dict], llm: LLM, db: SafeDB, names: NameHints,
           deadline: float) -> LLMDraft:
-    """Route the question and, for 'sql'/'both', run the LLM's SQL through the fence. Never raises."""
+    """Route the question and, for 'sql'/'both', run the LLM's SQL through the fence.
+
+    Never raises for a failed call, an unusable reply or SQL that is rejected or fails (LLM implementations
+    raise only LLMError): the result's `error` is set instead, and the caller falls back.
+    """
     session = _Session(llm, deadline)
     messages = sql_messages(question, history, names)
     route = "none"
     try:
         reply = session.ask(messages)
         route, sql = parse_reply(reply)
-    except (LLMError, _ReplyError) as e:
+    except (LLMError, ReplyError) as e:
         return LLMDraft(route, calls=session.calls, error=str(e))
     if route in ("text", "none"):
         return LLMDraft(route, calls=session.calls)
@@ -170,7 +174,7 @@ def format_history(history: list[dict], turns: int = HISTORY_TURNS) -> str:
 
 
 def parse_reply(text: str) -> tuple[str, str | None]:
-    """(route, sql) from a reply that should be {"route": ..., "sql": ...}; raises _ReplyError if unusable."""
+    """(route, sql) from a reply that should be {"route": ..., "sql": ...}; raises ReplyError if unusable."""
     obj = extract_json(text)
     if obj is not None:
         route = str(obj.get("route") or "").strip().lower()
@@ -180,7 +184,7 @@ def parse_reply(text: str) -> tuple[str, str | None]:
         found = _ROUTE_RE.search(text or "")
         route = found.group("route").lower() if found else ("sql" if sql else "")
     if route not in ROUTES:
-        raise _ReplyError(f"the LLM reply has no usable route (got {route!r}, want one of {'|'.join(ROUTES)}): "
+        raise ReplyError(f"the LLM reply has no usable route (got {route!r}, want one of {'|'.join(ROUTES)}): "
                           f"{' '.join((text or '').split())[:120]!r}")
     return route, sql
 

@@ -118,7 +118,7 @@ def parse(q: str, cat: Catalog, history: list[str] | None = None) -> Plan:
         models, benches = plan.models, plan.benchmarks
     plan.setting_words = setting_words(q, cat) - {w for m in models + benches for w in m.text.lower().split()}
     if not plan.benchmarks:
-        plan.benchmarks = cat.benchmarks_by_setting(q, plan.papers)
+        plan.benchmarks = cat.benchmarks_by_words(q, plan.papers) or cat.benchmarks_by_setting(q, plan.papers)
     scope(q, plan)
     intent(q, plan)
     plan.in_domain = bool(models or benches or plan.papers or DOMAIN.search(q))
@@ -167,8 +167,11 @@ def intent(q: str, plan: Plan) -> None:
         plan.intent = "diff"
     elif re.search(r"\baverage\b|\bmean\b", ql) and (len(plan.bench_ids) > 1 or len(plan.model_ids) > 1):
         plan.intent = "average"
-    elif re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", ql) and not attrs:
+    elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:\w+\s+)?(?:models?|benchmarks?|tables?|papers?|"
+                   r"scores?|results?|values?|claims?|datasets?)\b", ql) and not attrs:
         plan.intent = "count"
+    elif re.search(r"\bhow many\b", ql) and not attrs:
+        plan.methodology = True
     elif re.search(r"\b(?:which|what|who)\b.*\b(?:best|highest|top|strongest|leading|lowest|worst|weakest|most|"
                    r"least)\b|\brank|\btop[- ]?\d+|\bbest\b|\bhighest\b|\blowest\b|\bworst\b", ql):
         plan.intent = "rank"

@@ -112,7 +112,13 @@ def pick_setting(rows: list[dict], wanted: set[str]) -> list[dict]:
             rows = [r for r in rows if setting_score(r, wanted) == best]
             return rows
     plain = [r for r in rows if not r.get("setting")]
-    return plain if plain and len(plain) >= len(rows) / 3 else rows
+    if plain and len(plain) >= len(rows) / 3:
+        return plain
+    overall = [r for r in rows if AGGREGATE & words(r.get("setting"))]
+    return overall or rows
+
+
+AGGREGATE = {"overall", "average", "avg", "avg.", "mean"}
 
 
 def group_values(rows: list[dict]) -> dict[tuple, list[dict]]:

@@ -106,13 +106,18 @@ class SqlPath:
         best = {}
         for r in rows:
             best.setdefault((r["model_id"], r["benchmark_id"]), r)
-        for mid in dict.fromkeys(k[0] for k in best):
-            picked = [r for (m, _), r in best.items() if m == mid]
+        groups = [[r for (m, _), r in best.items() if m == mid] for mid in dict.fromkeys(k[0] for k in best)]
+        if len(plan.bench_ids) == 1 or all(len(g) == 1 for g in groups):
+            groups = [[r for (_, b), r in best.items() if b == bid] for bid in dict.fromkeys(k[1] for k in best)]
+        for picked in groups:
+            mid = picked[0]["model_id"]
             if len(picked) > 1:
                 mean = sum(r["value"] for r in picked) / len(picked)
                 expr = " + ".join(value_text(r) for r in picked)
-                d.lines.insert(0, f"Average for {model_label(mid, self.cat)} over "
-                                  f"{', '.join(r['benchmark_id'] for r in picked)}: ({expr}) / {len(picked)} = "
+                over = (f"{model_label(mid, self.cat)} over {', '.join(r['benchmark_id'] for r in picked)}"
+                        if len({r['model_id'] for r in picked}) == 1 else
+                        f"{picked[0]['benchmark_id']} over {', '.join(r['model_id'] for r in picked)}")
+                d.lines.insert(0, f"Average for {over}: ({expr}) / {len(picked)} = "
                                   f"**{round(mean, decimals(*picked) + 2):g}**.")
         return d, sql, rows
 

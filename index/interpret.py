@@ -313,6 +313,7 @@ class TableReader:
             if found:
                 return self.register(found[0], item), found[1], []
             if AGGREGATE.match(item):
+                self.register(names.Benchmark("Average", "Average", "aggregate"), item)
                 return "Average", None, [caption_subject(self.t)]
             return self.register(names.Benchmark(item, item, "other"), item), None, []
         in_caption = names.benchmarks_in(self.t.caption or "")
