@@ -5,7 +5,7 @@ import re
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index import names
@@ -29,8 +29,10 @@ SCORE_WORDS = re.compile(r"\b(score|scores|result|accuracy|perform|achiev|get|re
 
 @dataclass
 class Budget:
+    """One answer's LLM allowance: a deadline and at most two calls; and the conversation so far."""
     deadline: float
     calls: int = 0
+    history: list[dict] = field(default_factory=list)
 
 
 CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])")
@@ -94,7 +96,9 @@ class Assistant:
         past = [clean_question(m.get("content")) for m in history or []
                 if isinstance(m, dict) and m.get("role") == "user" and isinstance(m.get("content"), str)]
         plan = parse(q, self.cat, [p for p in past if p])
-        budget = Budget(time.monotonic() + self.settings.llm_timeout_s)
+        budget = Budget(time.monotonic() + self.settings.llm_timeout_s, history=[
+            {"role": m["role"], "content": m["content"]} for m in history or []
+            if isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)])
         return self.route(q, plan, budget)
 
     def route(self, q: str, plan: Plan, budget: Budget) -> Answer:
@@ -118,9 +122,9 @@ class Assistant:
                 return llm
             text = self.text_answer(q, plan, budget, strict=True)
             return text or self.abstain(plan)
-        if not plan.in_domain:
-            return Answer(OUT_OF_SCOPE, "none")
         llm = self.llm_sql(q, plan, budget)
+        if not plan.in_domain:
+            return llm or Answer(OUT_OF_SCOPE, "none")
         return llm or self.text_answer(q, plan, budget) or Answer(OUT_OF_SCOPE, "none")
 
     # -- paths ------------------------------------------------------------------------------------
@@ -153,8 +157,11 @@ class Assistant:
             budget.calls += 1
             out = llm_answer(q, hits, self.llm, budget.deadline)
             used_llm = out is not None
-        text, sources = out or extractive_answer(q, hits)
-        if strict and not mentions_all(text, plan):
+        quote, quote_sources = extractive_answer(q, hits)
+        text, sources = out or (quote, quote_sources)
+        if out:
+            text += "\n\n**Supporting passage:**\n" + quote
+        if strict and not mentions_all(quote, plan):
             return None
         if prompts.CANNOT_ANSWER_PHRASE.lower() in text.lower():
             return None
@@ -166,7 +173,7 @@ class Assistant:
         from .llm_sql import NameHints, draft
         if self._hints is None:
             self._hints = NameHints.from_db(self.db)
-        result = draft(q, [{"role": "user", "content": q}], self.llm, self.db, self._hints, budget.deadline)
+        result = draft(q, budget.history, self.llm, self.db, self._hints, budget.deadline - 0.5)
         budget.calls += result.calls
         if not result.ok or not result.rows or result.route not in ("sql", "both"):
             return None

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PAPERQA_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PAPERQA_", extra="ignore", populate_by_name=True)
 
     db_path: Path = Field(ROOT / "data" / "scores.duckdb", description="DuckDB score database file.")
     papers_dir: Path = Field(ROOT / "data" / "papers", description="Folder of papers (.md, .txt, .html) to index.")

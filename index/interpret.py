@@ -107,9 +107,20 @@ def model_fraction(labels: list[str]) -> float:
     return sum(1 for x in labels if names.looks_like_model(x)) / len(labels) if labels else 0.0
 
 
+BENCHMARK_SHAPE = re.compile(r"(?:Bench|Eval|QA|Arena|Test|Leaderboard)\b|\b[A-Z][A-Za-z]*[A-Z]{2,}|\b[A-Z]{3,}\b|"
+                             r"\b[A-Za-z]+-?\d+[A-Za-z]*\b")
+
+
+def looks_like_benchmark(label: str, context: str) -> bool:
+    """Known benchmark, or shaped like one: 'FooBench', 'BarQA', 'ZEval', 'XYZ', 'GSM-Hard8K'."""
+    if names.lookup_benchmark(label, context):
+        return True
+    return bool(BENCHMARK_SHAPE.search(label)) and not names.looks_like_model(label)
+
+
 def benchmark_fraction(labels: list[str], context: str) -> float:
     labels = [x for x in dict.fromkeys(labels) if x and not AGGREGATE.match(x) and not names.fact_attribute(x)]
-    return sum(1 for x in labels if names.lookup_benchmark(x, context)) / len(labels) if labels else 0.0
+    return sum(1 for x in labels if looks_like_benchmark(x, context)) / len(labels) if labels else 0.0
 
 
 def implied_variant(t: Table) -> str | None:
@@ -176,6 +187,7 @@ class TableReader:
         self.rec = Records()
         self.implied = implied_variant(self.t)
         self.resolved: dict[tuple[str, bool], tuple[str, str | None, list[str]]] = {}
+        self.forced = False     # the model axis was inferred from a benchmark axis, so any name is a model
 
     def row_labels(self) -> list[tuple[int, list[str], str | None]]:
         """(row index, label texts, group) for each data row; group rows set the group."""
@@ -209,10 +221,25 @@ class TableReader:
         elif rm >= 0.5:
             self.rec.orientation = "models-as-rows"
             self.read_models_in_rows(rows, best_row)
+        elif self.benchmarks_on_rows(rows) and col_levels:
+            self.forced = True
+            self.rec.orientation = "models-as-columns"
+            self.read_models_in_columns(rows, 0)
+        elif self.benchmarks_on_columns(col_levels):
+            self.forced = True
+            self.rec.orientation = "models-as-rows"
+            self.read_models_in_rows(rows, self.lc - 1)
         else:
             self.rec.orientation = "no-models"
             self.read_without_models(rows)
         return self.rec
+
+    def benchmarks_on_rows(self, rows) -> bool:
+        """Unknown model names: if the row labels are clearly benchmarks, the columns must be the models."""
+        return benchmark_fraction([labels[-1] for _, labels, _ in rows], self.ctx.caption_text) >= 0.6
+
+    def benchmarks_on_columns(self, col_levels) -> bool:
+        return any(benchmark_fraction(list(level), self.ctx.caption_text) >= 0.6 for level in col_levels)
 
     # -- the two orientations ------------------------------------------------------------------
     def read_models_in_columns(self, rows, m_level: int) -> None:
@@ -294,6 +321,9 @@ class TableReader:
             return None
         base, suffix = names.split_model_suffix(raw)
         m = names.parse_model(base, implied_variant=self.implied)
+        if m is None and self.forced and not AGGREGATE.match(base) and not names.fact_attribute(base):
+            m = names.ModelName(canonical=base.strip(), family=re.split(r"[-\s]", base.strip())[0], size_b=None,
+                                active_b=None, variant=None, version=None)
         if m is None:
             return None
         self.rec.models.setdefault(m.canonical, m)

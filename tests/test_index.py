@@ -296,3 +296,17 @@ def test_cli_build_and_stats_list_every_paper(tmp_path):
     for paper in PAPERS.iterdir():
         assert paper.stem in stats
     assert "Table 12" in stats and "html" in stats and "tsv" in stats and "markdown" in stats
+
+
+def test_unknown_model_names_are_read_from_a_benchmark_axis(tmp_path):
+    paper = tmp_path / "aurora-report.md"
+    paper.write_text("# Aurora\n\nTable 2: Main results.\n\n| Benchmark | Zephyrus Alpha | Borealis Prime |\n|---|---|---|\n"
+                     "| MMLU | 70.1 | 68.0 |\n| GSM8K | 80.2 | 79.9 |\n| FooBench | 33.3 | 30.0 |\n\n"
+                     "Table 3: Per model.\n\nModel\tHumanEval\tWidgetQA\nZephyrus Alpha\t55.5\t12.5\n")
+    db = tmp_path / "s.duckdb"
+    build(tmp_path, db)
+    con = duckdb.connect(str(db), read_only=True)
+    got = {(m, b, t): v for m, b, t, v in con.execute("SELECT model_id, benchmark_id, table_no, value FROM scores").fetchall()}
+    con.close()
+    assert got[("Zephyrus Alpha", "MMLU", "2")] == 70.1 and got[("Borealis Prime", "FooBench", "2")] == 30.0
+    assert got[("Zephyrus Alpha", "WidgetQA", "3")] == 12.5 and len(got) == 8
