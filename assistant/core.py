@@ -111,6 +111,9 @@ class Assistant:
                 found = self.sql.answer(plan)
                 if found:
                     return self.merge(found, text)
+            facts = self.sql.text_facts(plan)
+            if facts:
+                return self.merge(facts, text)
             if text:
                 return text
         if plan.models or plan.benchmarks or plan.intent == "count":

@@ -11,7 +11,7 @@ SCORE_SQL = """SELECT s.model_id, s.benchmark_id, s.value, s.unit, s.setting, s.
        s.paper_id, p.title AS paper_title, p.kind, p.precedence, s.table_id, s.table_no, s.caption, s.page,
        s.section, s.model_raw, s.benchmark_raw, m.variant, m.size_b
 FROM scores s JOIN papers p ON p.paper_id = s.paper_id LEFT JOIN models m ON m.model_id = s.model_id"""
-FACT_SQL = """SELECT f.model_id, f.attribute, f.value, f.unit, f.value_text, f.raw_cell, f.paper_id,
+FACT_SQL = """SELECT f.model_id, f.subject, f.attribute, f.value, f.unit, f.value_text, f.raw_cell, f.paper_id,
        p.title AS paper_title, p.kind, p.precedence, f.table_id, f.table_no, f.caption, f.page, f.section,
        f.row_header, f.col_header
 FROM facts f JOIN papers p ON p.paper_id = f.paper_id"""

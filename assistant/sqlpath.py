@@ -215,6 +215,18 @@ class SqlPath:
             d.lines.append(f"- {r['row_header']}: {r['col_header']} = **{value_text(r)}** — {d.source(r)}.")
         return d, res.sql, rows
 
+    def text_facts(self, plan: Plan):
+        """Facts held as text in tables about no model (e.g. the languages per region) whose name the question uses."""
+        asked = set(re.findall(r"[a-z]{4,}", plan.question.lower()))
+        res = query.run(self.db, query.FACT_SQL + "\nWHERE f.model_id IS NULL AND f.value IS NULL ORDER BY f.fact_id")
+        rows = [r for r in res.rows if set(re.findall(r"[a-z]{4,}", r["attribute"])) <= asked]
+        if not rows:
+            return None
+        d = Draft()
+        for r in rows:
+            d.lines.append(f"- {r['subject']}: {r['value_text']} — {d.source(r)}")
+        return d, res.sql.replace("ORDER BY", f"AND f.attribute = '{rows[0]['attribute']}'\nORDER BY"), rows
+
     # -- helpers ----------------------------------------------------------------------------------
     def pair(self, plan: Plan, rows: list[dict]):
         """The two values a difference is about: two models on one benchmark, or one model on two benchmarks."""

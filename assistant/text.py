@@ -162,22 +162,30 @@ class TextIndex:
         return Hit(**asdict(self.passages[i]), score=float(score), bm25=float(max(bm25, 0.0)))
 
 
+_PASSAGES_SQL = ("SELECT p.passage_id, p.paper_id, coalesce(pa.title, p.paper_id) AS title, p.section, p.page, "
+                 "p.text, p.original FROM passages p LEFT JOIN papers pa USING (paper_id) ORDER BY p.passage_id")
+
+
 def read_passages(source: Any) -> list[Passage]:
-    """Passages with their paper titles, from a path, a DuckDB connection, or an object with `.path`."""
-    import duckdb
+    """Passages with their paper titles, from a DuckDB path, a DuckDB connection, or the assistant's SafeDB
+    (read through its own connection: DuckDB refuses a second connection to one file with other settings)."""
     if isinstance(source, (str, Path)):
-        con = duckdb.connect(str(source), read_only=True)
-        try:
+        import duckdb
+        with duckdb.connect(str(source), read_only=True) as con:
             return read_passages(con)
-        finally:
-            con.close()
-    if not hasattr(source, "execute") and hasattr(source, "path"):
-        return read_passages(source.path)
-    rows = source.execute(
-        "SELECT p.passage_id, p.paper_id, coalesce(pa.title, p.paper_id), p.section, p.page, p.text, p.original "
-        "FROM passages p LEFT JOIN papers pa USING (paper_id) ORDER BY p.passage_id").fetchall()
-    return [Passage(int(r[0]), r[1], r[2], r[3], None if r[4] is None else str(r[4]), r[5] or "", r[6] or "")
-            for r in rows]
+    if hasattr(source, "execute"):
+        return [_passage(*row) for row in source.execute(_PASSAGES_SQL).fetchall()]
+    rows, cap = [], max(1, int(source.settings.sql_row_cap))        # SafeDB.query caps the rows it returns
+    while True:
+        _, page = source.query(f"{_PASSAGES_SQL} LIMIT {cap} OFFSET {len(rows)}")
+        rows += [tuple(r.values()) for r in page]
+        if len(page) < cap:
+            return [_passage(*row) for row in rows]
+
+
+def _passage(pid, paper_id, title, section, page, text, original) -> Passage:
+    return Passage(int(pid), paper_id, title, section, None if page is None else str(page), text or "",
+                   original or "")
 
 
 def search_text(section: str | None, text: str, title: str = "") -> str:
@@ -242,12 +250,11 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def _rerank(query: str, hits: list[Hit]) -> list[Hit]:
-    """Order by best-sentence fit plus half the retrieval score (scaled to the best candidate's)."""
+    """Order by the best sentence's score (which includes the passage's retrieval score)."""
     best: dict[int, float] = {}
     for s in score_sentences(query, hits):
         best.setdefault(id(s.hit), s.score)
-    top = max((h.score for h in hits), default=0.0) or 1.0
-    return sorted(hits, key=lambda h: -(best.get(id(h), 0.0) + 0.5 * h.score / top))
+    return sorted(hits, key=lambda h: -best.get(id(h), 0.0))
 
 
 def _rrf(rankings: list[list[int]]) -> list[tuple[int, float]]:
@@ -502,6 +509,7 @@ class _Sentence:
     stems: set[str] = field(default_factory=set)
     words: set[str] = field(default_factory=set)    # surface words, for exact matches
     context: set[str] = field(default_factory=set)  # stems of the whole passage
+    heading: set[str] = field(default_factory=set)  # stems of its section title
     score: float = 0.0
 
 
@@ -513,6 +521,7 @@ class _Query:
     pairs: set[tuple[str, str]]     # consecutive content stems
     wants_number: bool
     procedure: bool
+    entities: list[set[str]] = field(default_factory=list)     # name-like words: 'Qwen2', 'GLM-4.5'
 
 
 def score_sentences(question: str, hits: Sequence[Hit]) -> list[_Sentence]:
@@ -526,15 +535,17 @@ def score_sentences(question: str, hits: Sequence[Hit]) -> list[_Sentence]:
     sents = []
     for r, h in enumerate(hits):
         title = set(an.tokens(title_names(h.paper_title)))   # 'Qwen2' in the question is met by the paper
-        context = set(an.tokens(search_text(h.section, h.text, h.paper_title)))
+        context = set(an.tokens(search_text(h.section, h.text, h.paper_title))) | title
+        heading = set(an.tokens(leaf_section(h.section)))
         for i, text in enumerate(split_sentences(h.text)):
             sents.append(_Sentence(h, r, i, text, set(an.tokens(text + " " + expand_compounds(text))) | title,
-                                   _surface(text), context))
+                                   _surface(text), context, heading))
     q = _query(question, sents, an)
     if not q.terms:
         return []
+    top = max((h.score for h in hits), default=0.0) or 1.0
     for s in sents:
-        s.score = _score(s, q)
+        s.score = _score(s, q) + 0.5 * max(s.hit.score, 0.0) / top      # plus the passage's retrieval score
     return sorted(sents, key=lambda s: (-s.score, s.rank, s.index))
 
 
@@ -567,20 +578,23 @@ def _query(question: str, sents: list[_Sentence], an: Analyzer) -> _Query:
     asked = focus_words(question)
     focus_stems = an.stemmer.stemWords(asked) if asked else []
     focus = {t: weights[t] for t in focus_stems if t in weights} or dict(weights)
+    if asked and focus_stems[-1] in focus:
+        focus[focus_stems[-1]] *= 2             # the head noun: 'temperature' in 'sampling temperature'
     return _Query(weights, focus, {t: w.rstrip("s") for t, w in zip(focus_stems, asked)},
                   set(zip(terms, terms[1:])), bool(_NUMBER_QUESTION.search(question)),
-                  bool(_PROCEDURE.match(question)))
+                  bool(_PROCEDURE.match(question)), entity_terms(question, an))
 
 
 def _score(s: _Sentence, q: _Query) -> float:
     focus = sum(w * (1.0 if q.focus_words.get(t, "") in s.words or t not in q.focus_words else 0.6)
                 for t, w in q.focus.items() if t in s.stems) / (sum(q.focus.values()) or 1.0)
     score = focus + 0.3 * _coverage(q.terms, s.stems) + 0.6 * _coverage(q.terms, s.context)
+    score += 0.3 * _coverage(q.terms, s.heading)             # a passage about the topic, not a mention
     stems = analyzer().tokens(s.text)
     score += 0.1 * sum(1 for pair in zip(stems, stems[1:]) if pair in q.pairs)
     if q.wants_number and _NUMBER.search(s.text):
         score += 0.5 if _number_near(s.text, set(q.focus)) else 0.1
-    score += 0.1 / (1 + s.rank)
+    score -= 0.3 * min(2, sum(1 for group in q.entities if not group & s.context))   # another model's passage
     words = len(s.text.split())
     score -= 0.3 if words < 5 else 0.1 if words > 70 else 0.0
     return score - (0.25 if re.match(r"\W*(?:Table|Figure)\s+\d+", s.text) else 0.0)
@@ -612,12 +626,13 @@ def _elaboration(first: _Sentence, sents: list[_Sentence]) -> _Sentence | None:
 def _runner_up(ranked: list[_Sentence], q: _Query) -> _Sentence | None:
     """A second sentence only when it is nearly as good and adds asked-for words, or continues the first."""
     first = ranked[0]
+    wanted = q.focus if q.focus_words else q.terms
     for s in ranked[1:4]:
         if s.score < 0.8 * first.score:
             break
-        adds = {t for t in q.terms if t in s.stems and t not in first.stems}
-        if _coverage({t: q.terms[t] for t in adds}, set(adds)) and sum(q.terms[t] for t in adds) > 0.2 * sum(
-                q.terms.values()) or (s.hit is first.hit and abs(s.index - first.index) == 1):
+        adds = [t for t in wanted if t in s.stems and t not in first.stems]
+        if sum(q.terms[t] for t in adds) > 0.2 * sum(q.terms.values()) or (
+                s.hit is first.hit and abs(s.index - first.index) == 1):
             return s
     return None
 

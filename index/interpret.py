@@ -269,12 +269,17 @@ class TableReader:
                           row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x))
 
     def read_without_models(self, rows) -> None:
+        """No model on either axis: every cell is a fact about its row (numbers, or text such as languages)."""
         for r, labels, group in rows:
             for i, head in enumerate(self.heads):
                 cell = self.g.rows[r][self.lc + i]
-                for raw, value, unit, _ in self.values(cell):
-                    self.add_fact(None, labels[-1], " | ".join(x for x in head if x), value, unit, None, cell,
-                                  " | ".join(x for x in labels if x), " | ".join(x for x in head if x))
+                col = " | ".join(x for x in head if x)
+                vals = self.values(cell)
+                for raw, value, unit, _ in vals:
+                    self.add_fact(None, labels[-1], col, value, unit, None, cell, " | ".join(x for x in labels if x), col)
+                if not vals and cell.text and not cell.copy and cell.text not in MISSING:
+                    self.add_fact(None, labels[-1], col, None, None, cell.text, cell,
+                                  " | ".join(x for x in labels if x), col)
 
     # -- one cell --------------------------------------------------------------------------------
     def values(self, cell: Cell) -> list[tuple[str, float, str | None, str | None]]:

@@ -34,7 +34,7 @@ _SUFFIXES = ("ization", "ations", "ation", "ments", "ment", "ness", "ings", "ing
 _PIECE_PENALTY = 4.0           # extra cost per piece, so two words beat three
 _MAX_PIECES = 2
 _A_PENALTY = 1.0               # 'arepresented' is 'are presented', not 'a represented'
-_URLISH = re.compile(r"://|^www\.|@|_|\\|[A-Za-z0-9]\.(?:com|org|net|cn|ai|io|edu|gov|html?|py|md|json)\b|/[A-Za-z]")
+_URLISH = re.compile(r"/|^www\.|@|_|\\|[A-Za-z0-9]\.(?:com|org|net|cn|ai|io|edu|gov|html?|py|md|json)\b")
 _ALPHA_RUN = re.compile(r"[A-Za-z]+")
 _CAMEL_PIECE = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z][a-z]+|[a-z]+|[A-Z]")
 
