@@ -1,0 +1,135 @@
+"""The README is the front door: every setting is in its table, and every command it shows exists.
+
+Regenerate the settings table with `python tests/test_docs.py` and paste it under "## Settings".
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.settings import Settings  # noqa: E402
+
+README = ROOT / "README.md"
+pytest_plugins = ["tests.ui_fixtures"]
+
+
+def _env_vars(name: str, field) -> str:
+    alias = field.validation_alias
+    names = list(alias.choices) if alias is not None else [Settings.model_config["env_prefix"] + name.upper()]
+    return " or ".join(f"`{n}`" for n in names)
+
+
+def _default(value: object) -> str:
+    if value is None:
+        return "unset"
+    if isinstance(value, Path):
+        value = value.relative_to(ROOT) if value.is_relative_to(ROOT) else value
+    return f"`{value}`"
+
+
+def settings_table() -> str:
+    rows = ["| Setting | Environment variable | Default | Description |", "| --- | --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        rows.append(f"| `{name}` | {_env_vars(name, field)} | {_default(field.default)} | {field.description} |")
+    return "\n".join(rows)
+
+
+def _readme() -> str:
+    return README.read_text(encoding="utf-8")
+
+
+def _shell_commands() -> list[str]:
+    blocks = re.findall(r"```(?:bash|sh|shell)\n(.*?)```", _readme(), flags=re.S)
+    lines = [line.split(" #")[0].strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def test_every_setting_is_in_the_readme_table():
+    readme = _readme()
+    missing = [row for row in settings_table().splitlines()[2:] if row not in readme]
+    assert not missing, "README settings table is stale; regenerate with `python tests/test_docs.py`:\n" + \
+        "\n".join(missing)
+
+
+def test_every_field_has_a_description():
+    assert all(field.description for field in Settings.model_fields.values())
+
+
+def _check_command(command: str) -> None:
+    words = shlex.split(command)
+    while words and re.fullmatch(r"[A-Z_]+=.*", words[0]):  # leading VAR=value assignments
+        words.pop(0)
+    program, args = words[0], words[1:]
+    if program.startswith("./"):
+        assert os.access(ROOT / program, os.X_OK), f"{program} is missing or not executable"
+    elif program in ("python", "python3") and args[:1] == ["-m"]:
+        assert importlib.util.find_spec(args[1]) is not None, f"no module {args[1]}"
+        args = args[2:]
+    elif program in ("python", "python3"):
+        assert (ROOT / args[0]).is_file(), f"{args[0]} does not exist"
+        args = args[1:]
+    for arg in args:  # files the command is given
+        if re.fullmatch(r"[\w./-]+\.(py|jsonl|txt|html|md)", arg):
+            assert (ROOT / arg).is_file(), f"{command}: {arg} does not exist"
+
+
+def test_every_command_in_the_readme_exists():
+    commands = [c for c in _shell_commands() if re.match(r"(\w+=\S+ )*(\./|python3? )", c)]
+    assert "./run.sh" in commands and "./test.sh" in commands
+    for command in commands:
+        _check_command(command)
+
+
+def test_ci_runs_the_readmes_test_command():
+    assert "./test.sh" in _shell_commands()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^\./test\.sh\s*$", ci, flags=re.M), ".ci/run must end with the README's test command"
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
+
+
+def test_embedding_snippet_matches_the_served_script():
+    import ui
+
+    assert f'<script type="module" src="http://127.0.0.1:7860{ui.WIDGET_SCRIPT}"></script>' in _readme()
+    assert '<gradio-app src="http://127.0.0.1:7860"></gradio-app>' in _readme()
+
+
+@pytest.fixture
+def api_examples() -> str:
+    blocks = re.findall(r"```python\n(.*?)```", _readme(), flags=re.S)
+    code = "\n".join(block for block in blocks if "gradio_client" in block)
+    assert code, "the README has no gradio_client example"
+    return code
+
+
+def test_readme_api_examples_run(api_examples, ui_server, capsys):
+    exec(compile(api_examples.replace("http://127.0.0.1:7860", ui_server.url), "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "50.6" in printed and "67.2" in printed
+
+
+
+def test_readme_sql_examples_run_on_the_real_database(real_db):
+    import duckdb
+    blocks = re.findall(r"```sql\n(.*?)```", README.read_text(), re.S)
+    statements = [s.strip() for b in blocks for s in b.split(";") if s.strip()]
+    assert len(statements) >= 4
+    con = duckdb.connect(str(real_db), read_only=True)
+    try:
+        for sql in statements:
+            assert con.execute(sql).fetchall(), f"README example returned no rows:\n{sql}"
+    finally:
+        con.close()
+
+
+if __name__ == "__main__":
+    print(settings_table())

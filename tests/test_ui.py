@@ -1,0 +1,187 @@
+"""The web app as API users reach it: `python ui.py` launched as a subprocess, then gradio_client and raw HTTP."""
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from assistant.answer import Answer
+from assistant.guard import QueryRejected
+from assistant.settings import Settings
+
+pytest_plugins = ["tests.ui_fixtures"]
+
+GLM_MATH = "what is GLM-4-9B's MATH score?"
+ANSWER_KEYS = {"answer", "route", "sql", "rows", "sources", "conflicts", "ambiguities", "llm_used"}
+
+
+def _post(url: str, body: dict) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def _get_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_first_run_builds_the_database(ui_server):
+    assert ui_server.db_path.is_file()
+    assert "built the score database" in ui_server.log_tail(200)
+
+
+def test_ask_answers_glm4_math_with_both_models_and_sources(client):
+    result = client.predict(question=GLM_MATH, history=[], api_name="/ask")
+    assert ANSWER_KEYS <= set(result)
+    assert "30.4" in result["answer"] and "50.6" in result["answer"]
+    assert result["route"] in ("sql", "both")
+    assert result["sql"] and "select" in result["sql"].lower()
+    assert any("ChatGLM" in source["paper"] for source in result["sources"])
+    assert result["llm_used"] is False
+
+
+def test_chat_returns_markdown_with_sources_and_sql(client):
+    reply = client.predict(GLM_MATH, api_name="/chat")
+    assert "30.4" in reply and "50.6" in reply
+    assert "**Sources**" in reply and "ChatGLM" in reply
+    assert "```sql" in reply
+
+
+def test_chat_follow_up_keeps_the_conversation(client):
+    first = client.predict("What is Llama-3-8B-Instruct's MBPP score?", api_name="/chat")
+    assert "MBPP" in first
+    follow_up = client.predict("And Qwen2-7B-Instruct?", api_name="/chat")
+    assert "67.2" in follow_up
+
+
+def test_ask_follow_up_uses_the_given_history(client):
+    history = [{"role": "user", "content": "What is Llama-3-8B-Instruct's MBPP score?"}]
+    history.append({"role": "assistant", "content": client.predict(
+        question=history[0]["content"], history=[], api_name="/ask")["answer"]})
+    result = client.predict(question="And Qwen2-7B-Instruct?", history=history, api_name="/ask")
+    assert "67.2" in result["answer"]
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t \x00"])
+def test_empty_input_gets_a_nudge(client, blank):
+    result = client.predict(question=blank, history=[], api_name="/ask")
+    assert result["route"] == "none"
+    assert "What is GLM-4-9B's MATH score?" in result["answer"]
+    assert "Ask me" in client.predict(blank, api_name="/chat")
+
+
+def test_too_long_input_says_the_limit(client):
+    limit = Settings().max_question_chars
+    result = client.predict(question="What is GLM-4-9B's MATH score? " * (limit // 20), history=[], api_name="/ask")
+    assert result["route"] == "none" and result["sql"] is None
+    assert f"{limit:,}" in result["answer"] and "shorten" in result["answer"]
+
+
+def test_control_characters_are_stripped(client):
+    result = client.predict(question="what is GLM-4-9B\x00's MATH\x1b score?\x07", history=[], api_name="/ask")
+    assert "50.6" in result["answer"]
+
+
+def test_non_english_question_is_passed_through(client):
+    result = client.predict(question="GLM-4-9B 的 MATH 分数是多少？", history=[], api_name="/ask")
+    assert result["answer"] and "went wrong" not in result["answer"]
+    assert "30.4" in result["answer"] or "50.6" in result["answer"]
+
+
+def test_only_chat_and_ask_are_public(client):
+    assert set(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == {"/chat", "/ask"}
+
+
+def _like_dependency(server_url: str) -> tuple[int, int]:
+    with urllib.request.urlopen(f"{server_url}/config", timeout=10) as response:
+        config = json.load(response)
+    for dep in config["dependencies"]:
+        for target, event in dep["targets"]:
+            if event == "like":
+                return dep["id"], target
+    raise AssertionError("the chatbot has no like event")
+
+
+def _wait_for_queue_job(server_url: str, session_hash: str) -> None:
+    with urllib.request.urlopen(f"{server_url}/gradio_api/queue/data?session_hash={session_hash}",
+                                timeout=10) as stream:
+        deadline = time.monotonic() + 10
+        for line in stream:
+            if b"process_completed" in line or time.monotonic() > deadline:
+                return
+
+
+def _lines(path) -> list[str]:
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_raw_post_cannot_write_feedback(ui_server, client):
+    """The like endpoint is private, and the server votes only on answers it gave in that browser session."""
+    fn_index, chatbot_id = _like_dependency(ui_server.url)
+    before = _lines(ui_server.feedback_path)
+    with pytest.raises(ValueError):
+        client.predict(api_name="/on_like")
+    client.predict(GLM_MATH, api_name="/chat")  # a real answer now exists in this client's session
+    for index in range(4):
+        body = {"fn_index": fn_index, "data": [None], "trigger_id": chatbot_id,
+                "event_data": {"index": index, "value": "GLM-4-9B", "liked": True}}
+        for session in ("raw-post-attacker", client.session_hash):
+            _post(f"{ui_server.url}/gradio_api/run/predict", {**body, "session_hash": session})
+        status, _ = _post(f"{ui_server.url}/gradio_api/queue/join", {**body, "session_hash": "raw-post-queue"})
+        if status == 200:
+            _wait_for_queue_job(ui_server.url, "raw-post-queue")
+    assert _lines(ui_server.feedback_path) == before
+    assert "feedback ignored" in ui_server.log_tail(200)
+
+
+def test_server_does_not_serve_repository_files(ui_server):
+    for path in (ui_server.db_path, ui_server.log_path, Settings().papers_dir / "qwen2-blog.md"):
+        assert _get_status(f"{ui_server.url}/gradio_api/file={path}") in (403, 404)
+
+
+def test_widget_script_is_served_with_cors(ui_server):
+    request = urllib.request.Request(f"{ui_server.url}/widget/gradio.js",
+                                     headers={"Origin": "http://127.0.0.1:9"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        script = response.read().decode()
+        assert response.headers["Access-Control-Allow-Origin"] in ("*", "http://127.0.0.1:9")
+    asset = script.split('"')[1]  # gradio.js only imports the bundle beside it, e.g. "./assets/index-….js"
+    assert asset.startswith("./assets/")
+    assert _get_status(f"{ui_server.url}/widget/{asset[2:]}") == 200
+
+
+# The edge, in process: errors from below become chat text, never tracebacks.
+
+
+class _Raises:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+    def ask(self, question: str, history: list[dict]) -> Answer:
+        raise self.error
+
+
+def test_unexpected_errors_become_a_plain_message(caplog):
+    import ui
+
+    answer = ui.answer_safely(_Raises(RuntimeError("secret detail")), Settings(), GLM_MATH, [])
+    assert answer.text == ui.SORRY and "secret" not in answer.text
+    assert "secret detail" in caplog.text  # logged server-side, with the traceback
+
+
+def test_rejected_queries_are_explained():
+    import ui
+
+    answer = ui.answer_safely(_Raises(QueryRejected("DROP TABLE scores", "not a query")), Settings(), "drop it", [])
+    assert answer.route == "none" and "not a query" in answer.text and "Traceback" not in answer.text

@@ -1,0 +1,160 @@
+"""Reaching the app as users do: a launched `python ui.py`, a headless Chromium, and a host page on another origin.
+
+Test modules load these with `pytest_plugins = ["tests.ui_fixtures"]`, so the session-scoped server is started
+once and shared. `bench/bench_load.py` reuses `launched_server`.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# gradio_client pings a telemetry endpoint unless both are set; the tests stay on loopback.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_TIMEOUT_S = 240  # the first run builds the score database
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Settings that would switch on an LLM or dense retrieval; the tests use the rules-only assistant.
+LLM_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "PAPERQA_OPENAI_API_KEY", "PAPERQA_OPENAI_BASE_URL",
+           "PAPERQA_EMBED_BASE_URL")
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+    db_path: Path
+    feedback_path: Path
+    log_path: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"ui.py exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/gradio_api/info", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"ui.py was not ready after {STARTUP_TIMEOUT_S}s:\n{log_path.read_text(errors='replace')}")
+
+
+@contextlib.contextmanager
+def launched_server(workdir: Path, db_path: Path | None = None) -> Iterator[Server]:
+    """Run `python ui.py --port <free> --db <db_path>` (the database is built on first run) until the block ends."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_path = db_path or workdir / "scores.duckdb"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in LLM_ENV}
+    env["PAPERQA_FEEDBACK_PATH"] = str(workdir / "feedback.jsonl")
+    log_path = workdir / "server.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "ui.py", "--port", str(port), "--db", str(db_path)],
+                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(url, proc, log_path)
+        yield Server(url, proc.pid, db_path, Path(env["PAPERQA_FEEDBACK_PATH"]), log_path)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def client_for(url: str):
+    """A gradio_client session (its own conversation history), quiet and without telemetry.
+
+    Certificate checks only mean something over https; skipping them for plain http spares gradio_client
+    loading the CA bundle on every request (~17 ms of CPU each, which would swamp the load benchmark).
+    """
+    from gradio_client import Client
+
+    return Client(url, verbose=False, analytics_enabled=False, ssl_verify=urlsplit(url).scheme == "https")
+
+
+@pytest.fixture(scope="session")
+def ui_server(tmp_path_factory) -> Iterator[Server]:
+    workdir = tmp_path_factory.mktemp("ui")
+    with launched_server(workdir) as server:
+        yield server
+
+
+@pytest.fixture
+def client(ui_server):
+    """A fresh gradio_client session against the launched server."""
+    client = client_for(ui_server.url)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Chromium's path; missing Chromium skips locally but fails under CI."""
+    path = shutil.which("chromium")
+    if path is None:
+        message = "chromium is not installed (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+
+@pytest.fixture(scope="session")
+def host_page() -> Iterator[str]:
+    """The example host page in web/, served from its own origin (another port)."""
+    handler = functools.partial(_QuietHandler, directory=str(ROOT / "web"))
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
