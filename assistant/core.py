@@ -186,12 +186,12 @@ class Assistant:
     def abstain(self, plan: Plan) -> Answer:
         models = [m for m in plan.model_ids]
         benches = [b for b in plan.bench_ids]
-        what = " / ".join(m.text for m in plan.benchmarks) or "that"
+        what = " / ".join(benches) or "that"
         who = " / ".join(m.text for m in plan.models) or "any model"
         lines = [f"The indexed papers do not report {what} for {who}."]
         if models:
-            rows = self.db.query("SELECT DISTINCT benchmark_id FROM scores WHERE model_id IN (" +
-                                 ", ".join("?" for _ in models) + ") ORDER BY 1", models)[1]
+            rows = self.db.query("SELECT DISTINCT benchmark_id FROM scores WHERE benchmark_id <> 'Average' AND "
+                                 "model_id IN (" + ", ".join("?" for _ in models) + ") ORDER BY 1", models)[1]
             if rows:
                 lines.append(f"For {who} they report: {', '.join(r['benchmark_id'] for r in rows)}.")
         if benches:

@@ -34,7 +34,17 @@ class SqlPath:
         ambiguity_notes(d, plan, rows, self.cat)
         return d, res.sql, rows
 
-    on_compare = on_lookup
+    def on_compare(self, plan: Plan):
+        found = self.on_lookup(plan)
+        if found and len(plan.models) == 2 and len(plan.bench_ids) == 1:
+            pair = self.pair(plan, found[2])
+            if pair:
+                a, b = sorted(pair, key=lambda r: -r["value"])
+                gap = round(a["value"] - b["value"], decimals(a, b))
+                found[0].lines.insert(0, f"{model_label(a['model_id'], self.cat)} is ahead of "
+                                         f"{model_label(b['model_id'], self.cat)} on {a['benchmark_id']} by "
+                                         f"**{gap:g}** points ({value_text(a)} vs {value_text(b)}).")
+        return found
 
     def on_verify(self, plan: Plan):
         synth = [p for p in plan.papers if self.cat.papers[p]["kind"] == "synthesis"]
@@ -235,11 +245,9 @@ class SqlPath:
             first.setdefault((r["model_id"], r["benchmark_id"]), r)
         keys = list(first)
         if len(plan.models) >= 2:
-            order = [m.ids[0] for m in plan.models if m.ids]
             picks = [next((first[k] for k in keys if k[0] in m.ids), None) for m in plan.models[:2]]
         else:
             picks = [next((first[k] for k in keys if k[1] in b.ids), None) for b in plan.benchmarks[:2]]
-            order = None
         if len(picks) == 2 and all(picks) and picks[0] is not picks[1]:
             return picks[0], picks[1]
         return None

@@ -96,8 +96,21 @@ def parse_document(path: Path, text: str | None = None) -> Document:
     doc = Document(path=path, title=paper_title(path, title or first_heading(lines)), text=text,
                    front_matter=title is not None)
     Segmenter(doc, lines, offset).run()
-    check_captions_have_tables(doc, lines, offset)
+    doc.paragraphs = join_broken(doc.paragraphs)
     return doc
+
+
+def join_broken(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Rejoin a sentence a page break split in two: no end punctuation, then a lowercase or digit start."""
+    out: list[Paragraph] = []
+    for p in paragraphs:
+        prev = out[-1] if out else None
+        if (prev and prev.section == p.section and not re.search(r"[.!?:;)\]”\"*|]\s*$", prev.text)
+                and re.match(r"[a-z0-9(]", p.text) and not p.text.startswith(("```", "|", "- ", "* "))):
+            out[-1] = Paragraph(prev.text + " " + p.text, prev.line, prev.section, prev.page)
+        else:
+            out.append(p)
+    return out
 
 
 def paper_title(path: Path, title: str | None) -> str:
@@ -115,10 +128,6 @@ def first_heading(lines: list[str]) -> str | None:
         if m and clean_heading(m.group(2))[0]:
             return clean_heading(m.group(2))[0]
     return None
-
-
-def check_captions_have_tables(doc: Document, lines: list[str], offset: int) -> None:
-    """Nothing to check for now beyond what the segmenter enforces; kept as the hook for stricter rules."""
 
 
 class Segmenter:
