@@ -162,7 +162,7 @@ def intent(q: str, plan: Plan) -> None:
         plan.intent, plan.claim_value = "verify", nums[-1]
     elif attrs and plan.models and not plan.benchmarks:
         plan.intent, plan.attributes = "fact", attrs
-    elif re.search(r"\bhow much (?:better|worse|higher|lower|more|less)|\bdifference\b|\bgap\b|\bby how much\b|"
+    elif re.search(r"\bhow much (?:better|worse|higher|lower|more|less)|\bdifference\b|\bdiffer(?:s|ent)?\b|\bgap\b|\bby how much\b|"
                    r"\bhow many points\b|\boutperform\w* .* by\b|\bmargin\b", ql):
         plan.intent = "diff"
     elif re.search(r"\baverage\b|\bmean\b", ql) and (len(plan.bench_ids) > 1 or len(plan.model_ids) > 1):

@@ -99,7 +99,7 @@ class SqlPath:
         if not found:
             return None
         d, sql, rows = found
-        pair = self.pair(plan, rows)
+        pair = self.pair(plan, rows) or self.sources_pair(rows)
         if pair:
             a, b = pair
             gap = round(a["value"] - b["value"], decimals(a, b))
@@ -252,8 +252,20 @@ class SqlPath:
             return picks[0], picks[1]
         return None
 
+    @staticmethod
+    def sources_pair(rows: list[dict]):
+        """One model, one benchmark, two sources that disagree: the first two distinct values."""
+        if len({(r["model_id"], r["benchmark_id"]) for r in rows}) != 1:
+            return None
+        distinct = list({r["value"]: r for r in rows}.values())
+        return (distinct[0], distinct[1]) if len(distinct) >= 2 else None
+
     def side(self, a: dict, b: dict) -> str:
-        return model_label(a["model_id"], self.cat) if a["model_id"] != b["model_id"] else a["benchmark_id"]
+        if a["model_id"] != b["model_id"]:
+            return model_label(a["model_id"], self.cat)
+        if a["benchmark_id"] != b["benchmark_id"]:
+            return a["benchmark_id"]
+        return f"the {a['kind']} ({a['paper_title']})"
 
     @staticmethod
     def setting(r: dict) -> str:

@@ -28,6 +28,8 @@ DENSE_POOL = 50             # dense neighbours that enter the fusion
 EMBED_BATCH = 64
 CHUNK_CHARS = 450           # long passages are searched as windows of sentences this long
 RERANK_POOL = 30            # retrieved passages reordered by their best sentence
+DENSE_COOLDOWN_S = 60.0     # after a failed query embedding, BM25 alone for this long
+MIN_LLM_S = 0.2             # no LLM call with less time than this left
 
 
 @dataclass(frozen=True)
@@ -97,15 +99,16 @@ class TextIndex:
     def __init__(self, passages: Iterable[Passage], embedder: Embedder | None = None):
         self.passages = list(passages)
         self.embedder = embedder
-        texts, owner = _chunks(self.passages)
-        self._owner = np.asarray(owner, dtype=int)          # chunk -> passage index
-        self._retriever = _bm25_retriever(texts) if texts else None
+        nodes, owner = _nodes(self.passages)
+        self._owner = np.asarray(owner, dtype=int)          # node (chunk) -> passage index
+        self._retriever = _bm25_retriever(nodes) if nodes else None
         self._masks = _paper_masks(self.passages, self._owner)
-        self._vectors = _embed(texts, embedder) if embedder is not None and texts else None
+        self._vectors = _embed([_node_text(n) for n in nodes], embedder) if embedder is not None and nodes else None
+        self._dense_paused_until = 0.0
 
     @classmethod
     def from_db(cls, source: Any, embedder: Embedder | None = None) -> TextIndex:
-        """Read passages and paper titles once from a DuckDB path, connection, or object with a `.path`."""
+        """Read passages and paper titles once from a DuckDB path or connection, or the assistant's SafeDB."""
         return cls(read_passages(source), embedder=embedder)
 
     @property
@@ -143,12 +146,13 @@ class TextIndex:
         return np.asarray(bm25.get_scores(ids, weight_mask=mask), dtype=float)
 
     def _dense_scores(self, query: str, mask: np.ndarray | None) -> np.ndarray | None:
-        if self._vectors is None:
+        if self._vectors is None or time.monotonic() < self._dense_paused_until:
             return None
         try:
             q = _unit(np.asarray(self.embedder.embed([query]), dtype=float))[0]
-        except Exception as e:      # any embedder failure: this query uses BM25 alone
-            log.warning("dense retrieval skipped for this query: %s", e)
+        except Exception as e:      # any embedder failure: BM25 alone, and no waiting on it for a while
+            log.warning("dense retrieval paused for %.0f s: %s", DENSE_COOLDOWN_S, e)
+            self._dense_paused_until = time.monotonic() + DENSE_COOLDOWN_S
             return None
         sims = self._vectors @ q
         return sims if mask is None else np.where(mask > 0, sims, -np.inf)
@@ -194,13 +198,30 @@ def search_text(section: str | None, text: str, title: str = "") -> str:
     return f"{title_names(title)}\n{leaf_section(section)}\n{text}\n{expand_compounds(text)}"
 
 
-def _chunks(passages: Sequence[Passage]) -> tuple[list[str], list[int]]:
-    texts, owner = [], []
+def _nodes(passages: Sequence[Passage]) -> tuple[list[Any], list[int]]:
+    """One llama-index TextNode per window of each passage, and the passage index of each node.
+
+    BM25 and the embedder see the paper's names, the section title and the text (see `search_text`); the
+    other metadata (ids, title, page) stays out of the searched text.
+    """
+    from llama_index.core.schema import TextNode
+    hidden = ["passage_id", "paper_id", "paper_title", "page"]
+    nodes, owner = [], []
     for i, p in enumerate(passages):
         for window in _windows(p.text):
-            texts.append(search_text(p.section, window, p.paper_title))
+            meta = {"names": title_names(p.paper_title), "section": leaf_section(p.section),
+                    "passage_id": p.passage_id, "paper_id": p.paper_id, "paper_title": p.paper_title,
+                    "page": p.page or ""}
+            nodes.append(TextNode(text=f"{window}\n{expand_compounds(window)}", metadata=meta,
+                                  excluded_embed_metadata_keys=hidden, excluded_llm_metadata_keys=hidden,
+                                  metadata_template="{value}", metadata_separator="\n"))
             owner.append(i)
-    return texts, owner
+    return nodes, owner
+
+
+def _node_text(node: Any) -> str:
+    from llama_index.core.schema import MetadataMode
+    return node.get_content(metadata_mode=MetadataMode.EMBED)
 
 
 def _windows(text: str) -> list[str]:
@@ -216,12 +237,9 @@ def _windows(text: str) -> list[str]:
     return out + [cur] if cur else out or [text]
 
 
-def _bm25_retriever(texts: list[str]):
-    from llama_index.core.schema import TextNode
+def _bm25_retriever(nodes: list[Any]):
     from llama_index.retrievers.bm25 import BM25Retriever
     an = analyzer()
-    nodes = [TextNode(id_=str(i), text=t, metadata={"chunk": i}, excluded_embed_metadata_keys=["chunk"],
-                      excluded_llm_metadata_keys=["chunk"]) for i, t in enumerate(texts)]
     return BM25Retriever(nodes=nodes, stemmer=an.stemmer, language=list(an.stopwords), token_pattern=an.pattern,
                          similarity_top_k=min(10, len(nodes)))
 
@@ -252,7 +270,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
 def _rerank(query: str, hits: list[Hit]) -> list[Hit]:
     """Order by the best sentence's score (which includes the passage's retrieval score)."""
     best: dict[int, float] = {}
-    for s in score_sentences(query, hits):
+    for s in score_sentences(query, hits)[0]:
         best.setdefault(id(s.hit), s.score)
     return sorted(hits, key=lambda h: -best.get(id(h), 0.0))
 
@@ -285,7 +303,11 @@ def is_answerable(question: str, hits: Sequence[Hit]) -> bool:
 
 
 def extractive_answer(question: str, hits: Sequence[Hit], max_sentences: int = 2) -> tuple[str, list[dict]]:
-    """The best one or two sentences from the top passages, quoted with their source; no LLM."""
+    """The best one or two sentences from the top passages, quoted with their source; no LLM.
+
+    When no passage has a usable sentence the text is CANNOT_ANSWER_PHRASE and there are no sources.
+    """
+    from .prompts import CANNOT_ANSWER_PHRASE
     groups: dict[int, list[str]] = {}
     for hit, quote in best_sentences(question, hits, max_sentences):
         groups.setdefault(hits.index(hit), []).append(quote)
@@ -294,7 +316,7 @@ def extractive_answer(question: str, hits: Sequence[Hit], max_sentences: int = 2
         quote = " ".join(quotes)
         blocks.append(f"> {quote}\n\n— {_label(hits[i])}")
         sources.append(source_dict(hits[i], quote))
-    return "\n\n".join(blocks), sources
+    return ("\n\n".join(blocks), sources) if blocks else (CANNOT_ANSWER_PHRASE, [])
 
 
 def llm_answer(question: str, hits: Sequence[Hit], llm: Any, deadline: float,
@@ -304,7 +326,7 @@ def llm_answer(question: str, hits: Sequence[Hit], llm: Any, deadline: float,
     from .llm import LLMError
     from .prompts import CANNOT_ANSWER_PHRASE, TEXT_SYSTEM, TEXT_USER
     timeout = deadline - time.monotonic()
-    if llm is None or not hits or timeout <= 0.2:
+    if llm is None or not hits or timeout < MIN_LLM_S:
         return None
     messages = [{"role": "system", "content": TEXT_SYSTEM},
                 {"role": "user", "content": TEXT_USER.format(question=question, passages=number_passages(hits))}]
@@ -314,13 +336,9 @@ def llm_answer(question: str, hits: Sequence[Hit], llm: Any, deadline: float,
         log.info("LLM synthesis failed, using the extractive answer: %s", e)
         return None
     reply = re.sub(r"<think>.*?</think>", "", reply or "", flags=re.S).strip()
-    if not reply:
-        return None
-    if CANNOT_ANSWER_PHRASE.lower().rstrip(".") in reply.lower():
-        return CANNOT_ANSWER_PHRASE, []
     text, cited = renumber_citations(reply, len(hits))
-    if not cited:
-        return None
+    if not cited:                   # nothing grounded: abstain if the model did, else the extractive answer
+        return (CANNOT_ANSWER_PHRASE, []) if CANNOT_ANSWER_PHRASE.lower().rstrip(".") in reply.lower() else None
     sources = []
     for n in cited:
         picks = best_sentences(question, [hits[n - 1]], 1)
@@ -503,64 +521,60 @@ def split_sentences(text: str) -> list[str]:
 @dataclass
 class _Sentence:
     hit: Hit
-    rank: int
-    index: int
+    rank: int                       # the hit's position
+    index: int                      # the sentence's position in the passage
     text: str
-    stems: set[str] = field(default_factory=set)
-    words: set[str] = field(default_factory=set)    # surface words, for exact matches
-    context: set[str] = field(default_factory=set)  # stems of the whole passage
-    heading: set[str] = field(default_factory=set)  # stems of its section title
+    stems: set[str]
+    words: set[str]                 # surface words, for exact matches
+    context: set[str]               # stems of the whole passage, its section title and the paper's names
+    heading: set[str]               # stems of the section title
     score: float = 0.0
 
 
 @dataclass
 class _Query:
-    terms: dict[str, float]         # content stem -> weight
+    terms: dict[str, float]         # content stem -> weight (rarer among the candidate sentences, heavier)
     focus: dict[str, float]         # what is asked for (all terms when the question does not say)
     focus_words: dict[str, str]     # focus stem -> the word as asked ('optimizer'), for exact-word credit
     pairs: set[tuple[str, str]]     # consecutive content stems
     wants_number: bool
-    procedure: bool
-    entities: list[set[str]] = field(default_factory=list)     # name-like words: 'Qwen2', 'GLM-4.5'
+    procedure: bool                 # 'how did / how was ...'
+    entities: list[set[str]]        # name-like words: 'Qwen2', 'GLM-4.5'
 
 
-def score_sentences(question: str, hits: Sequence[Hit]) -> list[_Sentence]:
-    """Every sentence of the hits, scored for the question, best first.
+def score_sentences(question: str, hits: Sequence[Hit]) -> tuple[list[_Sentence], _Query]:
+    """Every sentence of the hits scored for the question, best first, and the parsed question.
 
     A sentence scores by the asked-for words it holds (exact words beat stems: 'optimizer' over
-    'optimization'), the question words it and its passage hold, a number near an asked-for word when a
-    value is asked for, and phrases shared with the question.
+    'optimization'), the question words it, its passage and its section title hold, a number near an
+    asked-for word when a value is asked for, shared phrases, and its passage's retrieval score.
     """
     an = analyzer()
     sents = []
     for r, h in enumerate(hits):
-        title = set(an.tokens(title_names(h.paper_title)))   # 'Qwen2' in the question is met by the paper
-        context = set(an.tokens(search_text(h.section, h.text, h.paper_title))) | title
+        names = set(an.tokens(title_names(h.paper_title)))       # 'Qwen2' in the question is met by the paper
+        context = set(an.tokens(search_text(h.section, h.text, h.paper_title))) | names
         heading = set(an.tokens(leaf_section(h.section)))
-        for i, text in enumerate(split_sentences(h.text)):
-            sents.append(_Sentence(h, r, i, text, set(an.tokens(text + " " + expand_compounds(text))) | title,
-                                   _surface(text), context, heading))
+        sents += [_Sentence(h, r, i, t, set(an.tokens(f"{t} {expand_compounds(t)}")) | names, _surface(t),
+                            context, heading) for i, t in enumerate(split_sentences(h.text))]
     q = _query(question, sents, an)
-    if not q.terms:
-        return []
     top = max((h.score for h in hits), default=0.0) or 1.0
     for s in sents:
-        s.score = _score(s, q) + 0.5 * max(s.hit.score, 0.0) / top      # plus the passage's retrieval score
-    return sorted(sents, key=lambda s: (-s.score, s.rank, s.index))
+        s.score = _score(s, q) + 0.5 * max(s.hit.score, 0.0) / top
+    return sorted(sents, key=lambda s: (-s.score, s.rank, s.index)), q
 
 
 def best_sentences(question: str, hits: Sequence[Hit], n: int = 2) -> list[tuple[Hit, str]]:
-    """The n (<= 2) best sentences for the question from the top five hits, with their hits, in reading order.
+    """The n (<= 2) best sentences from the top five hits, with their hits, in reading order.
 
     For 'how did ...' questions the second sentence is the one of the same passage that best elaborates the
     first; otherwise a second sentence must be nearly as good and add asked-for words.
     """
-    ranked = score_sentences(question, hits[:5])
-    if not ranked:
+    ranked, q = score_sentences(question, hits[:5])
+    if not ranked or not q.terms:
         return []
     picks = [ranked[0]]
-    second = _elaboration(ranked[0], ranked) if _PROCEDURE.match(question) else None
-    second = second or _runner_up(ranked, _query(question, ranked, analyzer()))
+    second = (_elaboration(ranked[0], ranked) if q.procedure else None) or _runner_up(ranked, q)
     if n > 1 and second is not None:
         picks.append(second)
     picks.sort(key=lambda s: (s.rank, s.index))
@@ -586,10 +600,10 @@ def _query(question: str, sents: list[_Sentence], an: Analyzer) -> _Query:
 
 
 def _score(s: _Sentence, q: _Query) -> float:
-    focus = sum(w * (1.0 if q.focus_words.get(t, "") in s.words or t not in q.focus_words else 0.6)
-                for t, w in q.focus.items() if t in s.stems) / (sum(q.focus.values()) or 1.0)
+    exact = {t: 1.0 if w in s.words else 0.6 for t, w in q.focus_words.items()}
+    focus = sum(w * exact.get(t, 1.0) for t, w in q.focus.items() if t in s.stems) / (sum(q.focus.values()) or 1.0)
     score = focus + 0.3 * _coverage(q.terms, s.stems) + 0.6 * _coverage(q.terms, s.context)
-    score += 0.3 * _coverage(q.terms, s.heading)             # a passage about the topic, not a mention
+    score += 0.3 * _coverage(q.terms, s.heading)             # a passage about the topic, not a mention of it
     stems = analyzer().tokens(s.text)
     score += 0.1 * sum(1 for pair in zip(stems, stems[1:]) if pair in q.pairs)
     if q.wants_number and _NUMBER.search(s.text):
@@ -618,9 +632,8 @@ def _number_near(text: str, focus: set[str]) -> bool:
 def _elaboration(first: _Sentence, sents: list[_Sentence]) -> _Sentence | None:
     """For 'how' questions: the later sentence of the same passage that adds the most specifics."""
     later = [s for s in sents if s.hit is first.hit and s.index > first.index]
-    if not later:
-        return None
-    return max(later, key=lambda s: s.score + (0.4 if _NUMBER.search(s.text) else 0.0) - 0.05 * (s.index - first.index))
+    specifics = lambda s: s.score + (0.4 if _NUMBER.search(s.text) else 0.0) - 0.05 * (s.index - first.index)  # noqa: E731
+    return max(later, key=specifics, default=None)
 
 
 def _runner_up(ranked: list[_Sentence], q: _Query) -> _Sentence | None:
@@ -638,7 +651,8 @@ def _runner_up(ranked: list[_Sentence], q: _Query) -> _Sentence | None:
 
 
 def _trim(sentence: str, limit: int = 450) -> str:
-    sentence = " ".join(sentence.split())
+    """The sentence as quoted: one line, without a list bullet, at most `limit` characters."""
+    sentence = re.sub(r"^(?:[-*•]|#+)\s+", "", " ".join(sentence.split()))
     if len(sentence) <= limit:
         return sentence
     return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
