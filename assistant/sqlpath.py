@@ -104,8 +104,9 @@ class SqlPath:
             a, b = pair
             gap = round(a["value"] - b["value"], decimals(a, b))
             who_a, who_b = self.side(a, b), self.side(b, a)
-            d.lines.insert(0, f"{who_a} {'leads' if gap >= 0 else 'trails'} {who_b} by **{abs(gap):g}** points "
-                              f"({value_text(a)} vs {value_text(b)}).")
+            line = f"{who_a} {'leads' if gap >= 0 else 'trails'} {who_b} by **{abs(gap):g}** points " \
+                   f"({value_text(a)} vs {value_text(b)})."
+            d.lines.insert(0, line[:1].upper() + line[1:])
         return d, sql, rows
 
     def on_average(self, plan: Plan):

@@ -20,11 +20,11 @@ COMMON_WORDS_FILE = Path(__file__).with_name("common_words.txt")
 # Mixed-case names that look like two glued words but are not ("Open Hands" is wrong).
 KNOWN_NAMES = frozenset(n.lower() for n in """
 AgentBench AgentInstruct AgentTuning AlignBench AutoAWQ AutoGPTQ BigModel BrowseComp ChatGLM ChatGPT CodeGeeX
-CodeQwen CogAgent CogView CogVLM CommonSenseQA DeepMind DeepNorm DeepSeek FastText FlashAttention GitHub
-HellaSwag HuggingFace HumanEval JavaScript LayerNorm LiveBench LiveCodeBench LlamaIndex LongAlign LongBench MathVista MiniMax
+CodeQwen CogAgent CogView CogVLM CommonSenseQA DeepMind DeepNorm DeepSeek FastText FlashAttention GitHub HellaSwag
+HuggingFace HumanEval JavaScript LayerNorm LiveBench LiveCodeBench LlamaIndex LongAlign LongBench MathVista MiniMax
 MinHash MixEval ModelScope MultiChallenge NaturalCodeBench NeedleBench NeurIPS OpenAI OpenCompass OpenHands
-OpenRouter OpenVino PyTorch QwenLM RMSNorm SafetyBench SciCode SemDedup SimpleQA SwiGLU SysBench TensorFlow TensorRT
-TheoremQA TriviaQA TypeScript WebArena WiseModel YouTube
+OpenRouter OpenVino PyTorch QwenLM RMSNorm SafetyBench SciCode SemDedup SimpleQA SwiGLU SysBench TensorFlow
+TensorRT TheoremQA TriviaQA TypeScript WebArena WiseModel YouTube
 """.split())
 
 _TIER_PRIOR = {1: 200.0, 2: 20.0, 3: 5.0}    # pseudo-counts for common words, by tier
@@ -46,10 +46,7 @@ class Vocab:
     counts: Mapping[str, int] = field(default_factory=dict)    # lowercased word -> corpus count
     cased: Mapping[str, int] = field(default_factory=dict)     # word as written -> corpus count
     common: Mapping[str, int] = field(default_factory=dict)    # lowercased common word -> tier (1 = most frequent)
-
-    @property
-    def total(self) -> float:
-        return _total(self)
+    total: float = 1.0                                          # corpus words plus the common words' pseudo-counts
 
     def count(self, word: str) -> float:
         w = word.lower()
@@ -66,19 +63,16 @@ class Vocab:
         """A real word: common, a known name, seen twice in the corpus, or an inflection of a known word."""
         w = word.lower()
         return (w in self.common or w in KNOWN_NAMES or self.counts.get(w, 0) >= 2
-                or any(self._known_stem(s) for s in _stems(w)))
+                or any(self.known_stem(s) for s in _stems(w)))
 
-    def _known_stem(self, stem: str) -> bool:
+    def known_stem(self, stem: str) -> bool:
         return len(stem) >= 3 and (stem in self.common or self.counts.get(stem, 0) >= 2)
 
 
-@lru_cache(maxsize=64)
-def _total_cached(n_counts: int, sum_counts: int, n_common: int) -> float:
-    return sum_counts + sum(_TIER_PRIOR.values()) * n_common / 3 + 1.0
-
-
-def _total(v: Vocab) -> float:
-    return _total_cached(len(v.counts), sum(v.counts.values()), len(v.common))
+def make_vocab(counts: Mapping[str, int], cased: Mapping[str, int]) -> Vocab:
+    common = common_words()
+    total = sum(counts.values()) + sum(_TIER_PRIOR[t] for t in common.values()) + 1.0
+    return Vocab(counts=dict(counts), cased=dict(cased), common=common, total=total)
 
 
 def _stems(word: str) -> list[str]:
@@ -108,9 +102,10 @@ def common_words() -> dict[str, int]:
     return out
 
 
+@lru_cache(maxsize=1)
 def default_vocab() -> Vocab:
     """Common English words only (no corpus): splits only the clearest glued words."""
-    return Vocab(common=common_words())
+    return make_vocab({}, {})
 
 
 def build_vocab(texts: Iterable[str]) -> Vocab:
@@ -124,7 +119,7 @@ def build_vocab(texts: Iterable[str]) -> Vocab:
             for run in _ALPHA_RUN.findall(chunk):
                 cased[run] += 1
                 lower[run.lower()] += 1
-    return Vocab(counts=dict(lower), cased=dict(cased), common=common_words())
+    return make_vocab(lower, cased)
 
 
 # ---------------------------------------------------------------------------------------------- LaTeX
@@ -331,12 +326,12 @@ def _word_or_split(word: str, vocab: Vocab) -> str | None:
 
 
 def _split_lower(word: str, vocab: Vocab, strict: bool = False) -> list[str] | None:
-    """The best split of a lowercase glued word into 2-3 known words, or None to keep it whole."""
+    """The best split of a lowercase glued word into known words, or None to keep it whole."""
     w = word.lower()
     if len(w) < 4 or w in vocab.common or w in KNOWN_NAMES:
         return None
     seen = vocab.counts.get(w, 0)
-    if seen < 2 and any(vocab._known_stem(s) for s in _stems(w)):
+    if seen < 2 and any(vocab.known_stem(s) for s in _stems(w)):
         return None                                                  # an inflection: 'assigned', 'lowering'
     pieces = _segment(w, vocab, strict)
     if pieces is None:
@@ -359,7 +354,7 @@ def _piece_ok(piece: str, vocab: Vocab, strict: bool) -> bool:
         return piece in vocab.common
     seen = vocab.counts.get(piece, 0)
     return piece in vocab.common or seen >= 2 or not strict and (
-        seen >= 1 and len(piece) >= 6 or any(vocab._known_stem(s) for s in _stems(piece)))
+        seen >= 1 and len(piece) >= 6 or any(vocab.known_stem(s) for s in _stems(piece)))
 
 
 def _segment(word: str, vocab: Vocab, strict: bool) -> list[str] | None:
@@ -392,12 +387,18 @@ def _plausible_pair(pieces: list[str]) -> bool:
         return False
     if len(tail) == 1:
         return False
+    if tail == "or" and head.endswith(("ss", "ct", "it", "at", "ut", "rt", "pt")):
+        return False                                                 # 'compressor', 'predictor', 'editor'
     return not (len(tail) <= 2 and len(head) < 4)
 
 
 # ---------------------------------------------------------------------------------------------- repair
 _SENTENCE_GLUE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|(?<=[A-Za-z0-9)\]][,;])(?=[A-Za-z]{2})")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S) +(?=[,;:]\s|[,;:]$|\.\s|\.$)")
+_WORD_RUN = re.compile(r"(?<![0-9])[A-Za-z]+(?![0-9])")
+_HYPHEN_BREAK = re.compile(r"(?<![A-Za-z-])([a-z]{2,})-([a-z]{2,})(?![A-Za-z-])")
+_DIGIT_GLUE = re.compile(r"(?<![A-Za-z])([a-z]{2,4})(?=\d)|(?<=\d)([a-z]{2,4})(?![A-Za-z])")
+_POSSESSIVE_GLUE = re.compile(r"(?<=[A-Za-z0-9]['’])s([a-z]{3,})\b")
 
 
 def repair_chunk(chunk: str, vocab: Vocab) -> str:
@@ -407,12 +408,16 @@ def repair_chunk(chunk: str, vocab: Vocab) -> str:
     chunk = _SENTENCE_GLUE.sub(" ", chunk)
     chunk = _HYPHEN_BREAK.sub(lambda m: _join_hyphenated(m, vocab), chunk)
     chunk = _DIGIT_GLUE.sub(lambda m: _split_digit_glue(m, vocab), chunk)
+    chunk = _POSSESSIVE_GLUE.sub(lambda m: _split_possessive(m, vocab), chunk)
     return _WORD_RUN.sub(lambda m: split_glued(m.group(0), vocab), chunk)
 
 
-_WORD_RUN = re.compile(r"(?<![0-9])[A-Za-z]+(?![0-9])")
-_HYPHEN_BREAK = re.compile(r"(?<![A-Za-z-])([a-z]{2,})-([a-z]{2,})(?![A-Za-z-])")
-_DIGIT_GLUE = re.compile(r"(?<![A-Za-z])([a-z]{2,4})(?=\d)|(?<=\d)([a-z]{2,4})(?![A-Za-z])")
+
+
+def _split_possessive(m: re.Match, vocab: Vocab) -> str:
+    """'model’sability' -> 'model’s ability' (the word after a possessive glued to its s)."""
+    word = m.group(1)
+    return f"s {word}" if vocab.known(word) and not vocab.known("s" + word) else m.group(0)
 
 
 def _join_hyphenated(m: re.Match, vocab: Vocab) -> str:
