@@ -67,7 +67,8 @@ class Assistant:
         embedder = None
         if settings.embed_base_url:
             from .text import OpenAIEmbedder
-            embedder = OpenAIEmbedder(settings.embed_base_url, settings.embed_model, settings.llm_timeout_s)
+            embedder = OpenAIEmbedder(settings.embed_base_url, settings.embed_model, settings.llm_timeout_s,
+                                      api_key=settings.openai_api_key)
         return cls(settings.db_path, settings, make_llm(settings), embedder)
 
     def llm_status(self) -> str:

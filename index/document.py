@@ -115,11 +115,14 @@ def join_broken(paragraphs: list[Paragraph]) -> list[Paragraph]:
 
 def paper_title(path: Path, title: str | None) -> str:
     """The paper's title; an excerpt whose first heading is only a section gets the file's name in front."""
-    stem = path.stem.replace("_", " ").replace("-", " ")
+    words = re.split(r"[-_\s]+", path.stem)
+    stem = " ".join(w[:1].upper() + w[1:] for w in words if w)
     if not title:
         return stem
-    first = stem.split()[0].lower() if stem.split() else ""
-    return title if first and first in title.lower().replace("-", " ") else f"{stem}: {title}"
+    title = re.sub(r"\)(?=[A-Z][a-z])", ") ", title)    # '(ARC)Foundation' glued by the PDF conversion
+    squash = re.sub(r"[^a-z0-9]", "", title.lower())
+    first = re.sub(r"[^a-z0-9]", "", words[0].lower()) if words else ""
+    return title if first and first in squash else f"{stem}: {title}"
 
 
 def first_heading(lines: list[str]) -> str | None:

