@@ -59,7 +59,7 @@ class Catalog:
     @classmethod
     def load(cls, db: SafeDB) -> Catalog:
         c = cls()
-        run = lambda sql: db._run(sql, None, row_cap=None)[1]  # noqa: E731 - trusted, uncapped internal reads
+        run = lambda sql: db.query_all(sql)[1]  # noqa: E731
         c.models = {r["model_id"]: r for r in run("SELECT * FROM models")}
         c.benchmarks = {r["benchmark_id"]: r for r in run("SELECT * FROM benchmarks")}
         c.papers = {r["paper_id"]: r for r in run("SELECT paper_id, title, kind, precedence, precedence_note "

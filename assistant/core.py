@@ -81,9 +81,9 @@ class Assistant:
         with self._lock:
             if self._text is None:
                 from .text import Passage, TextIndex
-                rows = self.db._run("SELECT p.passage_id, p.paper_id, coalesce(pa.title, p.paper_id) AS title, "
+                rows = self.db.query_all("SELECT p.passage_id, p.paper_id, coalesce(pa.title, p.paper_id) AS title, "
                                     "p.section, p.page, p.text, p.original FROM passages p LEFT JOIN papers pa "
-                                    "ON pa.paper_id = p.paper_id ORDER BY p.passage_id", None, row_cap=None)[1]
+                                    "ON pa.paper_id = p.paper_id ORDER BY p.passage_id")[1]
                 passages = [Passage(int(r["passage_id"]), r["paper_id"], r["title"], r["section"], r["page"],
                                     r["text"] or "", r["original"] or "") for r in rows]
                 self._text = TextIndex(passages, embedder=self.embedder)

@@ -157,6 +157,10 @@ class SafeDB:
         """Run SQL the caller trusts (not re-checked) under the time limit; at most sql_row_cap rows."""
         return self._run(sql, params, row_cap=self.settings.sql_row_cap)
 
+    def query_all(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
+        """The project's own reads that need every row (names for the catalog, passages for search): no row cap."""
+        return self._run(sql, params, row_cap=None)
+
     def _run(self, sql: str, params: list | tuple | None, row_cap: int | None) -> tuple[list[str], list[dict]]:
         with self._lock:
             cursor = self._conn.cursor()
