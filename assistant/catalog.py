@@ -190,15 +190,16 @@ class Catalog:
     def find_papers(self, q: str) -> list[str]:
         """Papers a question scopes itself to: 'in the GLM-4.5 report', 'according to the blog'."""
         ql = q.lower()
-        kinds = {k for k, words in (("report", ("report", "paper")), ("blog", ("blog", "post")),
-                                    ("synthesis", ("synthesis", "literature"))) if any(w in ql for w in words)}
+        kinds = {k for k, cue in (("report", r"\b(?:report|paper)\b"), ("blog", r"\bblog\b|\bblog post\b"),
+                                  ("synthesis", r"\bsynthesis\b|\bliterature review\b"))
+                 if re.search(cue, ql)}
         if not kinds:
             return []
         hits = []
         for pid, p in self.papers.items():
             pk = key(pid)
             named = [m.group(1) for m in re.finditer(r"([\w.\-]+)\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
-                                                     r"post|synthesis)", q, re.I)]
+                                                     r"synthesis)\b", q, re.I)]
             named += [m.group(1) for m in re.finditer(r"(?:report|paper|blog)\s+(?:on|of|for)\s+([\w.\-]+)", q, re.I)]
             if any(key(n) and key(n) in pk for n in named if key(n) not in ("the", "a", "this", "that", "benchmark")):
                 hits.append(pid)

@@ -106,6 +106,10 @@ class Assistant:
         unknown = unknown_models(q, plan, self.cat)
         if unknown and not plan.models and not plan.methodology:
             return self.abstain_unknown(unknown)
+        if plan.intent == "fact" and plan.models:
+            found = self.sql.answer(plan)
+            if found:
+                return self.from_draft(*found, route="sql")
         if plan.methodology and not ("claim" in q.lower() and plan.intent in ("count", "list")):
             text = self.text_answer(q, plan, budget)
             if plan.models and plan.benchmarks and SCORE_WORDS.search(q) and plan.intent != "fact":

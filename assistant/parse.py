@@ -15,7 +15,8 @@ FACT_WORDS = [
     (r"\b(?:activated|active)\s+param", "active_params"),
     (r"\bnon[- ]?emb", "non_embedding_params"),
     (r"\btotal\s+param|\bparameters?\b|\bparams?\b|\bhow (?:big|large)\b|\bmodel size\b", "total_params"),
-    (r"\bhidden\s+(?:dim|size)", "hidden_dim"),
+    (r"\bhidden\s+(?:dim|size)|\bmodel\s+dim(?:ension)?|\bd_?model\b", "hidden_dim"),
+    (r"\bvocab(?:ulary)?(?:\s+size)?\b", "vocab_size"),
     (r"\bcontext(?:\s+(?:length|window|size))?\b.*\b(?:support|handle|length|window)|\bcontext length|"
      r"\bcontext window|\bmax(?:imum)? context", "context_length"),
     (r"\bkey[- ]value heads|\bkv heads", "kv_heads"),
@@ -47,7 +48,7 @@ DOMAIN = re.compile(r"\b(score|benchmark|model|paper|report|blog|table|evaluat|a
                     r"context|train|token|claim|glm|qwen|gpt|claude|llama|gemini)", re.I)
 
 
-PAPER_NAME = re.compile(r"((?:the\s+)?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|post|"
+PAPER_NAME = re.compile(r"((?:the\s+)?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
                         r"synthesis))\b", re.I)
 
 
@@ -103,7 +104,8 @@ STOP = {"the", "of", "on", "in", "and", "a", "an", "is", "what", "score", "score
         "without", "for", "at", "to", "by", "how", "does", "do", "which", "value", "level", "acc", "accuracy",
         "report", "paper", "table", "s", "vs", "than", "best", "highest", "it", "its", "results", "result",
         "mean", "performance", "get", "gets", "achieve", "achieves", "what's", "whats", "are", "was", "were",
-        "be", "much", "many", "between", "better", "higher", "lower", "worse", "over", "across", "all"}
+        "be", "much", "many", "between", "better", "higher", "lower", "worse", "over", "across", "all",
+        "benchmark", "benchmarks", "reported", "list", "evaluation", "evaluations", "results"}
 
 
 def parse(q: str, cat: Catalog, history: list[str] | None = None) -> Plan:

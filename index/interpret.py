@@ -54,7 +54,7 @@ def header_rows(g: Grid) -> int:
     while h < len(g.rows) - 1:
         row = g.rows[h]
         filled = [c for c in row if c.text]
-        if row[0].text or len(filled) < 2 or any(is_decimal(c) for c in row):
+        if (row[0].text and not row[0].copy) or len(filled) < 2 or any(is_decimal(c) for c in row):
             break
         h += 1
     return h
@@ -124,11 +124,15 @@ def benchmark_fraction(labels: list[str], context: str) -> float:
 
 
 def implied_variant(t: Table) -> str | None:
+    """What a bare sized name ('Qwen2-72B', 'Llama 3.1 8B') means in this table: chat or base model."""
     cap = (t.caption or "") + " " + (t.note or "")
     if re.search(r"omitted", cap, re.I) and re.search(r"-(Instruct|Chat)", cap):
         return "chat"
+    near = " ".join(x for x in (t.heading, t.caption) if x)
+    if re.search(r"\b(?:fine-?tuned|instruction[- ]tuned|post-?trained)\b", near, re.I):
+        return "chat"
     where = " ".join(x for x in (t.section, t.heading, t.caption) if x)
-    if re.search(r"\bbase\b", where, re.I):
+    if re.search(r"\bbase\b|\bpre-?trained\b", where, re.I):
         return "base"
     return None
 
@@ -248,8 +252,9 @@ class TableReader:
         for r, labels, group in rows:
             for i, head in enumerate(self.heads):
                 cell = self.g.rows[r][self.lc + i]
-                quals = [x for k, x in enumerate(head) if k != m_level and x]
-                grp = " | ".join(x for x in [group, *labels[:-1]] if x) or None
+                quals = [x for k, x in enumerate(head) if k > m_level and x]     # below the model: a setting
+                above = [x for k, x in enumerate(head) if k < m_level and x]     # above it: a group of models
+                grp = " | ".join(x for x in [group, *labels[:-1], *above] if x) or None
                 self.emit(cell, head[m_level], labels[-1], quals, grp, bench_axis,
                           row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x))
 

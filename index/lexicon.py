@@ -364,7 +364,7 @@ FACT_REWRITE = {"parameters": "params", "parameter": "params", "param": "params"
                 "embedding": "emb", "embeddings": "emb", "dimension": "dim",
                 "dimensions": "dim", "dims": "dim", "size": "dim"}
 FACT_LABELS = {
-    "total_params": ("params", "total params", "model dim", "dim", "params b",
+    "total_params": ("params", "total params", "params b",
                      "total params b", "num params", "n params"),
     "active_params": ("active params", "active params b", "params active"),
     "non_embedding_params": ("non emb params", "nonemb params", "non emb", "params non emb"),
@@ -374,7 +374,7 @@ FACT_LABELS = {
     "context_length": ("context length", "context", "max context", "context window",
                        "max context length", "sequence length", "max seq length", "seq length",
                        "max sequence length", "context dim"),
-    "hidden_dim": ("hidden dim", "d model", "model dim hidden", "hidden"),
+    "hidden_dim": ("model dim", "hidden dim", "d model", "model dim hidden", "hidden"),
     "dense_intermediate_dim": ("dense intermediate dim", "intermediate dim", "ffn dim",
                                "ffn hidden dim", "dense ffn dim"),
     "moe_intermediate_dim": ("moe intermediate dim", "expert intermediate dim", "moe ffn dim"),

@@ -468,6 +468,8 @@ def fact_attribute(raw: str) -> str | None:
     """Row/column label that is a model fact -> snake_case attribute ('# Act Params' ->
     'active_params'); None for scores and anything else."""
     s = re.sub(r"\((?:b|m|k|billions?|millions?)\)", " ", _clean(raw).lower())
+    if re.fullmatch(r"\s*#?\s*(?:model\s+)?size\s*", s):      # before 'size' is rewritten to 'dim'
+        return "total_params"
     words = [L.FACT_REWRITE.get(w, w) for w in re.findall(r"[a-z0-9]+", s)]
     words = [w for w in words if w not in ("number", "of", "no", "num")] or words
     return _FACTS.get(" ".join(words))

@@ -80,7 +80,7 @@ def test_multilingual_human_evaluation(db_con):
 
 def test_percent_cells_and_bold(db_con):
     rows = db_con.execute("SELECT value, unit, is_bold, raw_cell FROM scores WHERE paper_id = 'qwen2-blog' AND "
-                          "model_id LIKE 'Mixtral-8x22B%' AND setting = 'zh | Fraud'").fetchall()
+                          "model_id LIKE 'Mixtral-8x22B%' AND setting = 'zh' AND grp = 'Fraud'").fetchall()
     assert rows == [(17.0, "%", False, "17%")]
     bold = one(db_con, "SELECT is_bold, value FROM scores WHERE raw_cell = '**82.3**' AND model_id = 'Qwen2-72B-Instruct'")
     assert all(b for b, _ in bold) and {v for _, v in bold} == {82.3}
