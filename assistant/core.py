@@ -68,8 +68,10 @@ class Assistant:
         if settings.embed_base_url:
             from .text import OpenAIEmbedder
             embedder = OpenAIEmbedder(settings.embed_base_url, settings.embed_model, settings.llm_timeout_s,
-                                      api_key=settings.openai_api_key)
-        return cls(settings.db_path, settings, make_llm(settings), embedder)
+                                      api_key=settings.openai_api_key, input_type=settings.embed_input_type)
+        assistant = cls(settings.db_path, settings, make_llm(settings), embedder)
+        threading.Thread(target=lambda: assistant.text, name="text-index-warmup", daemon=True).start()
+        return assistant
 
     def llm_status(self) -> str:
         if self.llm is None:

