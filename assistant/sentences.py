@@ -186,16 +186,25 @@ def score_sentences(question: str, hits: Sequence[Candidate]) -> tuple[list[_Sen
     an = analyzer()
     sents = []
     for r, h in enumerate(hits):
-        names = set(an.tokens(title_names(h.paper_title)))       # 'Qwen2' in the question is met by the paper
-        context = set(an.tokens(search_text(h.section, h.text, h.paper_title))) | names
-        heading = set(an.tokens(leaf_section(h.section)))
-        sents += [_Sentence(h, r, i, t, set(an.tokens(f"{t} {expand_compounds(t)}")) | names, _surface(t),
-                            context, heading) for i, t in enumerate(split_sentences(h.text))]
+        context, heading, parts = _passage_features(h.paper_title, h.section, h.text)
+        sents += [_Sentence(h, r, i, t, stems, words, context, heading) for i, (t, stems, words) in enumerate(parts)]
     q = _query(question, sents, an)
     top = max((h.score for h in hits), default=0.0) or 1.0
     for s in sents:
         s.score = _score(s, q) + 0.5 * max(s.hit.score, 0.0) / top
     return sorted(sents, key=lambda s: (-s.score, s.rank, s.index)), q
+
+
+@lru_cache(maxsize=4096)
+def _passage_features(title: str, section: str, text: str):
+    """What scoring needs of a passage that does not depend on the question, computed once per passage."""
+    an = analyzer()
+    names = frozenset(an.tokens(title_names(title)))           # 'Qwen2' in the question is met by the paper
+    context = frozenset(an.tokens(search_text(section, text, title))) | names
+    heading = frozenset(an.tokens(leaf_section(section)))
+    parts = tuple((t, frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names, frozenset(_surface(t)))
+                  for t in split_sentences(text))
+    return context, heading, parts
 
 
 def best_sentences(question: str, hits: Sequence[Candidate], n: int = 2) -> list[tuple[Candidate, str]]:
