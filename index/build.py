@@ -1,6 +1,7 @@
 """Build the score database: parse every paper (pure), then write a new file and swap it in atomically."""
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import time
@@ -16,6 +17,7 @@ from .schema import DDL
 
 DEFAULT_PAPERS = Path(__file__).resolve().parent.parent / "data" / "papers"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.duckdb"
+INDEX_VERSION = "1"     # bump when parsing changes: databases built by older code are rebuilt on start-up
 
 COLUMNS = {
     "papers": ["paper_id", "title", "file", "kind", "precedence", "precedence_note", "sha256"],
@@ -93,10 +95,18 @@ def number(rows: dict[str, list[dict]]) -> None:
             r[key] = k
 
 
-def write(rows: dict[str, list[dict]], target: Path) -> None:
+def papers_hash(sources: list[tuple[Path, str | None]]) -> str:
+    h = hashlib.sha256()
+    for path, text in sorted(sources, key=lambda s: s[0].name):
+        h.update(path.name.encode() + b"\0" + (text.encode() if text is not None else path.read_bytes()) + b"\0")
+    return h.hexdigest()
+
+
+def write(rows: dict[str, list[dict]], target: Path, fingerprint: str) -> None:
     con = duckdb.connect(str(target))
     try:
         con.execute(DDL)
+        con.execute("INSERT INTO build_info VALUES (?, ?, current_timestamp)", [INDEX_VERSION, fingerprint])
         for table, cols in COLUMNS.items():
             if rows[table]:
                 frame = pd.DataFrame(rows[table], columns=cols)  # noqa: F841 - read by DuckDB below
@@ -122,7 +132,7 @@ def build_database(sources: list[tuple[Path, str | None]], db: Path, progress: b
     for stale in (tmp, Path(str(tmp) + ".wal")):
         stale.unlink(missing_ok=True)
     try:
-        write(rows, tmp)
+        write(rows, tmp, papers_hash(sources))
         swap_in(tmp, db)
     finally:
         for stale in (tmp, Path(str(tmp) + ".wal")):
@@ -153,8 +163,25 @@ def add(files: list[Path], db: Path = DEFAULT_DB, papers_dir: Path | None = DEFA
 
 
 def ensure_database(papers_dir: Path = DEFAULT_PAPERS, db: Path = DEFAULT_DB) -> bool:
-    """Build the database if it is missing. Returns True when it built one."""
-    if Path(db).exists():
+    """Build the database if it is missing, was built by older index code, or the papers changed since.
+
+    Returns True when it built one."""
+    papers_dir, db = Path(papers_dir), Path(db)
+    if db.exists() and is_current(papers_dir, db):
         return False
-    build(Path(papers_dir), Path(db))
+    build(papers_dir, db)
     return True
+
+
+def is_current(papers_dir: Path, db: Path) -> bool:
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            row = con.execute("SELECT index_version, papers_hash FROM build_info").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return False          # unreadable, or built before build_info existed
+    if not papers_dir.is_dir():
+        return True           # nothing to compare with: keep what we have
+    return row == (INDEX_VERSION, papers_hash([(p, None) for p in paper_files(papers_dir)]))

@@ -55,6 +55,11 @@ CREATE TABLE passages (
     original VARCHAR,                  -- as printed, for quoting
     line INTEGER
 );
+CREATE TABLE build_info (
+    index_version VARCHAR,             -- bumped when parsing changes, so old databases are rebuilt
+    papers_hash VARCHAR,               -- sha256 over the papers' names and contents
+    built_at TIMESTAMP
+);
 CREATE TABLE claims (
     claim_id INTEGER, paper_id VARCHAR, table_id VARCHAR, claim VARCHAR,
     mark VARCHAR, verified BOOLEAN, confidence DOUBLE
@@ -62,4 +67,4 @@ CREATE TABLE claims (
 """
 
 TABLE_NAMES = ("papers", "tables", "models", "model_aliases", "benchmarks", "benchmark_aliases",
-               "scores", "facts", "passages", "claims")
+               "scores", "facts", "passages", "claims", "build_info")

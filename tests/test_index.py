@@ -310,3 +310,19 @@ def test_unknown_model_names_are_read_from_a_benchmark_axis(tmp_path):
     con.close()
     assert got[("Zephyrus Alpha", "MMLU", "2")] == 70.1 and got[("Borealis Prime", "FooBench", "2")] == 30.0
     assert got[("Zephyrus Alpha", "WidgetQA", "3")] == 12.5 and len(got) == 8
+
+
+def test_ensure_database_rebuilds_when_papers_change(tmp_path):
+    from index.build import ensure_database
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "a.md").write_text("# A\n\n| Model | MMLU |\n|---|---|\n| Alpha-7B | 50.0 |\n")
+    db = tmp_path / "s.duckdb"
+    assert ensure_database(papers, db) is True
+    assert ensure_database(papers, db) is False
+    (papers / "b.md").write_text("# B\n\n| Model | MMLU |\n|---|---|\n| Beta-7B | 60.0 |\n")
+    assert ensure_database(papers, db) is True
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM papers").fetchone()[0] == 2
+    con.close()
+    assert ensure_database(papers, db) is False
