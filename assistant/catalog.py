@@ -24,6 +24,11 @@ GENERIC_SETTING_WORDS = {"english", "chinese", "average", "overall", "original",
                          "loose", "prompt", "instruction", "level", "models", "proprietary", "series", "source"}
 
 
+NOT_IN_NAMES = {"score", "scores", "result", "results", "on", "of", "the", "is", "in", "for", "with", "and", "at", "by",
+                "what", "whats", "what's", "does", "did", "get", "gets", "than", "vs", "versus", "or"}
+FILLER_WORDS = {"benchmark", "benchmarks", "results", "result", "evaluation", "scores", "tasks", "on", "of", "the"}
+
+
 def key(s: str) -> str:
     s = s.lower().replace("’", "'").replace("instruction-tuned", "instruct")
     return re.sub(r"[\s\-_(),'/]+", "", s)
@@ -126,6 +131,9 @@ class Catalog:
         if text.lower() == text and text.strip().lower() in COMMON_WORDS:
             return [], True
         ids: set[str] = set(self.bench_keys.get(key(text), ()))
+        words = text.lower().split()
+        if len(words) > 1 and (set(words) & NOT_IN_NAMES or re.fullmatch(r"\d+\.\d+", words[-1])):
+            return sorted(ids), len(ids) <= 1          # 'AIME 24 score 91.0' is a name plus other words
         found = names.lookup_benchmark(text)
         if found:
             b = found[0]
@@ -161,7 +169,7 @@ class Catalog:
         words = set(re.findall(r"[a-z0-9+.]+", q.lower()))
         best: list[Mention] = []
         for part, pairs in self.setting_benches.items():
-            need = set(re.findall(r"[a-z0-9+.]+", part))
+            need = set(re.findall(r"[a-z0-9+.]+", part)) - FILLER_WORDS
             if not need or not need <= words or not any(len(w) >= 5 and w not in GENERIC_SETTING_WORDS for w in need):
                 continue
             hits = sorted({b for b, p in pairs if not papers or p in papers})
@@ -208,8 +216,7 @@ class Catalog:
             return by_kind
         if hits:
             return hits
-        only_kind = [pid for pid, p in self.papers.items() if p["kind"] in kinds]
-        return only_kind if len(only_kind) == 1 and kinds != {"report"} else []
+        return [pid for pid, p in self.papers.items() if p["kind"] in kinds]
 
 
 def distance(a: str, b: str, limit: int) -> int:

@@ -62,6 +62,9 @@ class Plan:
     table_no: str | None = None
     size_min: float | None = None
     size_max: float | None = None
+    value_min: float | None = None                # 'above 90': scores > 90 ('at least 90': >= 90)
+    value_max: float | None = None
+    strict: bool = True
     variant: str | None = None
     descending: bool = True
     literal: bool = False                         # 'highest'/'lowest' (values), not 'best'/'worst'
@@ -140,6 +143,14 @@ def scope(q: str, plan: Plan) -> None:
     m = re.search(r"(?:under|below|at most|less than|smaller than|<=?|≤)\s*(\d+(?:\.\d+)?)\s*b\b", ql)
     if m:
         plan.size_max = float(m.group(1))
+    num = r"(\d+(?:\.\d+)?)\s*(?:%|points?)?(?!\s*[bkm]\b)(?![\d.])"
+    m = re.search(r"\b(above|over|more than|greater than|higher than|exceed\w*|at least|>=?|≥)\s*" + num, ql)
+    if m and not re.match(r"\s*[bkm]\b", ql[m.end():]):
+        plan.value_min, plan.strict = float(m.group(2)), m.group(1) not in ("at least", ">=", "≥")
+    m = re.search(r"\b(below|under|less than|lower than|at most|<=?|≤)\s*" + num, ql)
+    if m:
+        plan.value_max = float(m.group(2))
+        plan.strict = plan.strict and m.group(1) not in ("at most", "<=", "≤")
     if re.search(r"\b(?:instruction[- ]tuned|instruct|chat|aligned|post-trained)\s+models?\b", ql):
         plan.variant = "chat"
     elif re.search(r"\b(?:base|pre-?trained|foundation)\s+(?:language\s+)?models?\b|\bthe base model\b", ql):
@@ -160,22 +171,21 @@ def intent(q: str, plan: Plan) -> None:
     weak = WEAK_METHOD.search(q) and not (plan.models and plan.benchmarks) and not attrs
     plan.methodology = bool(METHOD.search(q) or weak)
     if re.search(r"\bis it (?:true|correct|right)\b|\btrue that\b|\bcorrect that\b|\bconfirm\b|\bverify\b|"
-                 r"^(?:does|did|is|has)\b.*\b(?:score|achieve|get|reach|obtain|report)", ql) and nums:
+                 r"\b(?:right|correct|true)\s*\?\s*$|^(?:does|did|is|has|was)\b", ql) and nums:
         plan.intent, plan.claim_value = "verify", nums[-1]
     elif attrs and plan.models and not plan.benchmarks:
         plan.intent, plan.attributes = "fact", attrs
     elif re.search(r"\bhow much (?:better|worse|higher|lower|more|less)|\bdifference\b|\bdiffer(?:s|ent)?\b|\bgap\b|\bby how much\b|"
                    r"\bhow many points\b|\boutperform\w* .* by\b|\bmargin\b", ql):
         plan.intent = "diff"
-    elif re.search(r"\baverage\b|\bmean\b", ql) and (len(plan.bench_ids) > 1 or len(plan.model_ids) > 1):
+    elif re.search(r"\baverage\b|\bmean\b", ql) and not RANK_CUE.search(ql) and (plan.bench_ids or plan.model_ids):
         plan.intent = "average"
     elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:\w+\s+)?(?:models?|benchmarks?|tables?|papers?|"
                    r"scores?|results?|values?|claims?|datasets?)\b", ql) and not attrs:
         plan.intent = "count"
     elif re.search(r"\bhow many\b", ql) and not attrs:
         plan.methodology = True
-    elif re.search(r"\b(?:which|what|who)\b.*\b(?:best|highest|top|strongest|leading|lowest|worst|weakest|most|"
-                   r"least)\b|\brank|\btop[- ]?\d+|\bbest\b|\bhighest\b|\blowest\b|\bworst\b", ql):
+    elif RANK_CUE.search(ql):
         plan.intent = "rank"
         plan.descending = not re.search(r"\b(?:lowest|worst|weakest|least)\b", ql)
         plan.literal = bool(re.search(r"\b(?:highest|lowest|most|least)\b", ql))
@@ -199,6 +209,9 @@ def strip_names(q: str, plan: Plan) -> str:
     return re.sub(r"\btable\s+\d+|\b\d+(?:\.\d+)?\s*[bkm]\b\+?|\btop[- ]?\d+", " ", text, flags=re.I)
 
 
+RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top|strongest|leading|leads?|wins?|lowest|worst|"
+                      r"weakest|most|least)\b|\brank|\btop[- ]?\d+|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
+                      r"\bweakest\b|\bstrongest\b")
 FOLLOW = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|also|now|then|ok,?)\b|\?\s*$", re.I)
 
 

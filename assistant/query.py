@@ -53,6 +53,12 @@ def scope_where(plan: Plan, params: list, alias: str = "s") -> list[str]:
     if plan.variant:
         where.append("m.variant = ?")
         params.append(plan.variant)
+    if plan.value_min is not None and alias == "s":
+        where.append("s.value > ?" if plan.strict else "s.value >= ?")
+        params.append(plan.value_min)
+    if plan.value_max is not None and alias == "s":
+        where.append("s.value < ?" if plan.strict else "s.value <= ?")
+        params.append(plan.value_max)
     return where
 
 
@@ -74,7 +80,7 @@ def facts(db: SafeDB, plan: Plan, models: list[str], attributes: list[str]) -> R
     where = [in_list("f.model_id", models, params)]
     ors = []
     for a in attributes:
-        ors.append("f.attribute LIKE ?")
+        ors.append("f.attribute LIKE ?")  # '%' lists every fact of the model
         params.append(ATTRIBUTE_LIKE.get(a, a))
     where.append("(" + " OR ".join(ors) + ")")
     if plan.papers:

@@ -110,6 +110,8 @@ class SqlPath:
         return d, sql, rows
 
     def on_average(self, plan: Plan):
+        if not plan.model_ids and plan.bench_ids:
+            return self.average_across_models(plan)
         found = self.on_lookup(plan)
         if not found:
             return None
@@ -132,18 +134,54 @@ class SqlPath:
                                   f"**{round(mean, decimals(*picked) + 2):g}**.")
         return d, sql, rows
 
+    def average_across_models(self, plan: Plan):
+        res = query.scores(self.db, plan, None, plan.bench_ids)
+        rows = query.pick_setting(res.rows, plan.setting_words)
+        best: dict[tuple, dict] = {}
+        for r in rows:
+            best.setdefault((r["model_id"], r["benchmark_id"], r.get("setting")), r)
+        if not best:
+            return None
+        d = Draft()
+        for bid in dict.fromkeys(k[1] for k in best):
+            picked = [r for k, r in best.items() if k[1] == bid]
+            mean = sum(r["value"] for r in picked) / len(picked)
+            each = ", ".join(f"{r['model_id']} {value_text(r)}" for r in picked)
+            d.lines.append(f"Average {bid} score over {len(picked)} models: **{round(mean, decimals(*picked) + 2):g}** "
+                           f"({each}).")
+            for r in picked[:1]:
+                d.source(r)
+        return d, res.sql, rows
+
     def on_fact(self, plan: Plan):
         if not plan.model_ids:
             return None
         res = query.facts(self.db, plan, plan.model_ids, plan.attributes)
+        if not res.rows and "architecture" in plan.attributes:
+            res = query.facts(self.db, plan, plan.model_ids, ["%"])
         if not res.rows:
-            return None
+            return self.size_from_name(plan)
         d = Draft()
         for r in res.rows:
             shown = f"{r['value_text']}" if r["value"] is None else value_text(r)
             d.lines.append(f"- {model_label(r['model_id'], self.cat)}: {r['row_header'] or r['attribute']} = "
                            f"**{shown}** — {d.source(r)}.")
         return d, res.sql, res.rows
+
+    def size_from_name(self, plan: Plan):
+        """No parameter table for the model: say what its name states (9B, 57B-A14B), and that it is only the name."""
+        if not {"total_params", "active_params"} & set(plan.attributes):
+            return None
+        sized = [(mid, self.cat.models[mid]) for mid in plan.model_ids if self.cat.models[mid].get("size_b")]
+        if not sized:
+            return None
+        d = Draft()
+        for mid, m in sized:
+            active = f", {m['active_b']:g}B active" if m.get("active_b") else ""
+            d.lines.append(f"- {model_label(mid, self.cat)}: **{m['size_b']:g}B** parameters{active} — from the model's "
+                           f"name; the papers give no parameter table for it.")
+        return d, "SELECT model_id, size_b, active_b FROM models WHERE model_id IN (...)", [
+            dict(model_id=mid, size_b=m["size_b"], active_b=m.get("active_b")) for mid, m in sized]
 
     def on_list(self, plan: Plan):
         if plan.model_ids and not plan.bench_ids:
