@@ -113,7 +113,7 @@ class Assistant:
             if found:
                 return self.from_draft(*found, route="sql")
         if plan.methodology and not ("claim" in q.lower() and plan.intent in ("count", "list")):
-            text = self.text_answer(q, plan, budget)
+            text = self.text_answer(method_part(plan.question, plan), plan, budget)
             if plan.models and plan.benchmarks and SCORE_WORDS.search(q) and plan.intent != "fact":
                 found = self.sql.answer(plan)
                 if found:
@@ -130,12 +130,10 @@ class Assistant:
             llm = self.llm_sql(q, plan, budget)
             if llm:
                 return llm
-            text = self.text_answer(q, plan, budget, strict=True)
+            text = self.text_answer(plan.question, plan, budget, strict=True)
             return text or self.abstain(plan)
         llm = self.llm_sql(q, plan, budget)
-        if not plan.in_domain:
-            return llm or Answer(OUT_OF_SCOPE, "none")
-        return llm or self.text_answer(q, plan, budget) or Answer(OUT_OF_SCOPE, "none")
+        return llm or self.text_answer(plan.question, plan, budget) or Answer(OUT_OF_SCOPE, "none")
 
     # -- paths ------------------------------------------------------------------------------------
     def from_draft(self, d: Draft, sql: str, rows: list[dict], route: str = "sql") -> Answer:
@@ -158,7 +156,7 @@ class Assistant:
         paper = plan.papers[0] if len(plan.papers) == 1 else None
         hits = self.text.search(q, k=6, paper_id=paper)
         if strict:
-            hits = [h for h in hits if mentions_all(h.text, plan)]
+            hits = [h for h in hits if mentions_all(h.text + " " + h.paper_title, plan)]
         if not hits or not is_answerable(q, hits):
             return None
         used_llm = False
@@ -171,7 +169,7 @@ class Assistant:
         text, sources = out or (quote, quote_sources)
         if out:
             text += "\n\n**Supporting passage:**\n" + quote
-        if strict and not mentions_all(quote, plan):
+        if strict and not any(mentions_all(quote + " " + h.paper_title, plan) for h in hits):
             return None
         if prompts.CANNOT_ANSWER_PHRASE.lower() in text.lower():
             return None
@@ -231,6 +229,15 @@ def unknown_models(q: str, plan: Plan, cat: Catalog) -> list[str]:
                 and not any(kk.startswith(k) for kk in known):
             out.append(tok)
     return out
+
+
+def method_part(q: str, plan: Plan) -> str:
+    """'What is X's Y score and how was it evaluated?' -> 'how was it evaluated X Y' for the text search."""
+    m = re.search(r"\b(?:and|also)\s+((?:how|why|what|which)\b.*)$", q, re.I)
+    if not m:
+        return q
+    names = " ".join(x.text for x in plan.models + plan.benchmarks)
+    return f"{m.group(1)} {names}".strip()
 
 
 def mentions_all(text: str, plan: Plan) -> bool:

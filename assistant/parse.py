@@ -44,6 +44,14 @@ METHOD = re.compile(
     r"temperature|training|pre-?training|decontamination|contamination)|\bvocabulary\b|\btemperature\b|"
     r"\bclaims?\b|\blicen[cs]e\b|\blanguages\b",
     re.I)
+PROCEDURE = re.compile(r"\bhow\b(?!\s+(?:many|much)\b).*\b(?:computed|calculated|measured|evaluated|run|obtained|averaged|tested|judged|"
+                       r"conducted|done|collected|constructed|built|trained|designed|scored|graded|simulated|"
+                       r"prompted|sampled|selected|filtered|decontaminated|configured|implemented|annotated|"
+                       r"created|generated|chosen|set up)\b|"
+                       r"\b(?:and|also)\s+(?:how|why|what|which)\b", re.I)
+SCORE_SEEKING = re.compile(r"\b(?:score|scores|scored|scoring|result|results|benchmarks?|perform\w*|accuracy|rank\w*|"
+                           r"best|worst|highest|lowest|compare\w*|vs\.?|versus|list|reported|evaluated on|numbers?)\b|"
+                           r"\bhow (?:well|good)\b", re.I)
 DOMAIN = re.compile(r"\b(score|benchmark|model|paper|report|blog|table|evaluat|accuracy|result|llm|param|"
                     r"context|train|token|claim|glm|qwen|gpt|claude|llama|gemini)", re.I)
 
@@ -72,6 +80,7 @@ class Plan:
     claim_value: float | None = None
     attributes: list[str] = field(default_factory=list)
     methodology: bool = False
+    about_model: bool = False                     # names a model, asks nothing about scores: a question for the text
     in_domain: bool = True
     followup: bool = False
     question: str = ""
@@ -169,7 +178,8 @@ def intent(q: str, plan: Plan) -> None:
     attrs = [a for pat, a in FACT_WORDS if re.search(pat, ql)]
     nums = [float(x) for x, _ in NUMBER.findall(strip_names(q, plan))]
     weak = WEAK_METHOD.search(q) and not (plan.models and plan.benchmarks) and not attrs
-    plan.methodology = bool(METHOD.search(q) or weak)
+    plan.about_model = bool(plan.models) and not plan.benchmarks and not attrs and not SCORE_SEEKING.search(q)
+    plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak or plan.about_model)
     if re.search(r"\bis it (?:true|correct|right)\b|\btrue that\b|\bcorrect that\b|\bconfirm\b|\bverify\b|"
                  r"\b(?:right|correct|true)\s*\?\s*$|^(?:does|did|is|has|was)\b", ql) and nums:
         plan.intent, plan.claim_value = "verify", nums[-1]
@@ -236,13 +246,27 @@ def follow_up(q: str, plan: Plan, cat: Catalog, history: list[str]) -> Plan:
     if not plan.benchmarks and not plan.attributes:
         out.benchmarks = prev.benchmarks
         out.setting_words = plan.setting_words | prev.setting_words
+        if plan.about_model and prev.benchmarks:      # 'And Qwen2-7B-Instruct?' asks what the last question asked
+            out.about_model, out.methodology = False, prev.methodology
     if plan.intent == "lookup" and prev.intent not in ("verify", "count"):
         out.intent = prev.intent
         out.attributes = prev.attributes
         out.k, out.descending = prev.k, prev.descending
     out.papers = plan.papers or prev.papers
     out.in_domain = True
+    out.question = rewrite(prev, plan)
+    if prev.methodology and plan.intent == "lookup" and not (METHOD.search(q) or PROCEDURE.search(q)):
+        out.methodology, out.intent = True, prev.intent      # 'And on Terminal-Bench?' after a how-question
     return out
+
+
+def rewrite(prev: Plan, cur: Plan) -> str:
+    """The earlier question with the follow-up's new name put in: text search needs whole questions."""
+    for new, old in ((cur.models, prev.models), (cur.benchmarks, prev.benchmarks)):
+        if new and old:
+            m = old[0]
+            return prev.question[:m.start] + new[0].text + prev.question[m.end:]
+    return prev.question if not (cur.models or cur.benchmarks) else cur.question
 
 
 def switch_variant(m: Mention, variant: str, cat: Catalog) -> Mention:

@@ -161,6 +161,18 @@ CASES = [
     {'id': 'Q23', 'q': 'What is the Llama-3-8B-Instruct score on the English in-house knowledge evaluation?', 'all': [71.01]},
     {'id': 'Q24', 'q': "What is Qwen2-72B-Instruct's MATH score in the technical report?", 'all': [69.0], 'forbid': [59.7]},
     {'id': 'Q25', 'q': 'Qwen2-57B-A14B-Instruct GSM8K', 'all': [85.3]},
+    {'id': 'R02', 'q': 'How many prompts were in the GLM-4.5 general chat evaluation?', 'all': [660]},
+    {'id': 'R03', 'q': 'What is the maximum sequence length during GLM-4.5 pre-training?', 'any': [[4096, 4]]},
+    {'id': 'R04', 'q': 'What precision was GLM-4 deployed with for evaluation?', 'kw_any': [['BFloat16', 'BF16']]},
+    {'id': 'R05', 'q': 'What is CC-Bench?', 'any': [[52]]},
+    {'id': 'R06', 'q': 'How was the TAU-bench user simulated for GLM-4.5?', 'kw_any': [['user simulator', 'simulator']]},
+    {'id': 'R07', 'q': 'What is the weight decay used for GLM-4.5?', 'all': [0.1]},
+    {'id': 'R10', 'q': 'How were the AIME 24 results of GLM-4.5 computed?', 'any': [[32]]},
+    {'id': 'R12', 'q': 'How many languages besides English and Chinese was Qwen2 trained on?', 'all': [27]},
+    {'id': 'R13', 'q': 'What license does Qwen2-7B use?', 'kw_any': [['Apache']]},
+    {'id': 'R15', 'q': 'What context length was used for GLM-4-9B pre-training?', 'any': [[8192, 8]]},
+    {'id': 'F01', 'q': 'what about the safety evaluation?', 'history': ['How did the Qwen2 team run the multilingual human evaluation?'], 'kw_all': ['pornography']},
+    {'id': 'F02', 'q': 'And GLM-4.5-Air?', 'history': ["What is GLM-4.5's BFCL V3 score?"], 'all': [76.4]},
 ]
 
 @pytest.fixture(scope="module")
