@@ -294,12 +294,18 @@ class _HTMLText(HTMLParser):
         self.out: list[str] = []
         self.table_depth = 0
         self.skip = 0
+        self.table_at = 0                    # where the open table starts in self.out
+        self.caption: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "head"):
             self.skip += 1
+        elif tag == "caption" and self.table_depth == 1:
+            self.caption = []
         elif tag == "table":
             self.table_depth += 1
+            if self.table_depth == 1:
+                self.table_at = len(self.out)
             self.out.append("\n<table>" if self.table_depth == 1 else "<table>")
         elif self.table_depth:
             attr = "".join(f' {k}="{v}"' for k, v in attrs if k in ("rowspan", "colspan"))
@@ -312,6 +318,13 @@ class _HTMLText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style", "head"):
             self.skip = max(0, self.skip - 1)
+        elif tag == "caption" and self.caption is not None:
+            text = re.sub(r"\s+", " ", "".join(self.caption)).strip()
+            # a numbered caption is read as one ('Table 2: ...'); an unnumbered one becomes the table's heading
+            line = text if CAPTION.match(text) else f"#### {text}"
+            self.out.insert(self.table_at, f"\n\n{line}\n")
+            self.table_at += 1
+            self.caption = None
         elif tag == "table":
             self.table_depth -= 1
             self.out.append("</table>\n" if self.table_depth == 0 else "</table>")
@@ -322,6 +335,9 @@ class _HTMLText(HTMLParser):
 
     def handle_data(self, data):
         if self.skip:
+            return
+        if self.caption is not None:
+            self.caption.append(data)
             return
         self.out.append(data.replace("\n", " ") if self.table_depth else data)
 

@@ -326,3 +326,22 @@ def test_ensure_database_rebuilds_when_papers_change(tmp_path):
     assert con.execute("SELECT count(*) FROM papers").fetchone()[0] == 2
     con.close()
     assert ensure_database(papers, db) is False
+
+
+def test_html_paper_with_captions_inside_tables(tmp_path):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "orion-report.html").write_bytes((ROOT / "tests" / "fixtures" / "orion-report.html").read_bytes())
+    db = tmp_path / "s.duckdb"
+    build(papers, db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT title FROM papers").fetchone() == ("Orion-2: An Open Model Family",)
+        assert con.execute("SELECT value, table_no, caption FROM scores WHERE model_id = 'Orion-2-14B-Chat' AND "
+                           "benchmark_id = 'MMLU'").fetchall() == [(72.5, "2", "Results of chat models on standard benchmarks.")]
+        assert con.execute("SELECT value, metric, caption FROM scores WHERE benchmark_id = 'RULER'").fetchall() == \
+            [(88.0, "32k", "Long-context results")]
+        texts = " ".join(r[0] for r in con.execute("SELECT text FROM passages").fetchall())
+        assert "cosine learning-rate schedule" in texts and "var x" not in texts
+    finally:
+        con.close()
