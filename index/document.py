@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import IngestError
 
 PAGE = re.compile(r"\[p\.\s*([0-9][0-9,–\- ]*)(?:\s*continued)?\]")
-CAPTION = re.compile(r"^\s*(?:\*\*)?\s*Table\s+(\d+[A-Za-z]?)\s*[:.]\s*(.*)$")
+CAPTION = re.compile(r"^\s*(?:\*\*)?\s*Table(?:\s+(\d+[A-Za-z]?))?\s*[:.]\s*(.*)$")  # also pandoc's 'Table: ...'
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 NOTE = re.compile(r"^\s*(?:\*+\s*)?(?:Note|Notes)\s*[:.]", re.I)
 SHORTCODE = re.compile(r"\{\{<.*?>\}\}")
@@ -262,7 +262,7 @@ class Segmenter:
     def attach_caption(self, t: Table, number: str, line: str) -> None:
         t.table_no = number
         caption = PAGE.sub("", line).replace("**", "").strip()
-        t.caption = re.sub(r"^Table\s+\S+?[:.]\s*", "", caption).strip()
+        t.caption = re.sub(r"^Table(?:\s+\S+?)?\s*[:.]\s*", "", caption).strip()
         m = PAGE.search(line)
         if m:
             t.page = m.group(1).split("–")[0].split(",")[0].strip()
@@ -320,8 +320,7 @@ class _HTMLText(HTMLParser):
             self.skip = max(0, self.skip - 1)
         elif tag == "caption" and self.caption is not None:
             text = re.sub(r"\s+", " ", "".join(self.caption)).strip()
-            # a numbered caption is read as one ('Table 2: ...'); an unnumbered one becomes the table's heading
-            line = text if CAPTION.match(text) else f"#### {text}"
+            line = text if CAPTION.match(text) else f"Table: {text}"     # pandoc's form for an unnumbered caption
             self.out.insert(self.table_at, f"\n\n{line}\n")
             self.table_at += 1
             self.caption = None

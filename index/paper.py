@@ -36,7 +36,7 @@ def table_ids(tables: list[Table]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for k, t in enumerate(tables, 1):
-        base = f"Table {t.table_no}" if t.table_no else (t.heading or "Table")
+        base = f"Table {t.table_no}" if t.table_no else (t.caption or t.heading or "Table")
         seen[base] = seen.get(base, 0) + 1
         out.append(base if seen[base] == 1 else f"{base} (#{seen[base]})")
     return out
