@@ -13,6 +13,7 @@ VERSION_TAIL = re.compile(r"\s*\([^)]*\)\s*$")
 VARIANT_TAIL = re.compile(r"[-\s_](?:chat|instruct|base|it)(?:[-\s_]\d+[kKmM])?$", re.I)
 TOKEN = re.compile(r"\S+")
 STRIP = "?,;:!\"“”‘’()[]{}*`"
+BENCHMARK_WORDS = {"math", "drop", "race", "arc"}     # common words that are also benchmark names
 # Words that name a benchmark only when written as one (DROP, RACE, ARC): lowercase in prose they are words.
 COMMON_WORDS = {"drop", "race", "arc", "math", "average", "overall", "knowledge", "exam", "coding", "reasoning",
                 "logic", "language", "chinese", "english", "writing", "fraud", "privacy", "score", "code",
@@ -127,8 +128,9 @@ class Catalog:
         return out
 
     # -- benchmarks -------------------------------------------------------------------------------
-    def bench_ids(self, text: str) -> tuple[list[str], bool]:
-        if text.lower() == text and text.strip().lower() in COMMON_WORDS:
+    def bench_ids(self, text: str, allow_common: bool = False) -> tuple[list[str], bool]:
+        word = text.strip().lower()
+        if text.lower() == text and word in COMMON_WORDS and not (allow_common and word in BENCHMARK_WORDS):
             return [], True
         ids: set[str] = set(self.bench_keys.get(key(text), ()))
         words = text.lower().split()
@@ -144,7 +146,11 @@ class Catalog:
         return sorted(ids), len(ids) <= 1
 
     def find_benchmarks(self, q: str, taken: list[Mention]) -> list[Mention]:
-        return self._scan(q, 5, self.bench_ids, taken)
+        """Benchmarks named in the question; lowercase 'math' counts only when a model is named and nothing else is."""
+        found = self._scan(q, 5, self.bench_ids, taken)
+        if not found and taken:
+            found = self._scan(q, 5, lambda t: self.bench_ids(t, allow_common=True), taken)
+        return found
 
     # -- shared scan ------------------------------------------------------------------------------
     def _scan(self, q: str, longest: int, lookup, taken: list[Mention] | None = None) -> list[Mention]:
