@@ -209,6 +209,9 @@ class Catalog:
                  if re.search(cue, ql)}
         if not kinds:
             return []
+        as_verb = len(re.findall(r"\b(?:synthesis|blog|paper|papers)\s+reports?\b", ql))
+        if "report" in kinds and as_verb and len(re.findall(r"\b(?:report|paper)\b", ql)) <= as_verb:
+            kinds.discard("report")                 # 'does the synthesis report ...': a verb, not a paper
         hits = []
         for pid, p in self.papers.items():
             pk = key(pid)

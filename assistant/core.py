@@ -108,6 +108,12 @@ class Assistant:
         unknown = unknown_models(q, plan, self.cat)
         if unknown and not plan.models and not plan.methodology:
             return self.abstain_unknown(unknown)
+        if "claim" in q.lower() and plan.intent in ("count", "list"):
+            found = self.sql.answer(plan)
+            if found:
+                second = method_part(plan.question, plan)
+                return self.merge(found, self.text_answer(second, plan, budget)) if second != plan.question \
+                    else self.from_draft(*found, route="sql")
         if plan.intent == "fact" and plan.models:
             found = self.sql.answer(plan)
             if found:

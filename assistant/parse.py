@@ -190,7 +190,7 @@ def intent(q: str, plan: Plan) -> None:
         plan.intent = "diff"
     elif re.search(r"\baverage\b|\bmean\b", ql) and not RANK_CUE.search(ql) and (plan.bench_ids or plan.model_ids):
         plan.intent = "average"
-    elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:\w+\s+)?(?:models?|benchmarks?|tables?|papers?|"
+    elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:\w+\s+){0,2}(?:models?|benchmarks?|tables?|papers?|"
                    r"scores?|results?|values?|claims?|datasets?)\b", ql) and not attrs:
         plan.intent = "count"
     elif re.search(r"\bhow many\b", ql) and not attrs:

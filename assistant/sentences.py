@@ -1,9 +1,10 @@
 """Words and sentences: the one tokenizer for BM25 and questions, and sentence splitting and scoring.
 
-`Analyzer` (bm25s's English stopwords, PyStemmer stems; offline) turns text into stems; `content_terms`,
-`focus_words` and `entity_terms` read a question; `split_sentences` cuts a passage into sentences and
-`score_sentences` / `best_sentences` pick the ones that answer the question. No search here: `assistant.text`
-retrieves the passages (any object with a title, section, text and score will do, see `Candidate`).
+`Analyzer` (bm25s's English stopwords, PyStemmer stems, one stem per word family; offline) turns text into
+stems; `content_terms`, `asked_parts` and `entity_terms` read a question; `split_sentences` cuts a passage into
+sentences and `score_sentences` / `best_sentences` pick the ones that answer the question. No search here:
+`assistant.text` retrieves the passages (any object with a title, section, text and score will do, see
+`Candidate`).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Protocol
 
 
@@ -48,7 +49,32 @@ class Analyzer:
 
     def tokens(self, text: str, stop: frozenset[str] = frozenset()) -> list[str]:
         words = [w for w in self._regex.findall(text.lower()) if w not in self.stopwords and w not in stop]
-        return self.stemmer.stemWords(words) if words else []
+        return self.stems(words)
+
+    def stems(self, words: list[str]) -> list[str]:
+        """The stem of each word, one per word family (see `word_family`)."""
+        return [word_family(s) for s in self.stemmer.stemWords(words)] if words else []
+
+
+# Word families the stemmer leaves apart: irregular past forms as their verbs ('built' -> 'build') and
+# comparatives and superlatives as their adjectives ('longer' -> 'long').
+FAMILIES = {form: base for base, forms in (
+    ("build", "built"), ("make", "made"), ("choos", "chose chosen"), ("find", "found"), ("hold", "held"),
+    ("keep", "kept"), ("lead", "led"), ("take", "taken took"), ("give", "given gave"), ("show", "shown"),
+    ("know", "known knew"), ("write", "written wrote"), ("begin", "began begun"), ("bring", "brought"),
+    ("seek", "sought"), ("teach", "taught"), ("grow", "grown grew"), ("draw", "drawn drew"), ("send", "sent"),
+    ("spend", "spent"), ("lose", "lost"), ("freez", "froze frozen"), ("feed", "fed"),
+    ("wide", "wider widest"), ("big", "bigger biggest"), *((adj, f"{adj}er {adj}est") for adj in
+     "long larg small high low great deep fast slow strong weak short few".split()),
+) for form in forms.split()}
+
+
+def word_family(stem: str) -> str:
+    """One stem for a word's family: see FAMILIES ('built' -> 'build', 'longer' -> 'long'), and long words
+    without an undoing prefix: 'decontamin' -> 'contamin' (so 'decontaminate' meets 'contaminated'),
+    'unsupervis' -> 'supervis'. Short stems keep their prefix: 'determin' is not 'termin'."""
+    stem = FAMILIES.get(stem, stem)
+    return stem[2:] if len(stem) >= 9 and stem[:2] in ("de", "un") else stem
 
 
 @lru_cache(maxsize=1)
@@ -56,32 +82,55 @@ def analyzer() -> Analyzer:
     return Analyzer()
 
 
-# Words that say what kind of answer is wanted, not what it is about.
+# Words that say what kind of answer is wanted, not what it is about ('how does X handle Y' asks for a method),
+# and prepositions, which bm25s's short stopword list keeps.
 QUESTION_WORDS = frozenset("""
 what which who whom whose when where why how did do does done was were is are be been being used use uses using
 team paper papers report reports reported authors author describe described explain tell me please give list show
 many much kind type run ran can could would should their they we our about according mention mentioned say said
-get got has have had also any all some its this that these those there my you your i
+get got has have had also any all some its this that these those there my you your i them us he she him her
+handle handles handled handling deal deals dealt tackle tackles tackled cope copes coped
+over under above below beyond within without across between among through during before after upon toward
+""".split())
+# Nouns that name the kind of thing asked for, which the answer describes rather than repeats: 'What criterion
+# did they use?' is answered by 'they remove it if ...'. As asked-for words they count half.
+KIND_WORDS = frozenset("""
+criterion criteria method methods approach approaches technique techniques strategy strategies way ways procedure
+mechanism framework frameworks tool tools process
 """.split())
 _FOCUS = re.compile(
-    r"^\s*(?:what|which|how many|how much)\s+(?:(?:is|was|are|were)\s+)?(?:(?:the|a|an)\s+)?(?P<focus>.+?)\s+"
-    r"(?:of|for|in|on|at|by|with|from|during|when|between|among|across|besides|to|that|did|does|do|was|were|"
-    r"is|are|has|have|had|used|can|could|would|should)\b", re.I)
+    r"^\s*(?:what|which|how many|how much)\s+(?!(?:did|does|do|can|could|would|should|has|have|had)\b)"
+    r"(?:(?P<copula>is|was|are|were)\s+)?(?:(?:the|a|an)\s+)?(?P<focus>.+?)"
+    r"(?:\s+(?:of|for|in|on|at|by|with|from|during|when|between|among|across|besides|to|that|did|does|do|was|"
+    r"were|is|are|has|have|had|used|can|could|would|should)\b|(?(copula)\s*[?.!]*\s*$|(?!)))", re.I)
+_AND_ASK = re.compile(r"\s*,?\s+and\s+(?=(?:what|which|how|who|when|where|why)\b)", re.I)
 _PROCEDURE = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|are|has|have|can|could|would|should)\b", re.I)
+_DONE = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|are)\b|\b(?:did|does|do|used|using)\b", re.I)
+_USES = re.compile(r"\b(?:we|they|is|are|was|were|be|been)\s+(?:\w+\s+)?(?:use[ds]?|adopt|employ|appl(?:y|ied))|"
+                   r"\b(?:using|adopt(?:s|ed)|employ(?:s|ed)|appl(?:ies|ying)|leverag(?:e|es|ed|ing)|"
+                   r"buil(?:t|ds?) (?:upon|on)|based on|via)\b", re.I)
+_MADE = re.compile(r"\b(?:build|built|develop(?:ed)?|create[ds]?|design(?:ed)?|propose[ds]?|introduce[ds]?)\b", re.I)
+_OWN_WORK = re.compile(r"\bwe\s+(?:have\s+|also\s+)?(?:buil[dt]|develop|creat|design|propos|introduc)\w*|\bour own\b",
+                       re.I)
 _NUMBER_QUESTION = re.compile(
     r"\bhow (?:many|much|large|big|long|high|low)\b|\b(?:value|number|size|temperature|rate|ratio|percentage|"
     r"length|count|dimension|threshold|weight|decay|budget|steps?|epochs?|top[- ]?p|frequency|heads?|layers?)\b",
     re.I)
 _NUMBER = re.compile(r"(?<![\w.\-\[])\d+(?:[.,]\d+)*(?:%|[KMBT]\b|k\b)?(?![\w\-])")
-_COMPOUND = re.compile(r"\b([A-Za-z]+)(-?)(\d+(?:\.\d+)*)(?![\d.]?\d)")
-_NAME_LIKE = re.compile(r"[A-Za-z][\w.\-]*\d[\w.\-]*|[A-Za-z]*[a-z][A-Z][\w\-]*|[A-Z]{2,}[\w\-]*|[A-Z][a-z]+")
+_COMPOUND = re.compile(r"\b([A-Za-z]+)(-?)(\d+(?:\.\d+)*)(?![\d.]?\d)|\b([A-Z][A-Za-z]*) (\d+\.\d+)(?![\d.]?\d)")
+_VERSION = re.compile(r"\d+\.\d+")
+_NAME_LIKE = re.compile(r"[A-Za-z][\w.\-]*\d[\w.\-]*|[A-Za-z]*[a-z][A-Z][\w\-]*|[A-Z]{2,}[\w\-]*|"
+                        r"[A-Z][a-z]+(?:-[A-Za-z]+)*")
 _PAGE_MARK = re.compile(r"\[p\.\s*[^\]]*\]\s*")
+_OBJECTS = re.compile(r"\W*(?:However|But|Although|Though|Nevertheless|Nonetheless|In contrast|Still)\b")
+_CAPTION = re.compile(r"\W*(?:Table|Figure|Fig\.)\s+\d+")
 
 
 def expand_compounds(text: str) -> str:
-    """Extra tokens for versioned names the tokenizer would split: 'GLM-4.5' -> 'glm4_5', 'GPT-4o' -> 'gpt4'."""
-    out = [f"{m.group(1)}{m.group(3).replace('.', '_')}".lower() for m in _COMPOUND.finditer(text)
-           if m.group(2) or "." in m.group(3)]
+    """Extra tokens for versioned names the tokenizer would split: 'GLM-4.5' -> 'glm4_5', 'GPT-4o' -> 'gpt4',
+    'Llama 3.1' -> 'llama3_1' (a name and a dotted version apart: 'Llama 3' and 'of 2.5' stay as they are)."""
+    out = [f"{m.group(1) or m.group(4)}{(m.group(3) or m.group(5)).replace('.', '_')}".lower()
+           for m in _COMPOUND.finditer(text) if m.group(4) or m.group(2) or "." in m.group(3)]
     return " ".join(dict.fromkeys(out))
 
 
@@ -100,24 +149,52 @@ def focus_words(question: str) -> list[str]:
     """The content words of what the question asks for: 'What sampling temperature was used ...' ->
     ['sampling', 'temperature']; none for 'how did ...' questions."""
     m = _FOCUS.match(question)
-    if not m:
-        return []
-    words = [w.lower() for w in re.findall(r"\w+", m.group("focus"))[:3]]
+    return _asked_words(m.group("focus")) if m else []
+
+
+def _asked_words(phrase: str) -> list[str]:
+    """The last three words of an asked-for phrase, after any owner: "Qwen2's MATH score" -> ['math', 'score']."""
+    words = [w.lower() for w in re.findall(r"\w\w+", re.split(r"['’]s\s+", phrase)[-1])[-3:]]
     return [w for w in words if w not in QUESTION_WORDS and w not in analyzer().stopwords]
+
+
+def asked_parts(question: str) -> list[list[str]]:
+    """What each part of a question asks for, as `focus_words`: 'How many claims were verified and what
+    quality score did it get?' -> [['claims'], ['quality', 'score']]; 'What learning rate and weight decay were
+    used?' -> [['learning', 'rate'], ['weight', 'decay']]; one part, maybe empty, for a simple question."""
+    clauses = _AND_ASK.split(question)
+    if len(clauses) > 1:
+        return [focus_words(c) for c in clauses]
+    m = _FOCUS.match(question)
+    phrases = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group("focus")) if m else []
+    return [words for words in map(_asked_words, phrases) if words] or [[]]
+
+
+def asked_heads(question: str, an: Analyzer) -> set[str]:
+    """The stems of the nouns a question asks for ('temperature' in 'What sampling temperature ...'), kind
+    words ('criterion') aside; none for 'how did ...' questions."""
+    return {an.stems([words[-1]])[0] for words in asked_parts(question) if words and words[-1] not in KIND_WORDS}
 
 
 def entity_terms(question: str, an: Analyzer) -> list[set[str]]:
     """Name-like words of the question ('Qwen2', 'GLM-4.5', 'France'), each as the stems that would match it."""
-    groups = []
-    for pos, word in enumerate(question.split()):
-        word = re.sub(r"(?:['’]s)?[?!.,;:)\"'’]*$", "", word.lstrip("(\"'“"))
-        if not _NAME_LIKE.fullmatch(word) or (pos == 0 and word.istitle()) or word.lower() in QUESTION_WORDS:
-            continue
-        compound = expand_compounds(word)
-        stems = set(an.tokens(compound or word))
-        if stems:
-            groups.append(stems)
-    return groups
+    groups = [set(an.tokens(expand_compounds(word) or word)) for word in name_words(question)]
+    return [g for g in groups if g]
+
+
+def name_words(question: str) -> list[str]:
+    """The name-like words of a question as written: 'SWE-bench', 'Verified', 'GLM-4.5', 'Llama 3.1' (a name
+    and its version); not a capitalised first word."""
+    words = [re.sub(r"(?:['’]s)?[?!.,;:)\"'’]*$", "", w.lstrip("(\"'“")) for w in question.split()]
+    out = []
+    for pos, word in enumerate(words):
+        if pos and _VERSION.fullmatch(word) and words[pos - 1][:1].isupper():
+            if out and out[-1] == words[pos - 1]:
+                out.pop()
+            out.append(f"{words[pos - 1]} {word}")
+        elif _NAME_LIKE.fullmatch(word) and not (pos == 0 and word.istitle()) and word.lower() not in QUESTION_WORDS:
+            out.append(word)
+    return out
 
 
 def leaf_section(section: str | None) -> str:
@@ -134,6 +211,11 @@ def search_text(section: str | None, text: str, title: str = "") -> str:
 
 
 # ---------------------------------------------------------------------------------------------- sentences
+NEAR_WEIGHT = 0.15      # question words in the two sentences before: 'On SWE-bench ...' then 'We use OpenHands'
+OFF_TOPIC = 0.3         # penalty for a sentence away from every name the question asks about
+CAPTION = 0.5           # penalty for a caption's sentences when the question asks what was done
+SAYS_HOW = 0.2          # bonus for 'we use X' / 'we developed X' when that is what is asked
+KIND_CREDIT = 0.5       # an asked-for kind word ('criterion') counts half
 _SENT_END = re.compile(r"(?<=[.!?])(?:\*{1,2}|[\"”’)])?\s+(?=[\"“(\[*]?[A-Z0-9•*-])|\n+")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|vs|Fig|Figs|No|Eq|Sec|approx|cf|Cf|etc|resp)\.|\b[A-Z]\.)$")
 
@@ -162,6 +244,12 @@ class _Sentence:
     words: set[str]                 # surface words, for exact matches
     context: set[str]               # stems of the whole passage, its section title and the paper's names
     heading: set[str]               # stems of the section title
+    near: set[str]                  # stems of the two sentences before it: what it goes on about
+    sequence: tuple[str, ...]       # its stems in order, for phrases
+    by_numbers: set[str]            # stems within a few words of a number: 'temperature = 0.6'
+    marks: frozenset[str]           # what it says how: 'number', 'uses', 'own work', 'objects', 'short', 'long'
+    caption: bool                   # its passage is a table or figure caption
+    names: set[str]                 # stems of the paper's names ('qwen2', 'glm4_5')
     score: float = 0.0
 
 
@@ -170,24 +258,45 @@ class _Query:
     terms: dict[str, float]         # content stem -> weight (rarer among the candidate sentences, heavier)
     focus: dict[str, float]         # what is asked for (all terms when the question does not say)
     focus_words: dict[str, str]     # focus stem -> the word as asked ('optimizer'), for exact-word credit
+    parts: list[set[str]]           # the focus stems of each part of a many-part question
+    kinds: set[str]                 # focus stems that only name a kind of thing ('criterion', 'method')
     pairs: set[tuple[str, str]]     # consecutive content stems
     wants_number: bool
     procedure: bool                 # 'how did / how was ...'
+    method: bool                    # asks what was done ('how did', 'what ... did X use'), not about a table
+    own_work: bool                  # asks what the authors built, developed or proposed
     entities: list[set[str]]        # name-like words: 'Qwen2', 'GLM-4.5'
+
+    @cached_property
+    def total(self) -> float:
+        return sum(self.terms.values()) or 1.0
+
+    @cached_property
+    def focus_total(self) -> float:
+        return sum(self.focus.values()) or 1.0
+
+    def credit(self, stem: str, words: set[str]) -> float:
+        """How much an asked-for stem counts in a sentence with these surface words: fully as the word asked,
+        0.6 as another form ('optimization' for 'optimizer'); half that for a kind word ('criterion')."""
+        asked = self.focus_words.get(stem)
+        credit = 1.0 if asked is None or asked in words else 0.6
+        return credit * KIND_CREDIT if stem in self.kinds else credit
 
 
 def score_sentences(question: str, hits: Sequence[Candidate]) -> tuple[list[_Sentence], _Query]:
     """Every sentence of the hits scored for the question, best first, and the parsed question.
 
     A sentence scores by the asked-for words it holds (exact words beat stems: 'optimizer' over
-    'optimization'), the question words it, its passage and its section title hold, a number near an
-    asked-for word when a value is asked for, shared phrases, and its passage's retrieval score.
+    'optimization'), the question words it, the two sentences before it, its passage and its section title
+    hold, a number near an asked-for word when a value is asked for, saying what was used or made when that
+    is asked, shared phrases, and its passage's retrieval score; it loses for lying away from the names the
+    question asks about, for another model's passage, and for a caption when a method is asked for.
     """
     an = analyzer()
     sents = []
     for r, h in enumerate(hits):
-        context, heading, parts = _passage_features(h.paper_title, h.section, h.text)
-        sents += [_Sentence(h, r, i, t, stems, words, context, heading) for i, (t, stems, words) in enumerate(parts)]
+        facts = _passage_features(h.paper_title, h.section, h.text)
+        sents += [_Sentence(h, r, i, **f) for i, f in enumerate(facts)]
     q = _query(question, sents, an)
     top = max((h.score for h in hits), default=0.0) or 1.0
     for s in sents:
@@ -196,19 +305,44 @@ def score_sentences(question: str, hits: Sequence[Candidate]) -> tuple[list[_Sen
 
 
 @lru_cache(maxsize=4096)
-def _passage_features(title: str, section: str, text: str):
-    """What scoring needs of a passage that does not depend on the question, computed once per passage."""
+def _passage_features(title: str, section: str, text: str) -> tuple[dict, ...]:
+    """What scoring needs of each sentence of a passage that does not depend on the question (the fields of
+    `_Sentence` after `index`), computed once per passage."""
     an = analyzer()
     names = frozenset(an.tokens(title_names(title)))           # 'Qwen2' in the question is met by the paper
-    context = frozenset(an.tokens(search_text(section, text, title))) | names
-    heading = frozenset(an.tokens(leaf_section(section)))
-    parts = tuple((t, frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names, frozenset(_surface(t)))
-                  for t in split_sentences(text))
-    return context, heading, parts
+    passage = {"context": frozenset(an.tokens(search_text(section, text, title))) | names, "names": names,
+               "heading": frozenset(an.tokens(leaf_section(section))), "caption": bool(_CAPTION.match(text))}
+    texts = split_sentences(text)
+    stems = [frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names for t in texts]
+    return tuple({"text": t, "stems": stems[i], "words": frozenset(_surface(t)), "sequence": tuple(an.tokens(t)),
+                  "near": frozenset().union(*stems[max(0, i - 2):i]), "by_numbers": _by_numbers(t),
+                  "marks": _marks(t), **passage} for i, t in enumerate(texts))
 
 
-def best_sentences(question: str, hits: Sequence[Candidate], n: int = 2) -> list[tuple[Candidate, str]]:
-    """The n (<= 2) best sentences from the top five hits, with their hits, in reading order.
+def _by_numbers(text: str) -> frozenset[str]:
+    """The stems within a few words of a value: 'temperature = 0.6', 'a size of 150,000'."""
+    words = text.split()
+    near = [" ".join(words[max(0, i - 6):i + 4]) for i in _values(words)]
+    return frozenset(analyzer().tokens(" ".join(near)))
+
+
+def _values(words: list[str]) -> list[int]:
+    """Where the words hold a value: a number, but not one ending a name ('Claude Sonnet 4', 'Table 5')."""
+    return [i for i, w in enumerate(words)
+            if _NUMBER.search(w) and not (i > 1 and re.fullmatch(r"[A-Z][a-z]+", words[i - 1]))]
+
+
+def _marks(text: str) -> frozenset[str]:
+    """How a sentence says what it says, as far as scoring cares."""
+    words = len(text.split())
+    marks = {"number": _values(text.split()), "uses": _USES.search(text), "own work": _OWN_WORK.search(text),
+             "objects": _OBJECTS.match(text), "table": _CAPTION.match(text), "short": words < 5, "long": words > 70}
+    return frozenset(name for name, found in marks.items() if found)
+
+
+def best_sentences(question: str, hits: Sequence[Candidate], n: int = 3) -> list[tuple[Candidate, str]]:
+    """The best sentences from the top five hits, with their hits, in reading order: at most n, and at most
+    two unless the question asks for several things ('... and what ...?'), each of which gets its sentence.
 
     For 'how did ...' questions the second sentence is the one of the same passage that best elaborates the
     first; otherwise a second sentence must be nearly as good and add asked-for words.
@@ -216,12 +350,29 @@ def best_sentences(question: str, hits: Sequence[Candidate], n: int = 2) -> list
     ranked, q = score_sentences(question, hits[:5])
     if not ranked or not q.terms:
         return []
-    picks = [ranked[0]]
+    picks = _cover(ranked, q, n) if len(q.parts) > 1 else [ranked[0]]
     second = (_elaboration(ranked[0], ranked) if q.procedure else None) or _runner_up(ranked, q)
-    if n > 1 and second is not None:
+    if len(picks) == 1 and min(n, 2) > 1 and second is not None:
         picks.append(second)
     picks.sort(key=lambda s: (s.rank, s.index))
     return [(s.hit, _trim(s.text)) for s in picks]
+
+
+def _cover(ranked: list[_Sentence], q: _Query, n: int) -> list[_Sentence]:
+    """For a many-part question: the best sentence, then for each part it leaves open the best sentence that
+    answers that part (holds most of its asked-for words), while they are at least half as good."""
+    picks = [ranked[0]]
+    for s in ranked[1:]:
+        open_parts = [part for part in q.parts if not any(_answers(p, part, q) for p in picks)]
+        if not open_parts or len(picks) >= n or s.score < 0.5 * ranked[0].score:
+            break
+        if any(_answers(s, part, q) for part in open_parts):
+            picks.append(s)
+    return picks
+
+
+def _answers(s: _Sentence, part: set[str], q: _Query) -> bool:
+    return _coverage({t: q.terms.get(t, 1.0) for t in part}, s.stems) >= 0.5
 
 
 def _surface(text: str) -> set[str]:
@@ -232,29 +383,75 @@ def _query(question: str, sents: list[_Sentence], an: Analyzer) -> _Query:
     terms = content_terms(question, an)
     df = Counter(t for s in sents for t in s.stems)
     weights = {t: math.log(1 + (len(sents) + 1) / (df[t] + 1)) for t in terms}
-    asked = focus_words(question)
-    focus_stems = an.stemmer.stemWords(asked) if asked else []
-    focus = {t: weights[t] for t in focus_stems if t in weights} or dict(weights)
-    if asked and focus_stems[-1] in focus:
-        focus[focus_stems[-1]] *= 2             # the head noun: 'temperature' in 'sampling temperature'
-    return _Query(weights, focus, {t: w.rstrip("s") for t, w in zip(focus_stems, asked)},
-                  set(zip(terms, terms[1:])), bool(_NUMBER_QUESTION.search(question)),
-                  bool(_PROCEDURE.match(question)), entity_terms(question, an))
+    asked = asked_parts(question)
+    parts = [an.stems(words) for words in asked]
+    focus = {t: weights[t] for stems in parts for t in stems if t in weights} or dict(weights)
+    for stems in parts:
+        if stems and stems[-1] in focus:
+            focus[stems[-1]] = 2 * weights[stems[-1]]   # the head noun: 'temperature' in 'sampling temperature'
+    as_asked = {t: w for stems, words in zip(parts, asked) for t, w in zip(stems, words)}
+    named = set(an.tokens(" ".join(name_words(question)))) | set(expand_compounds(question).split())
+    return _Query(terms=weights, focus=focus, focus_words={t: w.rstrip("s") for t, w in as_asked.items()},
+                  parts=[set(stems) for stems in parts if stems],
+                  kinds={t for t, w in as_asked.items() if w in KIND_WORDS},
+                  pairs={(a, b) for a, b in zip(terms, terms[1:]) if not {a, b} <= named},   # phrases, not names
+                  wants_number=bool(_NUMBER_QUESTION.search(question)), procedure=bool(_PROCEDURE.match(question)),
+                  method=_asks_method(question), own_work=bool(_MADE.search(question)),
+                  entities=entity_terms(question, an))
+
+
+def _asks_method(question: str) -> bool:
+    return bool(_DONE.search(question)) and not re.search(r"\b(?:tables?|figures?|fig)\b", question, re.I)
 
 
 def _score(s: _Sentence, q: _Query) -> float:
-    exact = {t: 1.0 if w in s.words else 0.6 for t, w in q.focus_words.items()}
-    focus = sum(w * exact.get(t, 1.0) for t, w in q.focus.items() if t in s.stems) / (sum(q.focus.values()) or 1.0)
-    score = focus + 0.3 * _coverage(q.terms, s.stems) + 0.6 * _coverage(q.terms, s.context)
-    score += 0.3 * _coverage(q.terms, s.heading)             # a passage about the topic, not a mention of it
-    stems = analyzer().tokens(s.text)
-    score += 0.1 * sum(1 for pair in zip(stems, stems[1:]) if pair in q.pairs)
-    if q.wants_number and _NUMBER.search(s.text):
-        score += 0.5 if _number_near(s.text, set(q.focus)) else 0.1
-    score -= 0.3 * min(2, sum(1 for group in q.entities if not group & s.context))   # another model's passage
-    words = len(s.text.split())
-    score -= 0.3 if words < 5 else 0.1 if words > 70 else 0.0
-    return score - (0.25 if re.match(r"\W*(?:Table|Figure)\s+\d+", s.text) else 0.0)
+    off = _off_topic(s, q)
+    return _match(s, q, off) + _cues(s, q) - _mismatch(s, q, off)
+
+
+def _match(s: _Sentence, q: _Query, off_topic: float) -> float:
+    """The asked-for words the sentence holds (exact words beat stems; away from the asked-about names they do
+    not count), the question words it, the two sentences before it, its passage and its section title hold,
+    and the question's phrases it repeats."""
+    focus = sum(w * q.credit(t, s.words) for t, w in q.focus.items() if t in s.stems) / q.focus_total
+    own = near = context = heading = 0.0
+    for t, w in q.terms.items():
+        own += w if t in s.stems else 0.0
+        near += w if t in s.near and t not in s.stems else 0.0     # 'On SWE-bench ...' then 'We use OpenHands'
+        context += w if t in s.context else 0.0
+        heading += w if t in s.heading else 0.0                    # a passage about the topic, not a mention
+    score = focus * (1 - off_topic)
+    score += (0.3 * own + NEAR_WEIGHT * near + 0.6 * context + 0.3 * heading) / q.total
+    return score + 0.1 * sum(1 for pair in zip(s.sequence, s.sequence[1:]) if pair in q.pairs)
+
+
+def _off_topic(s: _Sentence, q: _Query) -> float:
+    """The share of the question's names (other than the paper's own) that neither the sentence, the two
+    before it nor its section title hold whole: 'We use the Terminus framework' after 'Terminal-Bench
+    measures ...' is not about SWE-bench."""
+    groups = [group for group in q.entities if not group & s.names]
+    local = s.stems | s.near | s.heading
+    return sum(1 for group in groups if not group <= local) / len(groups) if groups else 0.0
+
+
+def _cues(s: _Sentence, q: _Query) -> float:
+    """A number near an asked-for word when a value is asked for; saying what was used or done ('we use',
+    'built upon', 'by applying') when that is asked, and what the authors made ('we developed') when that is."""
+    cue = SAYS_HOW if q.method and "uses" in s.marks else 0.0
+    cue += SAYS_HOW if q.own_work and "own work" in s.marks else 0.0
+    if q.wants_number and "number" in s.marks:
+        cue += 0.5 if s.by_numbers & q.focus.keys() else 0.1
+    return cue
+
+
+def _mismatch(s: _Sentence, q: _Query, off_topic: float) -> float:
+    """Another model's passage, a sentence away from the asked-about names, a caption when a method is
+    asked for, a fragment or a ramble."""
+    penalty = 0.3 * min(2, sum(1 for group in q.entities if not group & s.context))
+    penalty += OFF_TOPIC * off_topic
+    if s.caption:
+        penalty += CAPTION if q.method else 0.25 if "table" in s.marks else 0.0
+    return penalty + (0.3 if "short" in s.marks else 0.1 if "long" in s.marks else 0.0)
 
 
 def _coverage(weights: dict[str, float], stems: set[str]) -> float:
@@ -262,20 +459,12 @@ def _coverage(weights: dict[str, float], stems: set[str]) -> float:
     return sum(w for t, w in weights.items() if t in stems) / total if total else 0.0
 
 
-def _number_near(text: str, focus: set[str]) -> bool:
-    """A number within a few words of an asked-for word: 'temperature = 0.6', 'a size of 150,000'."""
-    an = analyzer()
-    words = text.split()
-    for i, w in enumerate(words):
-        if _NUMBER.search(w) and focus & set(an.tokens(" ".join(words[max(0, i - 6):i + 4]))):
-            return True
-    return False
-
-
 def _elaboration(first: _Sentence, sents: list[_Sentence]) -> _Sentence | None:
-    """For 'how' questions: the later sentence of the same passage that adds the most specifics."""
+    """For 'how' questions: the later sentence of the same passage that adds the most specifics (a number
+    most of all); one that objects ('However, ...') is not an elaboration."""
     def specifics(s: _Sentence) -> float:
-        return s.score + (0.4 if _NUMBER.search(s.text) else 0.0) - 0.05 * (s.index - first.index)
+        turn = -0.2 if "objects" in s.marks else 0.0
+        return s.score + turn + (0.4 if "number" in s.marks else 0.0) - 0.05 * (s.index - first.index)
 
     later = [s for s in sents if s.hit is first.hit and s.index > first.index]
     return max(later, key=specifics, default=None)

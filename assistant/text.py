@@ -11,16 +11,16 @@ import logging
 import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 # The words and sentences half of this module lives in .sentences; its public names stay importable from here.
-from .sentences import (QUESTION_WORDS, Analyzer, analyzer, best_sentences, content_terms,  # noqa: F401
-                        entity_terms, expand_compounds, focus_words, leaf_section, score_sentences, search_text,
-                        split_sentences, title_names)
+from .sentences import (QUESTION_WORDS, Analyzer, analyzer, asked_heads, best_sentences,  # noqa: F401
+                        content_terms, entity_terms, expand_compounds, focus_words, leaf_section, score_sentences,
+                        search_text, split_sentences, title_names)
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ class TextIndex:
         return out
 
     def _hit(self, i: int, score: float, bm25: float) -> Hit:
-        return Hit(**asdict(self.passages[i]), score=float(score), bm25=float(max(bm25, 0.0)))
+        return Hit(**vars(self.passages[i]), score=float(score), bm25=float(max(bm25, 0.0)))
 
 
 _PASSAGES_SQL = ("SELECT p.passage_id, p.paper_id, coalesce(pa.title, p.paper_id) AS title, p.section, p.page, "
@@ -309,7 +309,8 @@ def is_answerable(question: str, hits: Sequence[Hit]) -> bool:
     """Do the top passages match the question well enough to answer from them?
 
     Every name-like word ('Qwen2', 'GLM-4.5', 'France') must appear in one of the top three passages (title
-    included), and one passage must hold at least half of the question's content words (two at least).
+    included), and one passage must hold at least half of the question's content words (two at least) and,
+    when the question names what it asks for ('What learning rate ...'), that word.
     """
     an = analyzer()
     terms = set(content_terms(question, an))
@@ -319,12 +320,14 @@ def is_answerable(question: str, hits: Sequence[Hit]) -> bool:
     union = set().union(*top)
     if any(not (group & union) for group in entity_terms(question, an)):
         return False
-    best = max(len(terms & t) for t in top)
+    heads = asked_heads(question, an)
+    best = max((len(terms & t) for t in top if not heads or heads & t), default=0)
     return best / len(terms) >= 0.5 and (best >= 2 or len(terms) == 1)
 
 
-def extractive_answer(question: str, hits: Sequence[Hit], max_sentences: int = 2) -> tuple[str, list[dict]]:
-    """The best one or two sentences from the top passages, quoted with their source; no LLM.
+def extractive_answer(question: str, hits: Sequence[Hit], max_sentences: int = 3) -> tuple[str, list[dict]]:
+    """The best sentences from the top passages (see `best_sentences`: one or two, up to three for a question
+    that asks for several things), quoted with their sources; no LLM.
 
     When no passage has a usable sentence the text is CANNOT_ANSWER_PHRASE and there are no sources.
     """

@@ -191,6 +191,11 @@ CASES = [
     {'id': 'X16', 'q': 'Qwen2-72b-instruct mt bench', 'all': [9.12]},
     {'id': 'X17', 'q': 'arena-hard qwen2-72b-instruct', 'all': [48.1]},
     {'id': 'X18', 'q': 'theorem qa qwen2 72b instruct', 'all': [44.4]},
+    {'id': 'R01', 'q': 'What framework was used to run SWE-bench Verified for GLM-4.5?', 'kw_all': ['OpenHands']},
+    {'id': 'R08', 'q': 'Which RL framework did the GLM-4.5 team build?', 'kw_all': ['Slime']},
+    {'id': 'R09', 'q': "What is GLM-4.5's SWE-bench Verified score and how was it evaluated?", 'all': [64.2], 'kw_any': [['OpenHands', 'temperature']]},
+    {'id': 'R11', 'q': 'What criterion did Qwen2 use to remove contaminated training sequences?', 'any': [[13, 0.6]], 'kw_any': [['LCS', 'longest common subsequence']]},
+    {'id': 'R14', 'q': 'How many independently verified claims does the synthesis report and what quality score did it get?', 'all': [4], 'any': [[5.3]]},
 ]
 
 @pytest.fixture(scope="module")
