@@ -17,10 +17,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-# The words and sentences half of this module lives in .sentences; its public names stay importable from here.
-from .sentences import (QUESTION_WORDS, Analyzer, analyzer, asked_heads, best_sentences,  # noqa: F401
-                        content_terms, entity_terms, expand_compounds, focus_words, leaf_section, score_sentences,
-                        search_text, split_sentences, title_names)
+from .sentences import best_sentences, score_sentences, split_sentences
+from .words import analyzer, asked_heads, content_terms, entity_terms, expand_compounds, leaf_section, search_text, \
+    title_names
 
 log = logging.getLogger(__name__)
 

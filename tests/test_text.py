@@ -13,7 +13,8 @@ import pytest
 from assistant.answer import Source
 from assistant.llm import LLMError, OpenAICompatible, QueuedFakeLLM
 from assistant.prompts import CANNOT_ANSWER_PHRASE, TEXT_SYSTEM
-from assistant.sentences import analyzer, asked_parts, best_sentences, expand_compounds, name_words
+from assistant.sentences import best_sentences
+from assistant.words import analyzer, asked_parts, expand_compounds, name_words
 from assistant.settings import Settings
 from assistant.text import (Hit, OpenAIEmbedder, TextIndex, extractive_answer, is_answerable, llm_answer,
                             read_passages, renumber_citations, split_sentences)

@@ -1,0 +1,174 @@
+"""Reading words: the analyzer (tokens, stems, word families) and what a question asks for.
+
+Shared by retrieval (`text.py`) and sentence scoring (`sentences.py`); knows nothing of either.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+class Analyzer:
+    """The one tokenizer for BM25, questions and sentences: lowercase words of 2+ characters, bm25s's English
+    stopwords, Snowball English stems. Offline; one PyStemmer object per thread (they are not thread-safe)."""
+
+    pattern = r"(?u)\b\w\w+\b"
+
+    def __init__(self):
+        from bm25s.stopwords import STOPWORDS_EN
+        self.stopwords = frozenset(STOPWORDS_EN)
+        self._local = threading.local()
+        self._regex = re.compile(self.pattern)
+
+    @property
+    def stemmer(self):
+        if not hasattr(self._local, "stemmer"):
+            import Stemmer
+            self._local.stemmer = Stemmer.Stemmer("english")
+        return self._local.stemmer
+
+    def tokens(self, text: str, stop: frozenset[str] = frozenset()) -> list[str]:
+        words = [w for w in self._regex.findall(text.lower()) if w not in self.stopwords and w not in stop]
+        return self.stems(words)
+
+    def stems(self, words: list[str]) -> list[str]:
+        """The stem of each word, one per word family (see `word_family`)."""
+        return [word_family(s) for s in self.stemmer.stemWords(words)] if words else []
+
+
+# Word families the stemmer leaves apart: irregular past forms as their verbs ('built' -> 'build') and
+# comparatives and superlatives as their adjectives ('longer' -> 'long').
+FAMILIES = {form: base for base, forms in (
+    ("build", "built"), ("make", "made"), ("choos", "chose chosen"), ("find", "found"), ("hold", "held"),
+    ("keep", "kept"), ("lead", "led"), ("take", "taken took"), ("give", "given gave"), ("show", "shown"),
+    ("know", "known knew"), ("write", "written wrote"), ("begin", "began begun"), ("bring", "brought"),
+    ("seek", "sought"), ("teach", "taught"), ("grow", "grown grew"), ("draw", "drawn drew"), ("send", "sent"),
+    ("spend", "spent"), ("lose", "lost"), ("freez", "froze frozen"), ("feed", "fed"),
+    ("wide", "wider widest"), ("big", "bigger biggest"), *((adj, f"{adj}er {adj}est") for adj in
+     "long larg small high low great deep fast slow strong weak short few".split()),
+) for form in forms.split()}
+
+
+def word_family(stem: str) -> str:
+    """One stem for a word's family: see FAMILIES ('built' -> 'build', 'longer' -> 'long'), and long words
+    without an undoing prefix: 'decontamin' -> 'contamin' (so 'decontaminate' meets 'contaminated'),
+    'unsupervis' -> 'supervis'. Short stems keep their prefix: 'determin' is not 'termin'."""
+    stem = FAMILIES.get(stem, stem)
+    return stem[2:] if len(stem) >= 9 and stem[:2] in ("de", "un") else stem
+
+
+@lru_cache(maxsize=1)
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+# Words that say what kind of answer is wanted, not what it is about ('how does X handle Y' asks for a method),
+# and prepositions, which bm25s's short stopword list keeps.
+QUESTION_WORDS = frozenset("""
+what which who whom whose when where why how did do does done was were is are be been being used use uses using
+team paper papers report reports reported authors author describe described explain tell me please give list show
+many much kind type run ran can could would should their they we our about according mention mentioned say said
+get got has have had also any all some its this that these those there my you your i them us he she him her
+handle handles handled handling deal deals dealt tackle tackles tackled cope copes coped
+over under above below beyond within without across between among through during before after upon toward
+""".split())
+# Nouns that name the kind of thing asked for, which the answer describes rather than repeats: 'What criterion
+# did they use?' is answered by 'they remove it if ...'. As asked-for words they count half.
+KIND_WORDS = frozenset("""
+criterion criteria method methods approach approaches technique techniques strategy strategies way ways procedure
+mechanism framework frameworks tool tools process
+""".split())
+_FOCUS = re.compile(
+    r"^\s*(?:what|which|how many|how much)\s+(?!(?:did|does|do|can|could|would|should|has|have|had)\b)"
+    r"(?:(?P<copula>is|was|are|were)\s+)?(?:(?:the|a|an)\s+)?(?P<focus>.+?)"
+    r"(?:\s+(?:of|for|in|on|at|by|with|from|during|when|between|among|across|besides|to|that|did|does|do|was|"
+    r"were|is|are|has|have|had|used|can|could|would|should)\b|(?(copula)\s*[?.!]*\s*$|(?!)))", re.I)
+_AND_ASK = re.compile(r"\s*,?\s+and\s+(?=(?:what|which|how|who|when|where|why)\b)", re.I)
+_COMPOUND = re.compile(r"\b([A-Za-z]+)(-?)(\d+(?:\.\d+)*)(?![\d.]?\d)|\b([A-Z][A-Za-z]*) (\d+\.\d+)(?![\d.]?\d)")
+_VERSION = re.compile(r"\d+\.\d+")
+_NAME_LIKE = re.compile(r"[A-Za-z][\w.\-]*\d[\w.\-]*|[A-Za-z]*[a-z][A-Z][\w\-]*|[A-Z]{2,}[\w\-]*|"
+                        r"[A-Z][a-z]+(?:-[A-Za-z]+)*")
+PAGE_MARK = re.compile(r"\[p\.\s*[^\]]*\]\s*")
+
+
+def expand_compounds(text: str) -> str:
+    """Extra tokens for versioned names the tokenizer would split: 'GLM-4.5' -> 'glm4_5', 'GPT-4o' -> 'gpt4',
+    'Llama 3.1' -> 'llama3_1' (a name and a dotted version apart: 'Llama 3' and 'of 2.5' stay as they are)."""
+    out = [f"{m.group(1) or m.group(4)}{(m.group(3) or m.group(5)).replace('.', '_')}".lower()
+           for m in _COMPOUND.finditer(text) if m.group(4) or m.group(2) or "." in m.group(3)]
+    return " ".join(dict.fromkeys(out))
+
+
+def title_names(title: str) -> str:
+    """The names in a paper title, for search: 'GLM-4.5: Agentic, Reasoning, ...' -> 'GLM-4.5 glm4_5'."""
+    names = [w.strip(":,;()") for w in title.split() if re.search(r"\d|[a-z][A-Z]", w)]
+    return " ".join(names + [expand_compounds(" ".join(names))]).strip()
+
+
+def content_terms(question: str, an: Analyzer) -> list[str]:
+    """Stemmed content words of a question, in order ('what', 'used', 'team' and the like dropped)."""
+    return an.tokens(question + " " + expand_compounds(question), stop=QUESTION_WORDS)
+
+
+def focus_words(question: str) -> list[str]:
+    """The content words of what the question asks for: 'What sampling temperature was used ...' ->
+    ['sampling', 'temperature']; none for 'how did ...' questions."""
+    m = _FOCUS.match(question)
+    return _asked_words(m.group("focus")) if m else []
+
+
+def _asked_words(phrase: str) -> list[str]:
+    """The last three words of an asked-for phrase, after any owner: "Qwen2's MATH score" -> ['math', 'score']."""
+    words = [w.lower() for w in re.findall(r"\w\w+", re.split(r"['’]s\s+", phrase)[-1])[-3:]]
+    return [w for w in words if w not in QUESTION_WORDS and w not in analyzer().stopwords]
+
+
+def asked_parts(question: str) -> list[list[str]]:
+    """What each part of a question asks for, as `focus_words`: 'How many claims were verified and what
+    quality score did it get?' -> [['claims'], ['quality', 'score']]; 'What learning rate and weight decay were
+    used?' -> [['learning', 'rate'], ['weight', 'decay']]; one part, maybe empty, for a simple question."""
+    clauses = _AND_ASK.split(question)
+    if len(clauses) > 1:
+        return [focus_words(c) for c in clauses]
+    m = _FOCUS.match(question)
+    phrases = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group("focus")) if m else []
+    return [words for words in map(_asked_words, phrases) if words] or [[]]
+
+
+def asked_heads(question: str, an: Analyzer) -> set[str]:
+    """The stems of the nouns a question asks for ('temperature' in 'What sampling temperature ...'), kind
+    words ('criterion') aside; none for 'how did ...' questions."""
+    return {an.stems([words[-1]])[0] for words in asked_parts(question) if words and words[-1] not in KIND_WORDS}
+
+
+def entity_terms(question: str, an: Analyzer) -> list[set[str]]:
+    """Name-like words of the question ('Qwen2', 'GLM-4.5', 'France'), each as the stems that would match it."""
+    groups = [set(an.tokens(expand_compounds(word) or word)) for word in name_words(question)]
+    return [g for g in groups if g]
+
+
+def name_words(question: str) -> list[str]:
+    """The name-like words of a question as written: 'SWE-bench', 'Verified', 'GLM-4.5', 'Llama 3.1' (a name
+    and its version); not a capitalised first word."""
+    words = [re.sub(r"(?:['’]s)?[?!.,;:)\"'’]*$", "", w.lstrip("(\"'“")) for w in question.split()]
+    out = []
+    for pos, word in enumerate(words):
+        if pos and _VERSION.fullmatch(word) and words[pos - 1][:1].isupper():
+            if out and out[-1] == words[pos - 1]:
+                out.pop()
+            out.append(f"{words[pos - 1]} {word}")
+        elif _NAME_LIKE.fullmatch(word) and not (pos == 0 and word.istitle()) and word.lower() not in QUESTION_WORDS:
+            out.append(word)
+    return out
+
+
+def leaf_section(section: str | None) -> str:
+    """'Paper > 2 Methods > 2.4 Hyper-Parameters [p. 3]' -> '2.4 Hyper-Parameters'."""
+    leaf = (section or "").split(" > ")[-1]
+    return PAGE_MARK.sub("", leaf).replace("**", "").strip()
+
+
+def search_text(section: str | None, text: str, title: str = "") -> str:
+    """What BM25 and the embedder see: the names in the paper's title ('GLM-4.5'), the section title, the
+    text, and joined model names ('glm4_5'), so 'GLM-4.5' in a question matches every passage of that paper."""
+    return f"{title_names(title)}\n{leaf_section(section)}\n{text}\n{expand_compounds(text)}"
