@@ -105,41 +105,55 @@ class Assistant:
         return self.route(q, plan, budget)
 
     def route(self, q: str, plan: Plan, budget: Budget) -> Answer:
+        """Try each path in turn; the first that has an answer gives it."""
         unknown = unknown_models(q, plan, self.cat)
         if unknown and not plan.models and not plan.methodology:
             return self.abstain_unknown(unknown)
-        if "claim" in q.lower() and plan.intent in ("count", "list"):
-            found = self.sql.answer(plan)
-            if found:
-                second = method_part(plan.question, plan)
-                return self.merge(found, self.text_answer(second, plan, budget)) if second != plan.question \
-                    else self.from_draft(*found, route="sql")
-        if plan.intent == "fact" and plan.models:
-            found = self.sql.answer(plan)
-            if found:
-                return self.from_draft(*found, route="sql")
-        if plan.methodology and not ("claim" in q.lower() and plan.intent in ("count", "list")):
-            text = self.text_answer(method_part(plan.question, plan), plan, budget)
-            if plan.models and plan.benchmarks and SCORE_WORDS.search(q) and plan.intent != "fact":
-                found = self.sql.answer(plan)
-                if found:
-                    return self.merge(found, text)
-            facts = self.sql.text_facts(plan)
-            if facts:
-                return self.merge(facts, text)
-            if text:
-                return text
-        if plan.models or plan.benchmarks or plan.intent == "count":
-            found = self.sql.answer(plan)
-            if found:
-                return self.from_draft(*found, route="sql")
-            llm = self.llm_sql(q, plan, budget)
-            if llm:
-                return llm
-            text = self.text_answer(plan.question, plan, budget, strict=True)
-            return text or self.abstain(plan)
+        for attempt in (self.claims, self.model_facts, self.methods, self.numbers):
+            answer = attempt(plan, budget)
+            if answer:
+                return answer
         llm = self.llm_sql(q, plan, budget)
         return llm or self.text_answer(plan.question, plan, budget) or Answer(OUT_OF_SCOPE, "none")
+
+    def claims(self, plan: Plan, budget: Budget) -> Answer | None:
+        """Counting or listing the synthesis's claims; a second question part ('and what ...') from the text."""
+        if "claim" not in plan.question.lower() or plan.intent not in ("count", "list"):
+            return None
+        found = self.sql.answer(plan)
+        if not found:
+            return None
+        second = method_part(plan.question, plan)
+        if second == plan.question:
+            return self.from_draft(*found, route="sql")
+        return self.merge(found, self.text_answer(second, plan, budget))
+
+    def model_facts(self, plan: Plan, budget: Budget) -> Answer | None:
+        found = self.sql.answer(plan) if plan.intent == "fact" and plan.models else None
+        return self.from_draft(*found, route="sql") if found else None
+
+    def methods(self, plan: Plan, budget: Budget) -> Answer | None:
+        """How something was done: the text; with the score too when one is asked ('... and how was it evaluated')."""
+        if not plan.methodology:
+            return None
+        text = self.text_answer(method_part(plan.question, plan), plan, budget)
+        if plan.models and plan.benchmarks and SCORE_WORDS.search(plan.question) and plan.intent != "fact":
+            found = self.sql.answer(plan)
+            if found:
+                return self.merge(found, text)
+        facts = self.sql.text_facts(plan)
+        return self.merge(facts, text) if facts else text
+
+    def numbers(self, plan: Plan, budget: Budget) -> Answer | None:
+        """Scores and counts: SQL; else an LLM-written query; else a sentence naming the same model and benchmark;
+        else an abstention that says what the papers do hold."""
+        if not (plan.models or plan.benchmarks or plan.intent == "count"):
+            return None
+        found = self.sql.answer(plan)
+        if found:
+            return self.from_draft(*found, route="sql")
+        return (self.llm_sql(plan.question, plan, budget)
+                or self.text_answer(plan.question, plan, budget, strict=True) or self.abstain(plan))
 
     # -- paths ------------------------------------------------------------------------------------
     def from_draft(self, d: Draft, sql: str, rows: list[dict], route: str = "sql") -> Answer:
