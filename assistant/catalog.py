@@ -30,6 +30,17 @@ NOT_IN_NAMES = {"score", "scores", "result", "results", "on", "of", "the", "is",
 FILLER_WORDS = {"benchmark", "benchmarks", "results", "result", "evaluation", "scores", "tasks", "on", "of", "the"}
 
 
+def bare(token: str) -> str:
+    """A question token without surrounding punctuation or a possessive: 'GLM-4-9B's' -> 'GLM-4-9B'."""
+    return token.strip(STRIP).removesuffix("'s").removesuffix("’s")
+
+
+def words(text: str | None) -> set[str]:
+    """Lowercase words, with the parts of joined ones too: 'YARN+DCA' -> {'yarn+dca', 'yarn', 'dca'}."""
+    out = set(re.findall(r"[a-z0-9+.]+", (text or "").lower()))
+    return out | {p for w in out if "+" in w for p in w.split("+") if p}
+
+
 def key(s: str) -> str:
     s = s.lower().replace("’", "'").replace("instruction-tuned", "instruct")
     return re.sub(r"[\s\-_(),'/]+", "", s)
@@ -55,6 +66,7 @@ class Catalog:
     benchmarks: dict[str, dict] = field(default_factory=dict)
     papers: dict[str, dict] = field(default_factory=dict)
     setting_parts: set[str] = field(default_factory=set)
+    setting_vocab: set[str] = field(default_factory=set)                      # words of those parts
     model_keys: dict[str, set[str]] = field(default_factory=dict)      # alias / canonical key -> ids
     stem_keys: dict[str, set[str]] = field(default_factory=dict)       # name without variant/version -> ids
     nover_keys: dict[str, set[str]] = field(default_factory=dict)      # name without version -> ids
@@ -76,6 +88,7 @@ class Catalog:
             c.setting_parts |= parts
             for part in parts:
                 c.setting_benches.setdefault(part.lower(), set()).add((r["benchmark_id"], r["paper_id"]))
+        c.setting_vocab = {w for p in c.setting_parts for w in re.findall(r"[a-z0-9+.]+", p.lower()) if len(w) > 1}
         for mid in c.models:
             c.model_keys.setdefault(key(mid), set()).add(mid)
             c.stem_keys.setdefault(key(stem(mid)), set()).add(mid)
@@ -115,7 +128,7 @@ class Catalog:
     def _fuzzy_models(self, q: str) -> list[Mention]:
         out = []
         for m in TOKEN.finditer(q):
-            tok = m.group(0).strip(STRIP).removesuffix("'s").removesuffix("’s")
+            tok = bare(m.group(0))
             k = key(tok)
             if len(k) < 5 or not re.search(r"\d", k):
                 continue
@@ -155,7 +168,7 @@ class Catalog:
     # -- shared scan ------------------------------------------------------------------------------
     def _scan(self, q: str, longest: int, lookup, taken: list[Mention] | None = None) -> list[Mention]:
         toks = [(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(q)]
-        toks = [(s, e, t.strip(STRIP).removesuffix("'s").removesuffix("’s").rstrip(".")) for s, e, t in toks]
+        toks = [(s, e, bare(t).rstrip(".")) for s, e, t in toks]
         used = [(m.start, m.end) for m in taken or []]
         out = []
         for n in range(longest, 0, -1):
@@ -172,11 +185,11 @@ class Catalog:
 
     def benchmarks_by_setting(self, q: str, papers: list[str]) -> list[Mention]:
         """'lowest harmful rate for pornography' names no benchmark, but 'Pornography' is a setting of one."""
-        words = set(re.findall(r"[a-z0-9+.]+", q.lower()))
+        asked = words(q)
         best: list[Mention] = []
         for part, pairs in self.setting_benches.items():
-            need = set(re.findall(r"[a-z0-9+.]+", part)) - FILLER_WORDS
-            if not need or not need <= words or not any(len(w) >= 5 and w not in GENERIC_SETTING_WORDS for w in need):
+            need = words(part) - FILLER_WORDS
+            if not need or not need <= asked or not any(len(w) >= 5 and w not in GENERIC_SETTING_WORDS for w in need):
                 continue
             hits = sorted({b for b, p in pairs if not papers or p in papers})
             if 0 < len(hits) <= 3:
@@ -212,14 +225,11 @@ class Catalog:
         as_verb = len(re.findall(r"\b(?:synthesis|blog|paper|papers)\s+reports?\b", ql))
         if "report" in kinds and as_verb and len(re.findall(r"\b(?:report|paper)\b", ql)) <= as_verb:
             kinds.discard("report")                 # 'does the synthesis report ...': a verb, not a paper
-        hits = []
-        for pid, p in self.papers.items():
-            pk = key(pid)
-            named = [m.group(1) for m in re.finditer(r"([\w.\-]+)\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
-                                                     r"synthesis)\b", q, re.I)]
-            named += [m.group(1) for m in re.finditer(r"(?:report|paper|blog)\s+(?:on|of|for)\s+([\w.\-]+)", q, re.I)]
-            if any(key(n) and key(n) in pk for n in named if key(n) not in ("the", "a", "this", "that", "benchmark")):
-                hits.append(pid)
+        named = [m.group(1) for m in re.finditer(r"([\w.\-]+)\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
+                                                 r"synthesis)\b", q, re.I)]
+        named += [m.group(1) for m in re.finditer(r"(?:report|paper|blog)\s+(?:on|of|for)\s+([\w.\-]+)", q, re.I)]
+        named_keys = [key(n) for n in named if key(n) and key(n) not in ("the", "a", "this", "that", "benchmark")]
+        hits = [pid for pid in self.papers if any(n in key(pid) for n in named_keys)]
         by_kind = [pid for pid in hits if self.papers[pid]["kind"] in kinds]
         if by_kind:
             return by_kind

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from index import names
 
-from . import prompts
+from . import prompts, query
 from .answer import Answer, Source
 from .catalog import Catalog, key
 from .compose import Draft
@@ -179,21 +179,19 @@ class Assistant:
             hits = [h for h in hits if mentions_all(h.text + " " + h.paper_title, plan)]
         if not hits or not is_answerable(q, hits):
             return None
-        used_llm = False
+        quote, sources = extractive_answer(q, hits)
+        if strict and not any(mentions_all(quote + " " + h.paper_title, plan) for h in hits):
+            return None          # checked before any LLM call: that answer would be thrown away
         out = None
         if self.llm is not None and budget.calls < 2 and time.monotonic() < budget.deadline - 0.3:
             budget.calls += 1
             out = llm_answer(q, hits, self.llm, budget.deadline)
-            used_llm = out is not None
-        quote, quote_sources = extractive_answer(q, hits)
-        text, sources = out or (quote, quote_sources)
+        text = quote
         if out:
-            text += "\n\n**Supporting passage:**\n" + quote
-        if strict and not any(mentions_all(quote + " " + h.paper_title, plan) for h in hits):
-            return None
+            text, sources = out[0] + "\n\n**Supporting passage:**\n" + quote, out[1]
         if prompts.CANNOT_ANSWER_PHRASE.lower() in text.lower():
             return None
-        return Answer(text, "text", sources=[Source(**s) for s in sources], llm_used=used_llm)
+        return Answer(text, "text", sources=[Source(**s) for s in sources], llm_used=out is not None)
 
     def llm_sql(self, q: str, plan: Plan, budget: Budget) -> Answer | None:
         if self.llm is None or budget.calls >= 2:
@@ -209,19 +207,19 @@ class Assistant:
 
     # -- abstaining -------------------------------------------------------------------------------
     def abstain(self, plan: Plan) -> Answer:
-        models = [m for m in plan.model_ids]
-        benches = [b for b in plan.bench_ids]
-        what = " / ".join(benches) or "that"
+        what = " / ".join(plan.bench_ids) or "that"
         who = " / ".join(m.text for m in plan.models) or "any model"
         lines = [f"The indexed papers do not report {what} for {who}."]
-        if models:
-            rows = self.db.query("SELECT DISTINCT benchmark_id FROM scores WHERE benchmark_id <> 'Average' AND "
-                                 "model_id IN (" + ", ".join("?" for _ in models) + ") ORDER BY 1", models)[1]
+        if plan.model_ids:
+            params: list = []
+            rows = query.run(self.db, "SELECT DISTINCT s.benchmark_id FROM scores s WHERE s.benchmark_id <> 'Average' "
+                             "AND " + query.in_list("s.model_id", plan.model_ids, params) + " ORDER BY 1", params).rows
             if rows:
                 lines.append(f"For {who} they report: {', '.join(r['benchmark_id'] for r in rows)}.")
-        if benches:
-            rows = self.db.query("SELECT DISTINCT model_id FROM scores WHERE benchmark_id IN (" +
-                                 ", ".join("?" for _ in benches) + ") ORDER BY 1", benches)[1]
+        if plan.bench_ids:
+            params = []
+            rows = query.run(self.db, "SELECT DISTINCT s.model_id FROM scores s WHERE " +
+                             query.in_list("s.benchmark_id", plan.bench_ids, params) + " ORDER BY 1", params).rows
             if rows:
                 lines.append(f"{what} is reported for: {', '.join(r['model_id'] for r in rows)}.")
         return Answer(" ".join(lines[:1]) + ("\n\n" + "\n\n".join(lines[1:]) if lines[1:] else ""), "none")
@@ -241,7 +239,7 @@ def unknown_models(q: str, plan: Plan, cat: Catalog) -> list[str]:
     known = list(cat.model_keys) + list(cat.stem_keys)
     out = []
     for m in re.finditer(r"[A-Za-z][\w.\-]*(?:\s+\d+(?:\.\d+)?\b(?![+%]))?", q):
-        tok = m.group(0).removesuffix("'s").removesuffix("’s").rstrip(".")
+        tok = m.group(0).rstrip(".")
         if any(m.start() < e and s < m.end() for s, e in spans) or tok.split()[0].lower() in ASKING:
             continue
         k = key(tok)
@@ -261,10 +259,9 @@ def method_part(q: str, plan: Plan) -> str:
 
 
 def mentions_all(text: str, plan: Plan) -> bool:
+    """Every model and benchmark the question names appears in the text (under any of its names)."""
     k = key(text)
-    ok_m = all(any(key(a) in k for a in [m.text, *m.ids]) for m in plan.models)
-    ok_b = all(any(key(a) in k for a in [m.text, *m.ids]) for m in plan.benchmarks)
-    return ok_m and ok_b
+    return all(any(key(a) in k for a in [m.text, *m.ids]) for m in plan.models + plan.benchmarks)
 
 
 def jsonable(rows: list[dict]) -> list[dict]:

@@ -52,9 +52,6 @@ PROCEDURE = re.compile(r"\bhow\b(?!\s+(?:many|much)\b).*\b(?:computed|calculated
 SCORE_SEEKING = re.compile(r"\b(?:score|scores|scored|scoring|result|results|benchmarks?|perform\w*|accuracy|rank\w*|"
                            r"best|worst|highest|lowest|compare\w*|vs\.?|versus|list|reported|evaluated on|numbers?)\b|"
                            r"\bhow (?:well|good)\b", re.I)
-DOMAIN = re.compile(r"\b(score|benchmark|model|paper|report|blog|table|evaluat|accuracy|result|llm|param|"
-                    r"context|train|token|claim|glm|qwen|gpt|claude|llama|gemini)", re.I)
-
 
 PAPER_NAME = re.compile(r"((?:the\s+)?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
                         r"synthesis))\b", re.I)
@@ -81,8 +78,6 @@ class Plan:
     attributes: list[str] = field(default_factory=list)
     methodology: bool = False
     about_model: bool = False                     # names a model, asks nothing about scores: a question for the text
-    in_domain: bool = True
-    followup: bool = False
     question: str = ""
 
     @property
@@ -103,8 +98,7 @@ def setting_words(q: str, cat: Catalog) -> set[str]:
         words.add("without")
     elif re.search(r"\bwith\b", ql):
         words.add("with")
-    vocab = {w for p in cat.setting_parts for w in re.findall(r"[a-z0-9+.]+", p.lower()) if len(w) > 1}
-    words |= (toks & vocab) - STOP
+    words |= (toks & cat.setting_vocab) - STOP
     for syn, canon in (("instruction-level", "instruction"), ("prompt-level", "prompt"), ("loose", "loose"),
                        ("strict", "strict"), ("dca", "dca"), ("yarn", "yarn")):
         if syn in ql:
@@ -117,7 +111,7 @@ STOP = {"the", "of", "on", "in", "and", "a", "an", "is", "what", "score", "score
         "report", "paper", "table", "s", "vs", "than", "best", "highest", "it", "its", "results", "result",
         "mean", "performance", "get", "gets", "achieve", "achieves", "what's", "whats", "are", "was", "were",
         "be", "much", "many", "between", "better", "higher", "lower", "worse", "over", "across", "all",
-        "benchmark", "benchmarks", "reported", "list", "evaluation", "evaluations", "results"}
+        "benchmark", "benchmarks", "reported", "list", "evaluation", "evaluations"}
 
 
 def parse(q: str, cat: Catalog, history: list[str] | None = None) -> Plan:
@@ -135,7 +129,6 @@ def parse(q: str, cat: Catalog, history: list[str] | None = None) -> Plan:
         plan.benchmarks = cat.benchmarks_by_words(q, plan.papers) or cat.benchmarks_by_setting(q, plan.papers)
     scope(q, plan)
     intent(q, plan)
-    plan.in_domain = bool(models or benches or plan.papers or DOMAIN.search(q))
     if history:
         plan = follow_up(q, plan, cat, history)
     return plan
@@ -222,7 +215,6 @@ def strip_names(q: str, plan: Plan) -> str:
 RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top|strongest|leading|leads?|wins?|lowest|worst|"
                       r"weakest|most|least)\b|\brank|\btop[- ]?\d+|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
                       r"\bweakest\b|\bstrongest\b")
-FOLLOW = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|also|now|then|ok,?)\b|\?\s*$", re.I)
 
 
 def follow_up(q: str, plan: Plan, cat: Catalog, history: list[str]) -> Plan:
@@ -238,7 +230,7 @@ def follow_up(q: str, plan: Plan, cat: Catalog, history: list[str]) -> Plan:
             break
     if prev is None:
         return plan
-    out = replace(plan, followup=True)
+    out = replace(plan)
     if not plan.models:
         out.models = prev.models
         if plan.variant and prev.models:
@@ -253,7 +245,6 @@ def follow_up(q: str, plan: Plan, cat: Catalog, history: list[str]) -> Plan:
         out.attributes = prev.attributes
         out.k, out.descending = prev.k, prev.descending
     out.papers = plan.papers or prev.papers
-    out.in_domain = True
     out.question = rewrite(prev, plan)
     if prev.methodology and plan.intent == "lookup" and not (METHOD.search(q) or PROCEDURE.search(q)):
         out.methodology, out.intent = True, prev.intent      # 'And on Terminal-Bench?' after a how-question

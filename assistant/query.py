@@ -1,9 +1,9 @@
 """Plan -> parameterised SQL, run through the guard; then pick the rows whose setting the question asked for."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from .catalog import words
 from .guard import SafeDB
 from .parse import Plan
 
@@ -95,11 +95,6 @@ def run(db: SafeDB, sql: str, params: list | None = None) -> Result:
 
 
 # -- settings ------------------------------------------------------------------------------------
-def words(text: str | None) -> set[str]:
-    out = set(re.findall(r"[a-z0-9+.]+", (text or "").lower()))
-    return out | {p for w in out if "+" in w for p in w.split("+") if p}
-
-
 SYNONYMS = {"overall": {"average", "avg.", "avg"}, "average": {"overall", "avg.", "avg"}}
 
 
@@ -113,10 +108,10 @@ def pick_setting(rows: list[dict], wanted: set[str]) -> list[dict]:
     if not rows:
         return rows
     if wanted:
-        best = max(setting_score(r, wanted) for r in rows)
+        scored = [(setting_score(r, wanted), r) for r in rows]
+        best = max(score for score, _ in scored)
         if best:
-            rows = [r for r in rows if setting_score(r, wanted) == best]
-            return rows
+            return [r for score, r in scored if score == best]
     plain = [r for r in rows if not r.get("setting")]
     if plain and len(plain) >= len(rows) / 3:
         return plain

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from . import query
 from .catalog import Catalog
-from .compose import Draft, ambiguity_notes, decimals, model_label, rank_lines, value_lines, value_text
+from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, setting_label, value_lines,
+                      value_text)
 from .guard import SafeDB
 from .parse import Plan
 
@@ -40,16 +42,15 @@ class SqlPath:
             pair = self.pair(plan, found[2])
             if pair:
                 a, b = sorted(pair, key=lambda r: -r["value"])
-                gap = round(a["value"] - b["value"], decimals(a, b))
+                gap = difference(a, b)
                 found[0].lines.insert(0, f"{model_label(a['model_id'], self.cat)} is ahead of "
                                          f"{model_label(b['model_id'], self.cat)} on {a['benchmark_id']} by "
                                          f"**{gap:g}** points ({value_text(a)} vs {value_text(b)}).")
         return found
 
     def on_verify(self, plan: Plan):
-        synth = [p for p in plan.papers if self.cat.papers[p]["kind"] == "synthesis"]
-        if synth:
-            plan.papers = [p for p in plan.papers if p not in synth]
+        # the synthesis holds claims, not scores: check them against the other papers
+        plan = replace(plan, papers=[p for p in plan.papers if self.cat.papers[p]["kind"] != "synthesis"])
         found = self.on_lookup(plan)
         if not found:
             return None
@@ -102,7 +103,7 @@ class SqlPath:
         pair = self.pair(plan, rows) or self.sources_pair(rows)
         if pair:
             a, b = pair
-            gap = round(a["value"] - b["value"], decimals(a, b))
+            gap = difference(a, b)
             who_a, who_b = self.side(a, b), self.side(b, a)
             line = f"{who_a} {'leads' if gap >= 0 else 'trails'} {who_b} by **{abs(gap):g}** points " \
                    f"({value_text(a)} vs {value_text(b)})."
@@ -194,13 +195,12 @@ class SqlPath:
                 mine = [r for r in rows if r["model_id"] == mid]
                 d.lines.append(f"{model_label(mid, self.cat)} — {len(mine)} reported scores:")
                 for r in mine[:40]:
-                    d.lines.append(f"- {r['benchmark_id']}{self.setting(r)}: **{value_text(r)}** — {d.source(r)}")
+                    d.lines.append(f"- {r['benchmark_id']}{setting_label(r)}: **{value_text(r)}** — {d.source(r)}")
                 if len(mine) > 40:
                     d.lines.append(f"- … and {len(mine) - 40} more (see the rows).")
             return d, res.sql, rows
         if plan.bench_ids:
-            plan.k = 50
-            return self.on_rank(plan)
+            return self.on_rank(replace(plan, k=50))
         return None
 
     def on_count(self, plan: Plan):
@@ -267,14 +267,17 @@ class SqlPath:
     def text_facts(self, plan: Plan):
         """Facts held as text in tables about no model (e.g. the languages per region) whose name the question uses."""
         asked = set(re.findall(r"[a-z]{4,}", plan.question.lower()))
-        res = query.run(self.db, query.FACT_SQL + "\nWHERE f.model_id IS NULL AND f.value IS NULL ORDER BY f.fact_id")
-        rows = [r for r in res.rows if set(re.findall(r"[a-z]{4,}", r["attribute"])) <= asked]
-        if not rows:
+        kinds = query.run(self.db, "SELECT DISTINCT attribute FROM facts WHERE model_id IS NULL AND value IS NULL").rows
+        wanted = [r["attribute"] for r in kinds if set(re.findall(r"[a-z]{4,}", r["attribute"])) <= asked]
+        if not wanted:
             return None
+        params: list = []
+        res = query.run(self.db, query.FACT_SQL + "\nWHERE f.model_id IS NULL AND f.value IS NULL AND "
+                        + query.in_list("f.attribute", wanted, params) + "\nORDER BY f.fact_id", params)
         d = Draft()
-        for r in rows:
+        for r in res.rows:
             d.lines.append(f"- {r['subject']}: {r['value_text']} — {d.source(r)}")
-        return d, res.sql.replace("ORDER BY", f"AND f.attribute = '{rows[0]['attribute']}'\nORDER BY"), rows
+        return d, res.sql, res.rows
 
     # -- helpers ----------------------------------------------------------------------------------
     def pair(self, plan: Plan, rows: list[dict]):
@@ -306,7 +309,7 @@ class SqlPath:
             return a["benchmark_id"]
         return f"the {a['kind']} ({a['paper_title']})"
 
-    @staticmethod
-    def setting(r: dict) -> str:
-        bits = [x for x in (r.get("setting"), r.get("metric")) if x]
-        return f" ({'; '.join(bits)})" if bits else ""
+
+def difference(a: dict, b: dict) -> float:
+    """a - b, rounded to the decimals the papers print (64.2 - 57.6 = 6.6, not 6.600000000000001)."""
+    return round(a["value"] - b["value"], decimals(a, b))

@@ -109,8 +109,9 @@ def write(rows: dict[str, list[dict]], target: Path, fingerprint: str) -> None:
         con.execute("INSERT INTO build_info VALUES (?, ?, current_timestamp)", [INDEX_VERSION, fingerprint])
         for table, cols in COLUMNS.items():
             if rows[table]:
-                frame = pd.DataFrame(rows[table], columns=cols)  # noqa: F841 - read by DuckDB below
+                con.register("frame", pd.DataFrame(rows[table], columns=cols))
                 con.execute(f"INSERT INTO {table} SELECT * FROM frame")
+                con.unregister("frame")
         con.execute("CHECKPOINT")
     finally:
         con.close()
