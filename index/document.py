@@ -18,6 +18,8 @@ NOTE = re.compile(r"^\s*(?:\*+\s*)?(?:Note|Notes)\s*[:.]", re.I)
 SHORTCODE = re.compile(r"\{\{<.*?>\}\}")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 FOOTREF = re.compile(r"\[\^\d+\]")
+MAX_PAPER_CHARS = 8_000_000     # a paper's text beyond this is refused: builds stay bounded
+MAX_TABLE_DEPTH = 8             # nested <table> tags deeper than this are refused
 MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -48,6 +50,7 @@ class Document:
     title: str
     text: str
     front_matter: bool = False
+    meta: dict[str, str] = field(default_factory=dict)   # front-matter fields ('title', 'kind', 'precedence', 'date')
     tables: list[Table] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
 
@@ -71,13 +74,30 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def strip_front_matter(text: str) -> tuple[str, str | None, int]:
-    """Remove a YAML front-matter block; return (rest, title, lines removed)."""
-    m = re.match(r"^\s*---\n(.*?)\n---\s*\n", text, re.S)
-    if not m or "title" not in m.group(1):
-        return text, None, 0
-    t = re.search(r"^title:\s*[\"']?(.*?)[\"']?\s*$", m.group(1), re.M)
-    return text[m.end():], (t.group(1) if t else None), m.group(0).count("\n")
+FRONT_FIELD = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*$")
+FRONT_MATTER_MAX = 20_000    # characters searched for the closing '---' of a front-matter block
+
+
+def strip_front_matter(text: str) -> tuple[str, dict[str, str], int]:
+    """Remove a YAML front-matter block; return (rest, its top-level `key: value` fields, lines removed).
+
+    Only a block with at least one `key: value` line counts (a lone '---' rule is not front matter)."""
+    m = re.match(r"[ \t\n]*---\n", text)
+    if not m:
+        return text, {}, 0
+    end = text.find("\n---", m.end() - 1, FRONT_MATTER_MAX)
+    if end < 0:
+        return text, {}, 0
+    close = text.find("\n", end + 4)
+    close = len(text) if close < 0 else close + 1
+    meta = {}
+    for line in text[m.end():end].split("\n"):
+        f = FRONT_FIELD.match(line)
+        if f and f.group(2):
+            meta.setdefault(f.group(1).lower(), f.group(2).strip("\"'"))
+    if not meta or text[end + 4:close].strip():
+        return text, {}, 0
+    return text[close:], meta, text[:close].count("\n")
 
 
 def clean_heading(raw: str) -> tuple[str, str | None]:
@@ -90,11 +110,15 @@ def parse_document(path: Path, text: str | None = None) -> Document:
     text = read_text(path) if text is None else text
     if path.suffix.lower() in (".html", ".htm") and not text.lstrip().startswith(("#", "---")):
         text = html_to_markdownish(text)
-    body, title, offset = strip_front_matter(text)
+    if len(text) > MAX_PAPER_CHARS:
+        raise IngestError(path, f"is too large ({len(text):,} characters of text; the limit is {MAX_PAPER_CHARS:,}); "
+                                "split it into smaller papers")
+    body, meta, offset = strip_front_matter(text)
+    title = meta.get("title")
     body = COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
     lines = body.split("\n")
     doc = Document(path=path, title=paper_title(path, title or first_heading(lines)), text=text,
-                   front_matter=title is not None)
+                   front_matter=bool(meta), meta=meta)
     Segmenter(doc, lines, offset).run()
     doc.paragraphs = join_broken(doc.paragraphs)
     return doc
