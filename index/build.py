@@ -17,7 +17,7 @@ from .schema import DDL
 
 DEFAULT_PAPERS = Path(__file__).resolve().parent.parent / "data" / "papers"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.duckdb"
-INDEX_VERSION = "1"     # bump when parsing changes: databases built by older code are rebuilt on start-up
+INDEX_VERSION = "2"     # bump when parsing changes: databases built by older code are rebuilt on start-up
 
 COLUMNS = {
     "papers": ["paper_id", "title", "file", "kind", "precedence", "precedence_note", "sha256"],
@@ -25,7 +25,7 @@ COLUMNS = {
                "line", "n_values"],
     "scores": ["score_id", "paper_id", "table_id", "table_no", "caption", "page", "section", "model_id",
                "benchmark_id", "grp", "setting", "metric", "value", "unit", "raw_cell", "row_header", "col_header",
-               "model_raw", "benchmark_raw", "is_bold"],
+               "model_raw", "benchmark_raw", "is_bold", "spread", "source_kind"],
     "facts": ["fact_id", "paper_id", "table_id", "table_no", "caption", "page", "section", "model_id", "subject",
               "attribute", "value", "unit", "value_text", "raw_cell", "row_header", "col_header"],
     "passages": ["passage_id", "paper_id", "section", "page", "text", "original", "line"],

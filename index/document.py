@@ -20,6 +20,7 @@ COMMENT = re.compile(r"<!--.*?-->", re.S)
 FOOTREF = re.compile(r"\[\^\d+\]")
 MAX_PAPER_CHARS = 8_000_000     # a paper's text beyond this is refused: builds stay bounded
 MAX_TABLE_DEPTH = 8             # nested <table> tags deeper than this are refused
+TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
 MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -258,20 +259,22 @@ class Segmenter:
         return self.finish_table("tsv", self.lines[i:j], i, j)
 
     def take_html(self, i: int) -> int:
+        """An HTML table up to the </table> that closes it (nested tables included, up to MAX_TABLE_DEPTH)."""
         self.flush()
-        j, buf = i, []
+        j, depth, deepest = i, 0, 0
         while j < len(self.lines):
-            buf.append(self.lines[j])
-            if "</table>" in self.lines[j].lower():
+            for tag in TABLE_TAG.finditer(self.lines[j]):
+                depth += -1 if tag.group(1) else 1
+                deepest = max(deepest, depth)
+            if deepest > MAX_TABLE_DEPTH:
+                raise IngestError(self.doc.path, f"HTML tables are nested more than {MAX_TABLE_DEPTH} deep",
+                                  f"line {j + 1 + self.offset}")
+            if depth <= 0:
                 break
             j += 1
         else:
             raise IngestError(self.doc.path, "HTML table is not closed (no </table>)", f"line {i + 1 + self.offset}")
-        joined = "\n".join(buf)
-        if joined.lower().count("<table") != joined.lower().count("</table>"):
-            raise IngestError(self.doc.path, "HTML table is not closed (nested or unbalanced <table>)",
-                              f"line {i + 1 + self.offset}")
-        return self.finish_table("html", [joined], i, j + 1)
+        return self.finish_table("html", ["\n".join(self.lines[i:j + 1])], i, j + 1)
 
     def finish_table(self, fmt: str, lines: list[str], start: int, end: int) -> int:
         t = Table(fmt=fmt, lines=lines, line=start + 1 + self.offset, section=self.section, page=self.page,

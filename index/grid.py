@@ -10,20 +10,20 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from .cells import MISSING, NUM, parse_number, read_cell
 from .document import Table
 from .errors import IngestError
 
-BOLD = re.compile(r"(\*\*|__)(.+?)\1")
-NUM = re.compile(r"^[<>~≈]?\s*([-−]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|[BKMT]|k)?$")
-MISSING = {"", "-", "–", "—", "n/a", "N/A", "/", "x"}
-
+__all__ = ["MISSING", "NUM", "Cell", "Grid", "parse_number", "split_values", "to_grid"]
 
 @dataclass
 class Cell:
-    text: str           # markdown stripped
-    raw: str            # as printed
+    text: str                    # markup, footnote marks and spread removed
+    raw: str                     # as printed
     bold: bool = False
-    copy: bool = False  # filled in from a rowspan/colspan
+    copy: bool = False           # filled in from a rowspan/colspan
+    spread: float | None = None  # '71.2 ± 0.4' -> 0.4
+    mark: str | None = None      # footnote mark removed from the cell
 
 
 @dataclass
@@ -33,23 +33,6 @@ class Grid:
     @property
     def width(self) -> int:
         return len(self.rows[0]) if self.rows else 0
-
-
-def clean(raw: str) -> tuple[str, bool]:
-    s = html.unescape(raw).strip()
-    bold = bool(BOLD.search(s)) or s.startswith("**")
-    s = s.replace("**", "").replace("__", "")
-    s = re.sub(r"(?<!\w)\*(.+?)\*(?!\w)", r"\1", s)      # *italic*
-    s = re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"\1", s)
-    return re.sub(r"\s+", " ", s).strip(" *"), bold
-
-
-def parse_number(text: str) -> tuple[float, str | None] | None:
-    m = NUM.match(text.strip())
-    if not m:
-        return None
-    unit = m.group(2)
-    return float(m.group(1).replace(",", "").replace("−", "-")), (unit.upper() if unit == "k" else unit)
 
 
 def split_values(text: str) -> list[str] | None:
@@ -77,9 +60,12 @@ def to_grid(t: Table, path) -> Grid:
     return Grid(rows)
 
 
-def make_cell(raw: str) -> Cell:
-    text, bold = clean(raw)
-    return Cell(text=text, raw=raw.strip(), bold=bold)
+def make_cell(raw: str, printed: str | None = None) -> Cell:
+    """raw: the cell's source (markup included); printed: what a reader sees, when that differs (HTML)."""
+    c = read_cell(raw)
+    shown = raw if printed is None else printed
+    return Cell(text=c.text, raw=shown.strip(), bold=c.bold,
+                spread=c.spread, mark=c.mark)
 
 
 def markdown_rows(lines: list[str], path, where: str) -> list[list[Cell]]:
@@ -102,33 +88,64 @@ def markdown_rows(lines: list[str], path, where: str) -> list[list[Cell]]:
     return out
 
 
+def span(raw: str | None) -> int:
+    """A rowspan/colspan attribute; junk ('2a', '-1', '') counts as 1."""
+    return int(raw) if raw and raw.strip().isdigit() and int(raw) > 0 else 1
+
+
+INLINE = {"b", "strong", "i", "em", "u", "ins", "sup", "sub", "span", "small"}
+
+
 class _Rows(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.rows: list[list[tuple[str, int, int]]] = []
-        self.cell: list[str] | None = None
+        self.rows: list[list[tuple[str, str, int, int]]] = []
+        self.cell: list[str] | None = None      # the cell's text with its inline markup, for read_cell
+        self.plain: list[str] = []              # the text a reader sees, for raw_cell
         self.span = (1, 1)
+        self.depth = 0          # <table> nesting: rows and cells of a nested table are text of the outer cell
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "table":
+            self.depth += 1
+        if self.depth > 1 or (tag in INLINE and self.cell is not None):
+            self.markup(f"<{tag}>", tag)
+            return
         if tag == "tr":
             self.rows.append([])
         elif tag in ("td", "th"):
             if not self.rows:
                 self.rows.append([])
-            self.cell = []
-            self.span = (int(a.get("rowspan") or 1), int(a.get("colspan") or 1))
-        elif tag == "br" and self.cell is not None:
-            self.cell.append(" ")
+            self.cell, self.plain = [], []
+            self.span = (span(a.get("rowspan")), span(a.get("colspan")))
+        elif tag == "br":
+            self.markup(" ", tag)
 
     def handle_endtag(self, tag):
+        if tag == "table":
+            self.depth -= 1
+        if self.depth > 1 or (tag in INLINE and self.cell is not None):
+            self.markup(f"</{tag}>", tag)
+            return
         if tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(("".join(self.cell), *self.span))
+            self.rows[-1].append(("".join(self.cell), "".join(self.plain), *self.span))
             self.cell = None
+
+    def markup(self, text: str, tag: str) -> None:
+        """Inline tags stay in the cell's source (bold, footnote <sup>); nested tables become spaces."""
+        if self.cell is None:
+            return
+        if tag in INLINE and self.depth <= 1:
+            self.cell.append(text)
+        else:
+            self.cell.append(" ")
+            self.plain.append(" ")
 
     def handle_data(self, data):
         if self.cell is not None:
-            self.cell.append(data)
+            self.cell.append(data.replace("<", "&lt;"))
+            self.plain.append(data)
 
 
 def html_rows(source: str, path, where: str) -> list[list[Cell]]:
@@ -141,12 +158,12 @@ def html_rows(source: str, path, where: str) -> list[list[Cell]]:
     grid: dict[tuple[int, int], Cell] = {}
     for r, row in enumerate(p.rows):
         c = 0
-        for text, rs, cs in row:
+        for text, plain, rs, cs in row:
             while (r, c) in grid:
                 c += 1
             for dr in range(min(rs, 500)):
                 for dc in range(min(cs, 100)):
-                    cell = make_cell(text)
+                    cell = make_cell(text, plain)
                     cell.copy = bool(dr or dc)
                     grid[(r + dr, c + dc)] = cell
             c += cs

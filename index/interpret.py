@@ -376,7 +376,8 @@ class TableReader:
         self.rec.scores.append(dict(self.base(cell), model_id=model, benchmark_id=bench, grp=grp,
                                     setting=" | ".join(dict.fromkeys(setting)) or None, metric=metric,
                                     value=value, unit=unit, row_header=rh, col_header=ch,
-                                    model_raw=model_raw, benchmark_raw=item, is_bold=cell.bold))
+                                    model_raw=model_raw, benchmark_raw=item, is_bold=cell.bold,
+                                    spread=cell.spread, source_kind="table"))
 
     def add_fact(self, model, subject, attribute, value, unit, text, cell, rh, ch) -> None:
         attr = names.fact_attribute(attribute) or re.sub(r"\W+", "_", attribute.lower()).strip("_") or "value"

@@ -38,7 +38,9 @@ CREATE TABLE scores (
     metric VARCHAR,                    -- 'EM', 'Pass@1' when the header names one
     value DOUBLE, unit VARCHAR,        -- 13% -> 13, '%'
     raw_cell VARCHAR, row_header VARCHAR, col_header VARCHAR,
-    model_raw VARCHAR, benchmark_raw VARCHAR, is_bold BOOLEAN
+    model_raw VARCHAR, benchmark_raw VARCHAR, is_bold BOOLEAN,
+    spread DOUBLE,                     -- '71.2 ± 0.4' -> 0.4 (value 71.2); NULL when none is printed
+    source_kind VARCHAR                -- 'table', or 'text' for a score stated only in a sentence (raw_cell holds it)
 );
 CREATE TABLE facts (
     fact_id INTEGER, paper_id VARCHAR, table_id VARCHAR, table_no VARCHAR, caption VARCHAR,

@@ -131,7 +131,7 @@ _SYMBOLS = {
     "ge": "≥", "neq": "≠", "ne": "≠", "approx": "≈", "infty": "∞", "pm": "±", "to": "→", "rightarrow": "→",
     "leftarrow": "←", "Rightarrow": "⇒", "in": "∈", "propto": "∝", "nabla": "∇", "partial": "∂", "star": "*",
     "ast": "*", "circ": "°", "prime": "'", "mid": "|", "vert": "|", "lvert": "|", "rvert": "|", "langle": "⟨",
-    "rangle": "⟩", "log": "log", "exp": "exp", "max": "max", "min": "min", "arg": "arg",
+    "rangle": "⟩", "dagger": "†", "ddagger": "‡", "S": "§", "P": "¶", "log": "log", "exp": "exp", "max": "max", "min": "min", "arg": "arg",
 }
 _UNWRAP = {"mathrm", "mathtt", "mathbf", "mathit", "mathsf", "mathcal", "mathbb", "mathfrak", "boldsymbol", "bm",
            "operatorname", "textbf", "textit", "textrm", "texttt", "textsf", "mathbin", "mathrel", "mathop",
