@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import names
+from . import names, qualifiers
 from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
 
@@ -154,6 +154,15 @@ def split_labels(t: Table, n: int) -> list[str]:
     if m and n == 2:
         return [m.group(1).strip(), m.group(2).strip()]
     return [f"value {k + 1} of {n}" for k in range(n)]
+
+
+def split_metric(extra: str | None) -> tuple[str | None, list[str]]:
+    """What a benchmark label adds: '0-shot, CoT' is a setting, 'EM' or 'Pass@1' a metric."""
+    parts = [p.strip() for p in (extra or "").split(",") if p.strip()]
+    if not parts or not any(qualifiers.is_qualifier(p) and not p.lower().startswith("pass@") for p in parts):
+        return extra, []
+    metric = [p for p in parts if not qualifiers.is_qualifier(p) or p.lower().startswith("pass@")]
+    return (", ".join(metric) or None), [p for p in parts if p not in metric]
 
 
 def interpret(g: Grid, ctx: Context) -> Records:
@@ -351,14 +360,15 @@ class TableReader:
         if bench_axis:
             found = names.lookup_benchmark(item, context)
             if found:
-                return self.register(found[0], item), found[1], []
+                metric, setting = split_metric(found[1])
+                return self.register(found[0], item), metric, setting
             if AGGREGATE.match(item):
                 self.register(names.Benchmark("Average", "Average", "aggregate"), item)
                 return "Average", None, [caption_subject(self.t)]
             return self.register(names.Benchmark(item, item, "other"), item), None, []
         in_caption = names.benchmarks_in(self.t.caption or "")
         bench = in_caption[0] if in_caption else names.Benchmark(caption_subject(self.t), caption_subject(self.t), "other")
-        return self.register(bench, bench.canonical), None, [names.normalize_setting(item)]
+        return self.register(bench, bench.canonical), None, [qualifiers.normalize(item)]
 
     def register(self, b: names.Benchmark, alias: str) -> str:
         self.rec.benchmarks.setdefault(b.canonical, b)
@@ -372,7 +382,7 @@ class TableReader:
                     caption=t.caption or t.heading, page=t.page, section=t.section, raw_cell=cell.raw)
 
     def add_score(self, model, bench, metric, setting, grp, value, unit, cell, model_raw, item, rh, ch) -> None:
-        setting = [names.normalize_setting(s) for s in setting if s]
+        setting = [qualifiers.normalize(s) for s in setting if s]
         self.rec.scores.append(dict(self.base(cell), model_id=model, benchmark_id=bench, grp=grp,
                                     setting=" | ".join(dict.fromkeys(setting)) or None, metric=metric,
                                     value=value, unit=unit, row_header=rh, col_header=ch,
