@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from . import names, qualifiers
 from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
+from .headers import (AGGREGATE, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
+                      looks_like_benchmark, model_fraction)
 
-AGGREGATE = re.compile(r"^(average|avg\.?|overall|mean|total)$", re.I)
 SPLIT_NOTE = re.compile(r"x is (?:the )?(?:score )?(.+?)\s+and\s+y is (?:the )?(?:score )?(.+?)(?:[.;]|$)", re.I)
 
 
@@ -38,89 +39,6 @@ class Records:
     benchmarks: dict[str, names.Benchmark] = field(default_factory=dict)
     benchmark_aliases: set[tuple[str, str]] = field(default_factory=set)
     orientation: str = "none"
-
-
-def is_value(c: Cell) -> bool:
-    return c.text in MISSING or split_values(c.text) is not None
-
-
-def is_decimal(c: Cell) -> bool:
-    parsed = parse_number(c.text)
-    return parsed is not None and parsed[1] in (None, "%")
-
-
-def header_rows(g: Grid) -> int:
-    h = 1
-    while h < len(g.rows) - 1:
-        row = g.rows[h]
-        filled = [c for c in row if c.text]
-        if (row[0].text and not row[0].copy) or len(filled) < 2 or any(is_decimal(c) for c in row):
-            break
-        h += 1
-    return h
-
-
-def label_columns(g: Grid, h: int) -> int:
-    """Leading columns that hold labels: the first column whose filled cells are mostly values ends them."""
-    data = [r for r in g.rows[h:] if sum(1 for c in r if c.text) > 1]
-    for c in range(g.width):
-        filled = [r[c] for r in data if r[c].text]
-        if filled and sum(1 for x in filled if is_value(x)) >= len(filled) / 2:
-            return max(1, c)
-    return 1
-
-
-def fill_upper(upper: list[str], lower: list[str]) -> list[str]:
-    """Spread spanned upper header labels over their columns (centred or left-aligned)."""
-    n = len(upper)
-    for p in range(2, n // 2 + 1):
-        starts = [s for s in range(n) if lower[s] and all(lower[s + k] == lower[s + k + p]
-                                                          for k in range(p) if s + k + p < n)]
-        if not starts:
-            continue
-        s = starts[0]
-        if n - s >= 2 * p and all(lower[s + k] for k in range(p)):
-            blocks = [(b, min(b + p, n)) for b in range(s, n, p)]
-            labels = [[upper[i] for i in range(a, b) if upper[i]] for a, b in blocks]
-            if all(len(lab) == 1 for lab in labels):
-                out = list(upper)
-                for (a, b), lab in zip(blocks, labels):
-                    out[a:b] = lab * (b - a)
-                return out
-    out, last = [], ""
-    for u in upper:
-        last = u or last
-        out.append(last)
-    return out
-
-
-def column_heads(g: Grid, h: int, lc: int) -> list[list[str]]:
-    """For each value column, its header labels from top level to bottom level."""
-    levels = [[g.rows[r][c].text for c in range(lc, g.width)] for r in range(h)]
-    for r in range(h - 1):
-        levels[r] = fill_upper(levels[r], levels[h - 1])
-    return [[levels[r][i] for r in range(h)] for i in range(g.width - lc)]
-
-
-def model_fraction(labels: list[str]) -> float:
-    labels = [x for x in labels if x]
-    return sum(1 for x in labels if names.looks_like_model(x)) / len(labels) if labels else 0.0
-
-
-BENCHMARK_SHAPE = re.compile(r"(?:Bench|Eval|QA|Arena|Test|Leaderboard)\b|\b[A-Z][A-Za-z]*[A-Z]{2,}|\b[A-Z]{3,}\b|"
-                             r"\b[A-Za-z]+-?\d+[A-Za-z]*\b")
-
-
-def looks_like_benchmark(label: str, context: str) -> bool:
-    """Known benchmark, or shaped like one: 'FooBench', 'BarQA', 'ZEval', 'XYZ', 'GSM-Hard8K'."""
-    if names.lookup_benchmark(label, context):
-        return True
-    return bool(BENCHMARK_SHAPE.search(label)) and not names.looks_like_model(label)
-
-
-def benchmark_fraction(labels: list[str], context: str) -> float:
-    labels = [x for x in dict.fromkeys(labels) if x and not AGGREGATE.match(x) and not names.fact_attribute(x)]
-    return sum(1 for x in labels if looks_like_benchmark(x, context)) / len(labels) if labels else 0.0
 
 
 def implied_variant(t: Table) -> str | None:
