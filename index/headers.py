@@ -26,6 +26,8 @@ def header_rows(g: Grid) -> int:
         filled = [c for c in row if c.text]
         if (row[0].text and not row[0].copy) or len(filled) < 2 or any(is_decimal(c) for c in row):
             break
+        if names.fact_attribute(filled[0].text):     # '# Total Params' under the model names: a fact row
+            break
         h += 1
     return h
 

@@ -74,6 +74,29 @@ def split_labels(t: Table, n: int) -> list[str]:
     return [f"value {k + 1} of {n}" for k in range(n)]
 
 
+PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+def fact_label(label: str, loose: bool = False) -> str | None:
+    """A label naming a model fact: '# Params' -> 'total_params'; 'Experts (active / total)' -> 'experts'.
+    loose: any label, as a snake_case attribute (for a text or size cell where a score would be)."""
+    attr = names.fact_attribute(label)
+    if attr or not label:
+        return attr
+    head = PAREN.sub("", label)
+    if head != label and "/" in PAREN.search(label).group(1):
+        attr = names.fact_attribute(head)
+        if attr:
+            return re.sub(r"_total$", "", attr)
+    return (re.sub(r"\W+", "_", label.lower()).strip("_") or "value") if loose else None
+
+
+def split_parts(label: str) -> list[str]:
+    """'Experts (active / total)' -> ['active', 'total']."""
+    m = PAREN.search(label)
+    return [p.strip().lower() for p in m.group(1).split("/")] if m and "/" in m.group(1) else []
+
+
 def split_metric(extra: str | None) -> tuple[str | None, list[str]]:
     """What a benchmark label adds: '0-shot, CoT' is a setting, 'EM' or 'Pass@1' a metric."""
     parts = [p.strip() for p in (extra or "").split(",") if p.strip()]
@@ -181,8 +204,7 @@ class TableReader:
                 cell = self.g.rows[r][self.lc + i]
                 quals = [x for k, x in enumerate(head) if k > m_level and x]     # below the model: a setting
                 above = [x for k, x in enumerate(head) if k < m_level and x]     # above it: a group of models
-                grp = " | ".join(x for x in [group, *labels[:-1], *above] if x) or None
-                self.emit(cell, head[m_level], labels[-1], quals, grp, bench_axis,
+                self.emit(cell, head[m_level], labels[-1], quals, [group, *labels[:-1], *above], bench_axis,
                           row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x))
 
     def read_models_in_rows(self, rows, m_col: int) -> None:
@@ -195,9 +217,11 @@ class TableReader:
         for r, labels, group in rows:
             for i, head in enumerate(self.heads):
                 cell = self.g.rows[r][self.lc + i]
-                quals = [x for k, x in enumerate(head) if k != b_level and x]
-                grp = " | ".join(x for k, x in enumerate([group, *labels]) if x and k != m_col + 1) or None
-                self.emit(cell, labels[m_col], head[b_level], quals, grp, bench_axis,
+                # header levels above the benchmark group it ('Math' over GSM8K and MATH); below, they qualify it
+                above = [x for k, x in enumerate(head) if k < b_level and x and bench_axis]
+                quals = [x for k, x in enumerate(head) if k != b_level and x and x not in above]
+                groups = [group, *(x for k, x in enumerate(labels) if k != m_col), *above]
+                self.emit(cell, labels[m_col], head[b_level], quals, groups, bench_axis,
                           row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x))
 
     def read_without_models(self, rows) -> None:
@@ -227,16 +251,24 @@ class TableReader:
             out.append((p, num, unit, lab))
         return out
 
-    def emit(self, cell, model_raw, item, quals, grp, bench_axis, row_header, col_header) -> None:
-        attr = names.fact_attribute(item)
+    def emit(self, cell, model_raw, item, quals, groups, bench_axis, row_header, col_header) -> None:
+        """One cell at (model, item): a score, a fact about the model, or a fact about the row."""
+        if not bench_axis and qualifiers.is_qualifier(item):
+            item, quals, groups, bench_axis = self.benchmark_elsewhere(item, quals, groups)
+        quals = [x for x in quals if x] + [x for x in groups if x and qualifiers.is_qualifier(x)]
+        grp = " | ".join(dict.fromkeys(x for x in groups if x and not qualifiers.is_qualifier(x))) or None
+        attr = fact_label(item)
         model = self.model(model_raw)
         if attr:
             if model is not None:
-                self.fact_cell(cell, model, model_raw, attr, row_header, col_header)
+                self.fact_cell(cell, model, model_raw, attr, row_header, col_header, item)
             return
         if model is None:
             for _, value, unit, _ in self.values(cell):
                 self.add_fact(None, item, col_header or model_raw, value, unit, None, cell, row_header, col_header)
+            return
+        if self.is_fact_cell(cell):
+            self.fact_cell(cell, model, model_raw, fact_label(item, loose=True), row_header, col_header, item)
             return
         model, suffix = model
         for _, value, unit, split in self.values(cell):
@@ -245,11 +277,28 @@ class TableReader:
             self.add_score(model, bench, metric, setting, grp, value, unit, cell, model_raw, item,
                            row_header, col_header)
 
-    def fact_cell(self, cell, model, model_raw, attr, row_header, col_header) -> None:
+    def benchmark_elsewhere(self, item, quals, groups):
+        """The item is a setting ('0-shot'): the benchmark is a group row or an upper header, if one looks it."""
+        context = self.ctx.caption_text
+        for g in groups:
+            if g and looks_like_benchmark(g, context) and not qualifiers.is_qualifier(g):
+                return g, [item, *quals], [x for x in groups if x != g], True
+        return item, quals, groups, False
+
+    def is_fact_cell(self, cell: Cell) -> bool:
+        """Text ('MoE') or a size ('128K', '7B') where a score would be: a fact about the model, not a score."""
+        if cell.copy or cell.text in MISSING or not cell.text:
+            return False
         vals = self.values(cell)
+        return not vals and not is_value(cell) or any(unit in ("B", "K", "M", "T") for _, _, unit, _ in vals)
+
+    def fact_cell(self, cell, model, model_raw, attr, row_header, col_header, item="") -> None:
+        vals = self.values(cell)
+        parts = split_parts(item) if len(vals) > 1 else []
         if vals:
-            for _, value, unit, _ in vals:
-                self.add_fact(model[0], model_raw, attr, value, unit, None, cell, row_header, col_header)
+            for k, (_, value, unit, _) in enumerate(vals):
+                name = fact_label(f"{parts[k]} {item}") or f"{attr}_{parts[k]}" if len(parts) == len(vals) else attr
+                self.add_fact(model[0], model_raw, name, value, unit, None, cell, row_header, col_header)
         elif cell.text and not cell.copy and cell.text not in MISSING:
             self.add_fact(model[0], model_raw, attr, None, None, cell.text, cell, row_header, col_header)
 
