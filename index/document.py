@@ -20,6 +20,7 @@ COMMENT = re.compile(r"<!--.*?-->", re.S)
 FOOTREF = re.compile(r"\[\^\d+\]")
 MAX_PAPER_CHARS = 8_000_000     # a paper's text beyond this is refused: builds stay bounded
 MAX_TABLE_DEPTH = 8             # nested <table> tags deeper than this are refused
+MENTION = re.compile(r"\bTable\s+(\d{1,3}[A-Za-z]?)\b")
 TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
 MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -169,6 +170,8 @@ class Segmenter:
         self.para: list[str] = []
         self.para_line = 0
         self.pending_caption: tuple[str, str, int] | None = None   # (number, text, index)
+        self.used_caption = -1          # a caption line below a table, already given to that table
+        self.numbers: set[str] = set()  # table numbers given so far
         self.in_code = False
 
     @property
@@ -208,7 +211,8 @@ class Segmenter:
         cap = CAPTION.match(line)
         if cap:
             self.flush()
-            self.pending_caption = (cap.group(1), line, i)
+            if i != self.used_caption:
+                self.pending_caption = (cap.group(1), line, i)
         self.note_page(line)
         self.add_text(i, line)
         if cap:
@@ -283,6 +287,10 @@ class Segmenter:
             self.attach_caption(t, *self.pending_caption[:2])
         self.pending_caption = None
         end = self.take_after(t, end)
+        if t.table_no is None:
+            self.caption_from_mention(t, start)
+        if t.table_no:
+            self.numbers.add(t.table_no)
         self.doc.tables.append(t)
         return end
 
@@ -308,7 +316,22 @@ class Segmenter:
             cap = CAPTION.match(self.lines[j])
             if cap:
                 self.attach_caption(t, cap.group(1), self.lines[j])
+                self.used_caption = j
         return end
+
+    def caption_from_mention(self, t: Table, start: int) -> None:
+        """No caption line: the paragraph just above that mentions a table by number ('Table 5 shows ...')."""
+        p = self.doc.paragraphs[-1] if self.doc.paragraphs else None
+        if not p or p.section != t.section or start + 1 + self.offset - p.line > 12:
+            return
+        for m in MENTION.finditer(p.text[:5000]):
+            if m.group(1) not in self.numbers:
+                dot = p.text.rfind(". ", 0, m.start())
+                head = dot + 2 if dot >= 0 else 0
+                stop = p.text.find(". ", m.end())
+                t.table_no = m.group(1)
+                t.caption = p.text[head:stop + 1 if stop >= 0 else len(p.text)].strip()
+                return
 
 
 class _HTMLText(HTMLParser):

@@ -214,7 +214,12 @@ class TableReader:
         bench_axis = fracs[b_level] >= 0.5
         if not bench_axis:
             b_level = len(levels) - 1
+        self.forced = self.forced or bench_axis      # benchmark columns: every row label names a model
+        facts = self.fact_columns(m_col)
         for r, labels, group in rows:
+            for k, attr in facts.items():
+                self.emit_label_fact(self.g.rows[r][k], labels[m_col], attr, labels)
+            labels = [x if k not in facts else "" for k, x in enumerate(labels)]
             for i, head in enumerate(self.heads):
                 cell = self.g.rows[r][self.lc + i]
                 # header levels above the benchmark group it ('Math' over GSM8K and MATH); below, they qualify it
@@ -223,6 +228,21 @@ class TableReader:
                 groups = [group, *(x for k, x in enumerate(labels) if k != m_col), *above]
                 self.emit(cell, labels[m_col], head[b_level], quals, groups, bench_axis,
                           row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x))
+
+    def fact_columns(self, m_col: int) -> dict[int, str]:
+        """Label columns, other than the model's, whose header names a fact ('Architecture': 'MoE')."""
+        out = {}
+        for k in range(self.lc):
+            head = next((self.g.rows[r][k].text for r in range(self.h - 1, -1, -1) if self.g.rows[r][k].text), "")
+            attr = fact_label(head) if k != m_col else None
+            if attr:
+                out[k] = attr
+        return out
+
+    def emit_label_fact(self, cell: Cell, model_raw: str, attr: str, labels: list[str]) -> None:
+        model = self.model(model_raw)
+        if model is not None and cell.text and not cell.copy:
+            self.fact_cell(cell, model, model_raw, attr, " | ".join(x for x in labels if x), attr)
 
     def read_without_models(self, rows) -> None:
         """No model on either axis: every cell is a fact about its row (numbers, or text such as languages)."""
@@ -307,7 +327,8 @@ class TableReader:
             return None
         base, suffix = names.split_model_suffix(raw)
         m = names.parse_model(base, implied_variant=self.implied)
-        if m is None and self.forced and not AGGREGATE.match(base) and not names.fact_attribute(base):
+        if m is None and self.forced and not AGGREGATE.match(base) and not names.fact_attribute(base) \
+                and not names.lookup_benchmark(base) and len(base) <= 60:
             m = names.ModelName(canonical=base.strip(), family=re.split(r"[-\s]", base.strip())[0], size_b=None,
                                 active_b=None, variant=None, version=None)
         if m is None:
