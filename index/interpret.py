@@ -98,12 +98,10 @@ def split_parts(label: str) -> list[str]:
 
 
 def split_metric(extra: str | None) -> tuple[str | None, list[str]]:
-    """What a benchmark label adds: '0-shot, CoT' is a setting, 'EM' or 'Pass@1' a metric."""
+    """What a benchmark's own label adds ('MMLU (5-shot)', 'HumanEval (Pass@1)'): its metric, with setting words in
+    their normal form ('zero-shot' -> '0-shot'). Qualifiers in other header cells are settings (emit)."""
     parts = [p.strip() for p in (extra or "").split(",") if p.strip()]
-    if not parts or not any(qualifiers.is_qualifier(p) and not p.lower().startswith("pass@") for p in parts):
-        return extra, []
-    metric = [p for p in parts if not qualifiers.is_qualifier(p) or p.lower().startswith("pass@")]
-    return (", ".join(metric) or None), [p for p in parts if p not in metric]
+    return (", ".join(qualifiers.normalize(p) for p in parts) or None), []
 
 
 def interpret(g: Grid, ctx: Context) -> Records:

@@ -2,7 +2,7 @@
 
 A header "0-shot" and a question's "zero-shot" must mean the same setting, so both go through `normalize`
 (a header label) or `qualifiers_in` (free text, e.g. a question). Normal forms: shot counts as '0-shot',
-'5-shot', 'few-shot'; chain of thought as 'CoT'; IFEval levels as 'strict prompt-level'; context lengths as
+'5-shot', 'few-shot'; chain of thought as 'CoT' or 'without CoT'; IFEval levels as 'strict prompt-level'; context lengths as
 '128k'; anything else cleaned but kept as printed.
 """
 from __future__ import annotations
@@ -46,7 +46,7 @@ def normalize(raw: str) -> str:
     if FEW_SHOT.fullmatch(low):
         return "few-shot"
     if NO_COT.fullmatch(s):
-        return "no CoT"
+        return "without CoT"
     if COT.fullmatch(s):
         return "CoT"
     return names.normalize_setting(s)
@@ -65,7 +65,7 @@ def qualifiers_in(text: str) -> list[str]:
     found: list[tuple[int, str]] = [(m.start(), shot_form(m)) for m in SHOT.finditer(text)]
     found += [(m.start(), "few-shot") for m in FEW_SHOT.finditer(text)]
     negated = [(m.start(), m.end()) for m in NO_COT.finditer(text)]
-    found += [(a, "no CoT") for a, _ in negated]
+    found += [(a, "without CoT") for a, _ in negated]
     found += [(m.start(), "CoT") for m in COT.finditer(text) if not any(a <= m.start() < b for a, b in negated)]
     for m in STRICT.finditer(text):
         strict = (m.group(1) or m.group(4)).lower()
