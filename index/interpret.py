@@ -104,6 +104,22 @@ def split_metric(extra: str | None) -> tuple[str | None, list[str]]:
     return (", ".join(qualifiers.normalize(p) for p in parts) or None), []
 
 
+def settle_qualifiers(scores: list[dict]) -> None:
+    """A qualifier in a benchmark's label ('IFEval (strict)', 'RULER (32k)') is a setting when the table prints
+    the same model and benchmark under other qualifiers too (they are alternatives); a lone one only says how
+    the value was measured and stays the metric ('MMLU (5-shot)')."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in scores:
+        groups.setdefault((r["model_id"], r["benchmark_id"], r["setting"], r["grp"]), []).append(r)
+    for rows in groups.values():
+        if len({r["metric"] for r in rows}) < 2:
+            continue
+        for r in rows:
+            if r["metric"] and qualifiers.is_qualifier(r["metric"]):
+                r["setting"] = " | ".join(x for x in (r["metric"], r["setting"]) if x)
+                r["metric"] = None
+
+
 def interpret(g: Grid, ctx: Context) -> Records:
     if is_claims_table(g):
         return claims_records(g, ctx)
@@ -146,7 +162,7 @@ class TableReader:
         out, group, prev = [], None, [""] * self.lc
         for r in range(self.h, len(self.g.rows)):
             row = self.g.rows[r]
-            filled = [c.text for c in row if c.text]
+            filled = [c.text for c in row if c.text and not c.copy]
             if len(filled) == 1 and not any(is_value(c) for c in row[self.lc:] if c.text):
                 group = filled[0]
                 continue
@@ -184,6 +200,7 @@ class TableReader:
         else:
             self.rec.orientation = "no-models"
             self.read_without_models(rows)
+        settle_qualifiers(self.rec.scores)
         return self.rec
 
     def benchmarks_on_rows(self, rows) -> bool:
