@@ -47,6 +47,7 @@ class Vocab:
     cased: Mapping[str, int] = field(default_factory=dict)     # word as written -> corpus count
     common: Mapping[str, int] = field(default_factory=dict)    # lowercased common word -> tier (1 = most frequent)
     total: float = 1.0                                          # corpus words plus the common words' pseudo-counts
+    memo: dict = field(default_factory=dict, compare=False, repr=False)   # chunk -> repaired chunk (same vocab)
 
     def count(self, word: str) -> float:
         w = word.lower()
@@ -348,6 +349,16 @@ def _split_beats_word(word: str, pieces: list[str], vocab: Vocab) -> bool:
 
 
 def _piece_ok(piece: str, vocab: Vocab, strict: bool) -> bool:
+    key = (piece, strict)
+    ok = vocab.memo.get(key)
+    if ok is None:
+        ok = _piece_ok_uncached(piece, vocab, strict)
+        if len(vocab.memo) < 200_000:
+            vocab.memo[key] = ok
+    return ok
+
+
+def _piece_ok_uncached(piece: str, vocab: Vocab, strict: bool) -> bool:
     if len(piece) == 1:
         return piece == "a"
     if len(piece) <= 4 or strict and len(piece) <= 5:
@@ -402,7 +413,17 @@ _POSSESSIVE_GLUE = re.compile(r"(?<=[A-Za-z0-9]['’])s([a-z]{3,})\b")
 
 
 def repair_chunk(chunk: str, vocab: Vocab) -> str:
-    """One whitespace-free chunk: split glued sentences and words; URLs and identifiers are left alone."""
+    """One whitespace-free chunk: split glued sentences and words; URLs and identifiers are left alone.
+    Papers repeat their words, so each distinct chunk is repaired once per vocabulary."""
+    done = vocab.memo.get(chunk)
+    if done is None:
+        done = _repair_chunk(chunk, vocab)
+        if len(vocab.memo) < 200_000:
+            vocab.memo[chunk] = done
+    return done
+
+
+def _repair_chunk(chunk: str, vocab: Vocab) -> str:
     if _URLISH.search(chunk):
         return chunk
     chunk = _SENTENCE_GLUE.sub(" ", chunk)
