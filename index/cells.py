@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .textfix import math_to_text
 
@@ -28,7 +29,7 @@ SPREAD = re.compile(r"^(.+?)\s*(?:±|\+/-|\+-|\\pm)\s*(\d+(?:\.\d+)?)\s*(%?)\)?$
 SPREAD_PAREN = re.compile(r"^(.+?)\s*\(\s*(?:±|\+/-|\\pm)\s*(\d+(?:\.\d+)?)\s*(%?)\s*\)$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class CellText:
     text: str                    # plain: markup, footnote marks and spread removed
     bold: bool = False
@@ -36,8 +37,9 @@ class CellText:
     mark: str | None = None      # the footnote mark removed: '†', '1', 'a'
 
 
+@lru_cache(maxsize=65536)
 def read_cell(raw: str) -> CellText:
-    """The plain text of a cell as printed."""
+    """The plain text of a cell as printed (tables repeat cells: '-', '**Model**', the same numbers)."""
     s = html.unescape(raw).replace("\xa0", " ").strip()
     if len(s) > MAX_MARKUP:
         return CellText(re.sub(r"\s+", " ", s))
@@ -100,6 +102,7 @@ def unlatex(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+@lru_cache(maxsize=65536)
 def parse_number(text: str) -> tuple[float, str | None] | None:
     m = NUM.match(text.strip())
     if not m:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from .cells import MISSING, NUM, parse_number, read_cell
@@ -35,11 +36,12 @@ class Grid:
         return len(self.rows[0]) if self.rows else 0
 
 
-def split_values(text: str) -> list[str] | None:
+@lru_cache(maxsize=65536)
+def split_values(text: str) -> tuple[str, ...] | None:
     """'38.77 / 66.32' -> ['38.77', '66.32']; a single number -> [it]; anything else -> None."""
     parts = [p.strip() for p in text.split("/")] if "/" in text else [text.strip()]
     if all(parse_number(p) for p in parts) and len(parts) <= 3:
-        return parts
+        return tuple(parts)
     return None
 
 

@@ -302,11 +302,12 @@ class TableReader:
             for _, value, unit, _ in self.values(cell):
                 self.add_fact(None, item, col_header or model_raw, value, unit, None, cell, row_header, col_header)
             return
-        if self.is_fact_cell(cell):
+        vals = self.values(cell)
+        if self.is_fact_cell(cell, vals):
             self.fact_cell(cell, model, model_raw, fact_label(item, loose=True), row_header, col_header, item)
             return
         model, suffix = model
-        for _, value, unit, split in self.values(cell):
+        for _, value, unit, split in vals:
             bench, metric, extra = self.benchmark(item, bench_axis)
             setting = [*extra, *quals, *([split] if split else [suffix] if suffix else [])]
             self.add_score(model, bench, metric, setting, grp, value, unit, cell, model_raw, item,
@@ -320,11 +321,11 @@ class TableReader:
                 return g, [item, *quals], [x for x in groups if x != g], True
         return item, quals, groups, False
 
-    def is_fact_cell(self, cell: Cell) -> bool:
+    @staticmethod
+    def is_fact_cell(cell: Cell, vals: list) -> bool:
         """Text ('MoE') or a size ('128K', '7B') where a score would be: a fact about the model, not a score."""
         if cell.copy or cell.text in MISSING or not cell.text:
             return False
-        vals = self.values(cell)
         return not vals and not is_value(cell) or any(unit in ("B", "K", "M", "T") for _, _, unit, _ in vals)
 
     def fact_cell(self, cell, model, model_raw, attr, row_header, col_header, item="") -> None:

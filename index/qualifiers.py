@@ -52,6 +52,7 @@ def normalize(raw: str) -> str:
     return names.normalize_setting(s)
 
 
+@lru_cache(maxsize=65536)
 def is_qualifier(label: str) -> bool:
     """A label that qualifies how a score was measured (shots, CoT, strictness, length), not what."""
     parts = [p.strip() for p in " ".join(str(label or "").split()).strip("()").split(",") if p.strip()]
