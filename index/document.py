@@ -19,6 +19,7 @@ SHORTCODE = re.compile(r"\{\{<.*?>\}\}")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 FOOTREF = re.compile(r"\[\^\d+\]")
 MAX_PAPER_CHARS = 8_000_000     # a paper's text beyond this is refused: builds stay bounded
+MAX_CAPTION = 1000              # characters of a caption kept (a runaway line is not a caption)
 MAX_TABLE_DEPTH = 8             # nested <table> tags deeper than this are refused
 MENTION = re.compile(r"\bTable\s+(\d{1,3}[A-Za-z]?)\b")
 TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
@@ -297,7 +298,7 @@ class Segmenter:
     def attach_caption(self, t: Table, number: str, line: str) -> None:
         t.table_no = number
         caption = PAGE.sub("", line).replace("**", "").strip()
-        t.caption = re.sub(r"^Table(?:\s+\S+?)?\s*[:.]\s*", "", caption).strip()
+        t.caption = re.sub(r"^Table(?:\s+\S+?)?\s*[:.]\s*", "", caption).strip()[:MAX_CAPTION]
         m = PAGE.search(line)
         if m:
             t.page = m.group(1).split("–")[0].split(",")[0].strip()
@@ -308,7 +309,7 @@ class Segmenter:
         while j < len(self.lines) and not self.lines[j].strip():
             j += 1
         if j < len(self.lines) and NOTE.match(self.lines[j]):
-            t.note = self.lines[j].strip().strip("*").strip()
+            t.note = self.lines[j].strip().strip("*").strip()[:MAX_CAPTION]
             self.add_text(j, self.lines[j])
             self.flush()
             return j + 1
@@ -330,7 +331,7 @@ class Segmenter:
                 head = dot + 2 if dot >= 0 else 0
                 stop = p.text.find(". ", m.end())
                 t.table_no = m.group(1)
-                t.caption = p.text[head:stop + 1 if stop >= 0 else len(p.text)].strip()
+                t.caption = p.text[head:stop + 1 if stop >= 0 else len(p.text)].strip()[:MAX_CAPTION]
                 return
 
 

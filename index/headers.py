@@ -8,6 +8,11 @@ from . import names
 from .grid import MISSING, Cell, Grid, parse_number, split_values
 
 AGGREGATE = re.compile(r"^(average|avg\.?|overall|mean|total)$", re.I)
+MAX_LABEL = 200      # a longer header or label cell is prose, never a model or benchmark name (keeps lookups bounded)
+
+
+def nameable(label: str) -> bool:
+    return bool(label) and len(label) <= MAX_LABEL
 
 
 def is_value(c: Cell) -> bool:
@@ -26,7 +31,7 @@ def header_rows(g: Grid) -> int:
         filled = [c for c in row if c.text]
         if (row[0].text and not row[0].copy) or len(filled) < 2 or any(is_decimal(c) for c in row):
             break
-        if names.fact_attribute(filled[0].text):     # '# Total Params' under the model names: a fact row
+        if nameable(filled[0].text) and names.fact_attribute(filled[0].text):     # '# Total Params' under the model names: a fact row
             break
         h += 1
     return h
@@ -76,7 +81,7 @@ def column_heads(g: Grid, h: int, lc: int) -> list[list[str]]:
 
 def model_fraction(labels: list[str]) -> float:
     labels = [x for x in labels if x]
-    return sum(1 for x in labels if names.looks_like_model(x)) / len(labels) if labels else 0.0
+    return sum(1 for x in labels if nameable(x) and names.looks_like_model(x)) / len(labels) if labels else 0.0
 
 
 BENCHMARK_SHAPE = re.compile(r"(?:Bench|Eval|QA|Arena|Test|Leaderboard)\b|\b[A-Z][A-Za-z]*[A-Z]{2,}|\b[A-Z]{3,}\b|"
@@ -85,11 +90,14 @@ BENCHMARK_SHAPE = re.compile(r"(?:Bench|Eval|QA|Arena|Test|Leaderboard)\b|\b[A-Z
 
 def looks_like_benchmark(label: str, context: str) -> bool:
     """Known benchmark, or shaped like one: 'FooBench', 'BarQA', 'ZEval', 'XYZ', 'GSM-Hard8K'."""
+    if not nameable(label):
+        return False
     if names.lookup_benchmark(label, context):
         return True
     return bool(BENCHMARK_SHAPE.search(label)) and not names.looks_like_model(label)
 
 
 def benchmark_fraction(labels: list[str], context: str) -> float:
-    labels = [x for x in dict.fromkeys(labels) if x and not AGGREGATE.match(x) and not names.fact_attribute(x)]
+    labels = [x for x in dict.fromkeys(labels) if x and not AGGREGATE.match(x)
+              and not (nameable(x) and names.fact_attribute(x))]
     return sum(1 for x in labels if looks_like_benchmark(x, context)) / len(labels) if labels else 0.0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import names, qualifiers
 from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
-from .headers import (AGGREGATE, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
+from .headers import (AGGREGATE, nameable, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
                       looks_like_benchmark, model_fraction)
 
 SPLIT_NOTE = re.compile(r"x is (?:the )?(?:score )?(.+?)\s+and\s+y is (?:the )?(?:score )?(.+?)(?:[.;]|$)", re.I)
@@ -80,8 +80,10 @@ PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 def fact_label(label: str, loose: bool = False) -> str | None:
     """A label naming a model fact: '# Params' -> 'total_params'; 'Experts (active / total)' -> 'experts'.
     loose: any label, as a snake_case attribute (for a text or size cell where a score would be)."""
+    if not nameable(label):
+        return (re.sub(r"\W+", "_", label[:60].lower()).strip("_") or "value") if loose and label else None
     attr = names.fact_attribute(label)
-    if attr or not label:
+    if attr:
         return attr
     head = PAREN.sub("", label)
     if head != label and "/" in PAREN.search(label).group(1):
@@ -339,7 +341,7 @@ class TableReader:
             self.add_fact(model[0], model_raw, attr, None, None, cell.text, cell, row_header, col_header)
 
     def model(self, raw: str):
-        if not raw:
+        if not nameable(raw):
             return None
         base, suffix = names.split_model_suffix(raw)
         m = names.parse_model(base, implied_variant=self.implied)
@@ -362,7 +364,7 @@ class TableReader:
     def resolve_benchmark(self, item: str, bench_axis: bool) -> tuple[str, str | None, list[str]]:
         context = self.ctx.caption_text
         if bench_axis:
-            found = names.lookup_benchmark(item, context)
+            found = names.lookup_benchmark(item, context) if nameable(item) else None
             if found:
                 metric, setting = split_metric(found[1])
                 return self.register(found[0], item), metric, setting

@@ -196,6 +196,11 @@ def test_paper_kind_and_precedence_from_front_matter_arguments_or_rule(tmp_path)
 def test_builds_are_bounded(tmp_path):
     line = " ".join(["the model reaches on takes"] * 1700)           # a 40 KB line with no period
     assert parse(tmp_path, "# A\n\n" + line + "\n")["precedence"] == 1
+    words = " ".join(["MMLU GSM8K model results the"] * 1400)      # 40 KB where names are looked up
+    table = "| Model | MMLU |\n|---|---|\n| Alpha-7B | 50.0 |\n"
+    for text in ("| Model | " + words + " |\n|---|---|\n| Alpha-7B | 50.0 |\n", "Table 1 shows " * 3000 + "\n\n" + table,
+                 table + "\nNote: " + words + "\n", "Table 1: " + words + "\n\n" + table):
+        parse(tmp_path, "# A\n\n" + text)
     with pytest.raises(IngestError, match="nested more than"):
         parse(tmp_path, "# A\n\n" + "<table>\n" * 50 + "</table>\n" * 50)
     from index import document
