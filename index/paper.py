@@ -96,7 +96,7 @@ def parse_paper(path: Path, text: str | None = None, kind: str | None = None,
     claims = any(r.orientation == "claims" for r in out.records)
     out.paper["kind"], out.paper["precedence"] = kind_and_precedence(doc, claims, note, kind, precedence)
     out.passages = passages(doc)
-    out.records.append(prose.scores_in_text(out.passages, path.stem, [s for r in out.records for s in r.scores]))
+    out.records.append(prose.scores_in_text(out.passages, path.stem, out.records))
     return out
 
 

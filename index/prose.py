@@ -4,7 +4,8 @@ on B'. Each becomes a `scores` row with source_kind 'text' and the sentence as i
 A relative statement ('X achieves 96.3% of GPT-4's accuracy on MMLU') is not X's score on MMLU: it becomes a
 `facts` row (attribute 'relative_score', the reference model in row_header, the benchmark in col_header).
 Only names that `index.names` parses are used: a sentence about an unknown name yields nothing. A score the
-same paper also prints in a table is left to the table (tables take precedence). Linear in the text.
+same paper also prints in a table (same model and benchmark, or the same value on a benchmark of the same family)
+is left to the table: tables take precedence. Linear in the text.
 """
 from __future__ import annotations
 
@@ -25,9 +26,13 @@ TEXT_TABLE_ID = "Text"         # table_id of a score read from a sentence (table
 BACK = 120                     # characters before the verb searched for the subject
 
 
-def scores_in_text(passages: list[dict], paper_id: str, table_scores: list[dict]) -> Records:
+def scores_in_text(passages: list[dict], paper_id: str, tables: list[Records]) -> Records:
+    """Scores and relative statements in the passages that the paper's tables do not already print."""
     rec = Records(orientation="text")
-    printed = {(s["model_id"], s["benchmark_id"]) for s in table_scores}
+    family = {k: b.family for r in tables for k, b in r.benchmarks.items()}
+    scores = [s for r in tables for s in r.scores]
+    printed = {(s["model_id"], s["benchmark_id"]) for s in scores}
+    printed |= {(s["model_id"], family.get(s["benchmark_id"]), s["value"]) for s in scores}   # same family, same value
     for p in passages:
         for sentence in SENTENCE_END.split(p["text"]):
             if len(sentence) <= MAX_SENTENCE and VERB.search(sentence):
@@ -107,7 +112,7 @@ def add(rec: Records, subject, bench, value, unit, ref, ref_raw, sentence, p, pa
                               f"on {b.canonical}", row_header=ref.canonical if ref else ref_raw.strip(),
                               col_header=b.canonical))
         return
-    if (model.canonical, b.canonical) in printed:
+    if (model.canonical, b.canonical) in printed or (model.canonical, b.family, value) in printed:
         return
     printed.add((model.canonical, b.canonical))
     rec.benchmarks.setdefault(b.canonical, b)
