@@ -247,6 +247,8 @@ class Segmenter:
 
     def is_tsv_start(self, i: int) -> bool:
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else ""
+        if i + 1 < len(self.lines) and "\t" not in nxt and self.is_group_line(i + 1):
+            nxt = self.lines[i + 2]
         return "\t" in nxt and len(self.lines[i].split("\t")) >= 2
 
     def take_markdown(self, i: int) -> int:
@@ -259,9 +261,17 @@ class Segmenter:
     def take_tsv(self, i: int) -> int:
         self.flush()
         j = i
-        while j < len(self.lines) and "\t" in self.lines[j]:
+        while j < len(self.lines) and ("\t" in self.lines[j] or self.is_group_line(j)):
             j += 1
         return self.finish_table("tsv", self.lines[i:j], i, j)
+
+    def is_group_line(self, j: int) -> bool:
+        """A short label alone on its line between tab-separated rows ('MMLU', 'Code'): a group row, as text
+        copied from a typeset table prints it."""
+        line = self.lines[j].strip()
+        return (0 < len(line) <= 60 and j + 1 < len(self.lines) and "\t" in self.lines[j + 1]
+                and not line.endswith((".", ":", ";")) and not line.startswith(("#", "|", "<", "[", "!"))
+                and not CAPTION.match(line) and not NOTE.match(line) and len(line.split()) <= 6)
 
     def take_html(self, i: int) -> int:
         """An HTML table up to the </table> that closes it (nested tables included, up to MAX_TABLE_DEPTH)."""

@@ -54,6 +54,12 @@ MARKDOWN_ROWS = {
     ("5", "Zephyrine-13B", "IFEval", "loose", None, 70.2, None, False),
     ("5", "Zephyrine-13B", "RULER", "32k", None, 90.3, None, False),
     ("5", "Zephyrine-13B", "RULER", "128k", None, 75.0, None, False),
+    ("6", "Zephyrine-7B", "MMLU", None, "Dense models", 70.0, None, False),
+    ("6", "Zephyrine-7B", "GSM8K", None, "Dense models", 66.0, None, False),
+    ("6", "Zephyrine-13B", "MMLU", None, "Dense models", 73.5, None, False),
+    ("6", "Zephyrine-13B", "GSM8K", None, "Dense models", 71.0, None, False),
+    ("6", "Zephyrine-MoE-A2B", "MMLU", None, "Mixture of experts", 68.2, None, False),
+    ("6", "Zephyrine-MoE-A2B", "GSM8K", None, "Mixture of experts", 60.1, 1.2, False),
     (None, "Zephyrine-13B", "SWE-bench Verified", None, None, 64.2, None, False),
 }
 MARKDOWN_FACTS = {
