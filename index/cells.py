@@ -26,6 +26,7 @@ MATH = re.compile(r"\$([^$]{1,300})\$")
 MARK_TAIL = re.compile(r"(?:\s*(?:[†‡§¶⋆★*]+|[⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ]+|\^\{?[A-Za-z0-9*†‡,]{1,4}\}?))+$")
 MARK_HEAD = re.compile(r"^(?:[†‡§¶⋆★]+|\^\{?[A-Za-z*†‡]{1,2}\}?)\s*")
 SPREAD = re.compile(r"^(.+?)\s*(?:±|\+/-|\+-|\\pm)\s*(\d+(?:\.\d+)?)\s*(%?)\)?$")
+DELTA = re.compile(r"^(.+?)\s*(?:\(\s*[+\-−↑↓]\s*\d+(?:\.\d+)?\s*%?\s*\)|[↑↓])$")
 SPREAD_PAREN = re.compile(r"^(.+?)\s*\(\s*(?:±|\+/-|\\pm)\s*(\d+(?:\.\d+)?)\s*(%?)\s*\)$")
 
 
@@ -86,7 +87,11 @@ def strip_marks(s: str) -> tuple[str, str | None]:
 
 
 def split_spread(s: str) -> tuple[str, float | None]:
-    """'71.2 ± 0.4' -> ('71.2', 0.4); '71.2% ± 0.4%' -> ('71.2%', 0.4); anything else unchanged."""
+    """'71.2 ± 0.4' -> ('71.2', 0.4); '71.2% ± 0.4%' -> ('71.2%', 0.4); a change printed beside the value
+    ('71.2 (+1.3)', '71.2↑') is dropped (raw_cell keeps it); anything else unchanged."""
+    d = DELTA.match(s)
+    if d and NUM.match(strip_marks(d.group(1).strip())[0]):
+        s = strip_marks(d.group(1).strip())[0]
     m = SPREAD_PAREN.match(s) or SPREAD.match(s)
     if m and NUM.match(strip_marks(m.group(1).strip())[0]):
         return strip_marks(m.group(1).strip())[0], float(m.group(2))

@@ -197,7 +197,8 @@ class Segmenter:
             return i + 1
         if "<table" in line.lower():
             return self.take_html(i)
-        if line.lstrip().startswith("|") and i + 1 < len(self.lines) and MD_SEP.match(self.lines[i + 1]):
+        if "|" in line and i + 1 < len(self.lines) and MD_SEP.match(self.lines[i + 1]) and (
+                line.lstrip().startswith("|") or "|" in self.lines[i + 1]):      # pipes at the edges are optional
             return self.take_markdown(i)
         if "\t" in line and self.is_tsv_start(i):
             return self.take_tsv(i)
@@ -253,8 +254,9 @@ class Segmenter:
 
     def take_markdown(self, i: int) -> int:
         self.flush()
-        j = i
-        while j < len(self.lines) and self.lines[j].lstrip().startswith("|"):
+        j, edged = i, self.lines[i].lstrip().startswith("|")
+        while j < len(self.lines) and (self.lines[j].lstrip().startswith("|") if edged else
+                                       "|" in self.lines[j] and self.lines[j].strip()):
             j += 1
         return self.finish_table("markdown", self.lines[i:j], i, j)
 

@@ -60,6 +60,10 @@ MARKDOWN_ROWS = {
     ("6", "Zephyrine-13B", "GSM8K", None, "Dense models", 71.0, None, False),
     ("6", "Zephyrine-MoE-A2B", "MMLU", None, "Mixture of experts", 68.2, None, False),
     ("6", "Zephyrine-MoE-A2B", "GSM8K", None, "Mixture of experts", 60.1, 1.2, False),
+    ("7", "Zephyrine-7B", "BBH", None, None, 61.0, None, False),
+    ("7", "Zephyrine-7B", "DROP", None, None, 55.5, None, False),
+    ("7", "Zephyrine-13B", "BBH", None, None, 66.1, None, False),
+    ("7", "Zephyrine-13B", "DROP", None, None, 58.0, None, False),
     (None, "Zephyrine-13B", "SWE-bench Verified", None, None, 64.2, None, False),
 }
 MARKDOWN_FACTS = {
@@ -157,7 +161,7 @@ def test_captions_before_after_and_from_the_mentioning_paragraph(variants_db):
     ("$83.2$", "83.2", False, None), ("\\textbf{83.2}", "83.2", True, None), ("**83.2**", "83.2", True, None),
     ("<b>83.2</b>", "83.2", True, None), ("<u>83.2</u>", "83.2", False, None), ("\\underline{83.2}", "83.2", False, None),
     ("_83.2_", "83.2", False, None), ("*83.2*", "83.2", False, None), ("$7 0 . 1 \\%$", "70.1%", False, None),
-    ("83.2 %", "83.2 %", False, None), ("GPT-4†", "GPT-4", False, None), ("**Model**", "Model", True, None),
+    ("83.2 %", "83.2 %", False, None), ("61.0 (+2.5)", "61.0", False, None), ("55.5↑", "55.5", False, None), ("GPT-4†", "GPT-4", False, None), ("**Model**", "Model", True, None),
     ("C#", "C#", False, None), ("$^\\dagger$65.3", "65.3", False, None), ("38.77 / 66.32", "38.77 / 66.32", False, None),
 ])
 def test_cell_decorations(raw, text, bold, spread):
