@@ -74,6 +74,7 @@ def split_labels(t: Table, n: int) -> list[str]:
     return [f"value {k + 1} of {n}" for k in range(n)]
 
 
+METRIC_HEAD = re.compile(r"^(?:evaluation\s+)?(?:metrics?|measures?)$", re.I)
 PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
@@ -214,15 +215,27 @@ class TableReader:
 
     # -- the two orientations ------------------------------------------------------------------
     def read_models_in_columns(self, rows, m_level: int) -> None:
-        items = [labels[-1] for _, labels, _ in rows]
-        bench_axis = benchmark_fraction(items, self.ctx.caption_text) >= 0.5
+        fracs = [benchmark_fraction([labels[k] for _, labels, _ in rows], self.ctx.caption_text)
+                 for k in range(self.lc)]
+        b_col = max(range(self.lc), key=lambda k: (fracs[k], k))        # the label column naming benchmarks
+        bench_axis = fracs[b_col] >= 0.5
+        if not bench_axis:
+            b_col = self.lc - 1
+        metric_cols = {k for k in range(self.lc) if k != b_col and METRIC_HEAD.match(self.label_head(k))}
         for r, labels, group in rows:
+            metric = ", ".join(labels[k] for k in sorted(metric_cols) if labels[k]) or None
+            others = [x for k, x in enumerate(labels) if k != b_col and k not in metric_cols]
             for i, head in enumerate(self.heads):
                 cell = self.g.rows[r][self.lc + i]
                 quals = [x for k, x in enumerate(head) if k > m_level and x]     # below the model: a setting
                 above = [x for k, x in enumerate(head) if k < m_level and x]     # above it: a group of models
-                self.emit(cell, head[m_level], labels[-1], quals, [group, *labels[:-1], *above], bench_axis,
-                          row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x))
+                self.emit(cell, head[m_level], labels[b_col], quals, [group, *others, *above], bench_axis,
+                          row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x),
+                          metric=metric)
+
+    def label_head(self, k: int) -> str:
+        """The header text above label column k (the lowest non-empty header cell)."""
+        return next((self.g.rows[r][k].text for r in range(self.h - 1, -1, -1) if self.g.rows[r][k].text), "")
 
     def read_models_in_rows(self, rows, m_col: int) -> None:
         levels = list(zip(*self.heads))
@@ -250,8 +263,7 @@ class TableReader:
         """Label columns, other than the model's, whose header names a fact ('Architecture': 'MoE')."""
         out = {}
         for k in range(self.lc):
-            head = next((self.g.rows[r][k].text for r in range(self.h - 1, -1, -1) if self.g.rows[r][k].text), "")
-            attr = fact_label(head) if k != m_col else None
+            attr = fact_label(self.label_head(k)) if k != m_col else None
             if attr:
                 out[k] = attr
         return out
@@ -288,7 +300,7 @@ class TableReader:
             out.append((p, num, unit, lab))
         return out
 
-    def emit(self, cell, model_raw, item, quals, groups, bench_axis, row_header, col_header) -> None:
+    def emit(self, cell, model_raw, item, quals, groups, bench_axis, row_header, col_header, metric=None) -> None:
         """One cell at (model, item): a score, a fact about the model, or a fact about the row."""
         if not bench_axis and qualifiers.is_qualifier(item):
             item, quals, groups, bench_axis = self.benchmark_elsewhere(item, quals, groups)
@@ -310,7 +322,8 @@ class TableReader:
             return
         model, suffix = model
         for _, value, unit, split in vals:
-            bench, metric, extra = self.benchmark(item, bench_axis)
+            bench, own_metric, extra = self.benchmark(item, bench_axis)
+            metric = ", ".join(x for x in (own_metric, metric) if x) or None
             setting = [*extra, *quals, *([split] if split else [suffix] if suffix else [])]
             self.add_score(model, bench, metric, setting, grp, value, unit, cell, model_raw, item,
                            row_header, col_header)

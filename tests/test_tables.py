@@ -64,6 +64,10 @@ MARKDOWN_ROWS = {
     ("7", "Zephyrine-7B", "DROP", None, None, 55.5, None, False),
     ("7", "Zephyrine-13B", "BBH", None, None, 66.1, None, False),
     ("7", "Zephyrine-13B", "DROP", None, None, 58.0, None, False),
+    ("8", "Zephyrine-7B", "MMLU", "5-shot", None, 60.1, None, False),
+    ("8", "Zephyrine-13B", "MMLU", "5-shot", None, 65.2, None, False),
+    ("8", "Zephyrine-7B", "TriviaQA", "0-shot", None, 70.0, None, False),
+    ("8", "Zephyrine-13B", "TriviaQA", "0-shot", None, 71.5, None, False),
     (None, "Zephyrine-13B", "SWE-bench Verified", None, None, 64.2, None, False),
 }
 MARKDOWN_FACTS = {
@@ -129,6 +133,16 @@ def test_html_variants_read_cell_for_cell(variants_db):
     got, facts, raw = rows(variants_db, "variants-report-html")
     assert got == HTML_ROWS and len(raw) == len(HTML_ROWS)
     assert facts == set()
+
+
+def test_a_metric_column_is_the_metric(variants_db):
+    con = duckdb.connect(str(variants_db), read_only=True)
+    try:
+        got = con.execute("SELECT DISTINCT benchmark_id, metric FROM scores WHERE paper_id = 'variants-report-md' "
+                          "AND table_no = '8' ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert got == [("MMLU", "Acc."), ("TriviaQA", "EM")]
 
 
 def test_raw_cells_are_kept_as_printed_and_text_scores_quote_their_sentence(variants_db):
