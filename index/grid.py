@@ -5,7 +5,6 @@ so it is never counted or stored twice.
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache

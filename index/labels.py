@@ -1,0 +1,93 @@
+"""What a label or caption means: a model fact, a metric, a setting, the variant a table implies, the subject
+a table measures when its cells are categories of one benchmark."""
+from __future__ import annotations
+
+import re
+
+from . import names, qualifiers
+from .document import Table
+from .headers import nameable
+
+SPLIT_NOTE = re.compile(r"x is (?:the )?(?:score )?(.+?)\s+and\s+y is (?:the )?(?:score )?(.+?)(?:[.;]|$)", re.I)
+
+
+def implied_variant(t: Table) -> str | None:
+    """What a bare sized name ('Qwen2-72B', 'Llama 3.1 8B') means in this table: chat or base model."""
+    cap = (t.caption or "") + " " + (t.note or "")
+    if re.search(r"omitted", cap, re.I) and re.search(r"-(Instruct|Chat)", cap):
+        return "chat"
+    near = " ".join(x for x in (t.heading, t.caption) if x)
+    if re.search(r"\b(?:fine-?tuned|instruction[- ]tuned|post-?trained)\b", near, re.I):
+        return "chat"
+    where = " ".join(x for x in (t.section, t.heading, t.caption) if x)
+    if re.search(r"\bbase\b|\bpre-?trained\b", where, re.I):
+        return "base"
+    return None
+
+
+LEAD = re.compile(r"^(?:the\s+)?(?:performances?|results?|evaluation results|scores?)\s+(?:of\s+.+?\s+)?"
+                  r"(?:on|in)\s+(?:the\s+|our\s+)?", re.I)
+
+
+def caption_subject(t: Table) -> str:
+    """A name for what a table measures when its cells are categories, not benchmarks."""
+    cap = re.sub(r"\s*\[\d+\]", "", t.caption or "").split(". ")[0].strip().rstrip(".")
+    subject = LEAD.sub("", cap) if cap else (t.heading or "")
+    subject = re.sub(r"\s+(?:benchmark|data)$", "", subject, flags=re.I).strip()
+    return (subject[:1].upper() + subject[1:]) if subject else (t.heading or "Unnamed table")
+
+
+def split_labels(t: Table, n: int) -> list[str]:
+    m = SPLIT_NOTE.search(t.note or "") or SPLIT_NOTE.search(t.caption or "")
+    if m and n == 2:
+        return [m.group(1).strip(), m.group(2).strip()]
+    return [f"value {k + 1} of {n}" for k in range(n)]
+
+
+METRIC_HEAD = re.compile(r"^(?:evaluation\s+)?(?:metrics?|measures?)$", re.I)
+PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+def fact_label(label: str, loose: bool = False) -> str | None:
+    """A label naming a model fact: '# Params' -> 'total_params'; 'Experts (active / total)' -> 'experts'.
+    loose: any label, as a snake_case attribute (for a text or size cell where a score would be)."""
+    if not nameable(label):
+        return (re.sub(r"\W+", "_", label[:60].lower()).strip("_") or "value") if loose and label else None
+    attr = names.fact_attribute(label)
+    if attr:
+        return attr
+    head = PAREN.sub("", label)
+    if head != label and "/" in PAREN.search(label).group(1):
+        attr = names.fact_attribute(head)
+        if attr:
+            return re.sub(r"_total$", "", attr)
+    return (re.sub(r"\W+", "_", label.lower()).strip("_") or "value") if loose else None
+
+
+def split_parts(label: str) -> list[str]:
+    """'Experts (active / total)' -> ['active', 'total']."""
+    m = PAREN.search(label)
+    return [p.strip().lower() for p in m.group(1).split("/")] if m and "/" in m.group(1) else []
+
+
+def split_metric(extra: str | None) -> tuple[str | None, list[str]]:
+    """What a benchmark's own label adds ('MMLU (5-shot)', 'HumanEval (Pass@1)'): its metric, with setting words in
+    their normal form ('zero-shot' -> '0-shot'). Qualifiers in other header cells are settings (emit)."""
+    parts = [p.strip() for p in (extra or "").split(",") if p.strip()]
+    return (", ".join(qualifiers.normalize(p) for p in parts) or None), []
+
+
+def settle_qualifiers(scores: list[dict]) -> None:
+    """A qualifier in a benchmark's label ('IFEval (strict)', 'RULER (32k)') is a setting when the table prints
+    the same model and benchmark under other qualifiers too (they are alternatives); a lone one only says how
+    the value was measured and stays the metric ('MMLU (5-shot)')."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in scores:
+        groups.setdefault((r["model_id"], r["benchmark_id"], r["setting"], r["grp"]), []).append(r)
+    for rows in groups.values():
+        if len({r["metric"] for r in rows}) < 2:
+            continue
+        for r in rows:
+            if r["metric"] and qualifiers.is_qualifier(r["metric"]):
+                r["setting"] = " | ".join(x for x in (r["metric"], r["setting"]) if x)
+                r["metric"] = None
