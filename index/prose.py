@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 
-from . import names
+from . import names, textfix
 from .interpret import Records
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 VERB = re.compile(r"\b(?:scores?|scoring|scored|achieves?|achieving|achieved|reach(?:es|ing|ed)?|obtain(?:s|ing|ed)?|"
                   r"attain(?:s|ing|ed)?|gets?|getting|records?|recording|posts?|posting|hits?|hitting)\b", re.I)
 VALUE = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,2})?)\s?(%|points?\b)?\s+"
-                   r"(?:of\s+(?P<ref>[^,;:.]{1,60}?)(?:['’]s)?\s+(?:accuracy|performance|score|results?)\s+)?"
-                   r"(?:on|in)\s+(?:the\s+)?(?P<rest>[^,;:()]{1,80})")
+                   r"(?:of\s+(?P<ref>[^,;:.]{1,60}?)(?:['’]s)?\s+(?:accuracy|performance|score|results?)\s+|"
+                   r"(?:accuracy|pass@1|exact match|EM|F1|win rate|score)\s+)?"
+                   r"(?:on|in)\s+(?:the\s+)?(?=(?P<rest>[^,;:()]{1,80}))")
 NAME_TOKEN = re.compile(r"[A-Za-z][\w.+-]*[\w+]|[A-Za-z]")
 MAX_SENTENCE = 2000
 TEXT_TABLE_ID = "Text"         # table_id of a score read from a sentence (table_no stays NULL)
@@ -80,8 +81,11 @@ def next_model_at(text: str) -> int:
 
 
 def model_named(raw: str) -> names.ModelName | None:
-    """A model name: every word capitalised or a number ('Claude 3 Opus', 'GPT-4'), and one names.py parses."""
-    if not all(w[:1].isupper() or w[:1].isdigit() for w in raw.split()) or names.lookup_benchmark(raw):
+    """A model name: every word capitalised or a number ('Claude 3 Opus', 'GPT-4'), not led by a common word
+    ('In', 'With'), and one names.py parses."""
+    words = raw.split()
+    if not all(w[:1].isupper() or w[:1].isdigit() for w in words) or any(ch in raw for ch in ",;:!?\"") \
+            or (len(words) > 1 and textfix.common_words().get(words[0].lower(), 9) <= 2) or names.lookup_benchmark(raw):
         return None
     return names.parse_model(raw)
 

@@ -232,3 +232,20 @@ def test_builds_are_bounded(tmp_path):
     big.write_text("# Big\n\n" + "x" * (document.MAX_PAPER_CHARS + 1))
     with pytest.raises(IngestError, match="too large"):
         parse_paper(big)
+
+
+def test_scores_in_sentences_only_for_names_the_vocabulary_parses():
+    from index.prose import scores_in_text
+    sentences = ["Zephyrine-7B achieves 64.2% accuracy on MMLU.",
+                 "Zephyrine-7B scores 5.2 points higher than Llama-2-13B on GSM8K.",
+                 "Zephyrine-7B scores 61.0% on HumanEval, while Llama-2-13B scores 50.1% on HumanEval.",
+                 "In 2024, Zephyrine-13B reached 71.0 on BBH and 55.0 on MATH.",
+                 "Quokka scores 12.0 on MMLU, and Zephyrine-13B scores 40.0 on WidgetBench.",
+                 "Zephyrine-13B achieves 96.3% of GPT-4's performance on GSM8K."]
+    rec = scores_in_text([{"text": s, "page": None, "section": "Results"} for s in sentences], "p", [])
+    assert {(s["model_id"], s["benchmark_id"], s["value"]) for s in rec.scores} == {
+        ("Zephyrine-7B", "MMLU", 64.2), ("Zephyrine-7B", "HumanEval", 61.0), ("Llama-2-13B", "HumanEval", 50.1),
+        ("Zephyrine-13B", "BBH", 71.0), ("Zephyrine-13B", "MATH", 55.0)}
+    assert all(s["source_kind"] == "text" and s["raw_cell"] in sentences for s in rec.scores)
+    assert [(f["model_id"], f["attribute"], f["value"], f["row_header"], f["col_header"]) for f in rec.facts] == [
+        ("Zephyrine-13B", "relative_score", 96.3, "GPT-4", "GSM8K")]
