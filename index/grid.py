@@ -94,6 +94,7 @@ def span(raw: str | None) -> int:
     return int(raw) if raw and raw.strip().isdigit() and int(raw) > 0 else 1
 
 
+MAX_CELLS = 50_000      # an HTML table's cells after rowspan/colspan are filled in
 INLINE = {"b", "strong", "i", "em", "u", "ins", "sup", "sub", "span", "small"}
 
 
@@ -162,8 +163,12 @@ def html_rows(source: str, path, where: str) -> list[list[Cell]]:
         for text, plain, rs, cs in row:
             while (r, c) in grid:
                 c += 1
-            for dr in range(min(rs, 500)):
-                for dc in range(min(cs, 100)):
+            rs, cs = min(rs, 500), min(cs, 100)
+            if len(grid) + rs * cs > MAX_CELLS:
+                raise IngestError(path, f"HTML table has more than {MAX_CELLS:,} cells once its spans are filled in",
+                                  where)
+            for dr in range(rs):
+                for dc in range(cs):
                     cell = make_cell(text, plain)
                     cell.copy = bool(dr or dc)
                     grid[(r + dr, c + dc)] = cell
@@ -172,4 +177,6 @@ def html_rows(source: str, path, where: str) -> list[list[Cell]]:
         raise IngestError(path, "HTML table has no cells", where)
     height = max(r for r, _ in grid) + 1
     width = max(c for _, c in grid) + 1
+    if height * width > MAX_CELLS:
+        raise IngestError(path, f"HTML table is {height} × {width} cells, more than {MAX_CELLS:,}", where)
     return [[grid.get((r, c), Cell("", "")) for c in range(width)] for r in range(height)]

@@ -227,6 +227,8 @@ def test_builds_are_bounded(tmp_path):
         parse(tmp_path, "# A\n\n" + text)
     with pytest.raises(IngestError, match="nested more than"):
         parse(tmp_path, "# A\n\n" + "<table>\n" * 50 + "</table>\n" * 50)
+    with pytest.raises(IngestError, match="more than 50,000 cells"):
+        parse(tmp_path, "# A\n\n<table>" + '<tr><td rowspan="500" colspan="100">1</td></tr>' * 3 + "</table>\n")
     from index import document
     big = tmp_path / "big.md"
     big.write_text("# Big\n\n" + "x" * (document.MAX_PAPER_CHARS + 1))
