@@ -215,6 +215,8 @@ def test_paper_kind_and_precedence_from_front_matter_arguments_or_rule(tmp_path)
     assert parse(tmp_path, claims)["kind"] == "synthesis"
     assert parse(tmp_path, "---\ntitle: Post\ndate: 2024-06-07\n---\n# Post" + table)["kind"] == "blog"
     assert parse(tmp_path, "\n---\n\n# Heading between rules\n\n---\n" + table)["kind"] == "report"
+    ruled = parse_paper(tmp_path / "ruled.md", "---\nNote: a draft, between two rules\n---\n# R" + table)
+    assert ruled.paper["kind"] == "report" and "a draft" in " ".join(p["text"] for p in ruled.passages)
 
 
 def test_builds_are_bounded(tmp_path):
