@@ -113,11 +113,11 @@ def clean_heading(raw: str) -> tuple[str, str | None]:
 
 def parse_document(path: Path, text: str | None = None) -> Document:
     text = read_text(path) if text is None else text
-    if path.suffix.lower() in (".html", ".htm") and not text.lstrip().startswith(("#", "---")):
-        text = html_to_markdownish(text)
     if len(text) > MAX_PAPER_CHARS:
         raise IngestError(path, f"is too large ({len(text):,} characters of text; the limit is {MAX_PAPER_CHARS:,}); "
                                 "split it into smaller papers")
+    if path.suffix.lower() in (".html", ".htm") and not text.lstrip().startswith(("#", "---")):
+        text = html_to_markdownish(text)
     body, meta, offset = strip_front_matter(text)
     title = meta.get("title")
     body = COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)

@@ -16,6 +16,7 @@ from .errors import IngestError
 
 __all__ = ["MISSING", "NUM", "Cell", "Grid", "parse_number", "split_values", "to_grid"]
 
+
 @dataclass
 class Cell:
     text: str                    # markup, footnote marks and spread removed
@@ -37,7 +38,7 @@ class Grid:
 
 @lru_cache(maxsize=65536)
 def split_values(text: str) -> tuple[str, ...] | None:
-    """'38.77 / 66.32' -> ['38.77', '66.32']; a single number -> [it]; anything else -> None."""
+    """'38.77 / 66.32' -> ('38.77', '66.32'); a single number -> (it,); anything else -> None."""
     parts = [p.strip() for p in text.split("/")] if "/" in text else [text.strip()]
     if all(parse_number(p) for p in parts) and len(parts) <= 3:
         return tuple(parts)
@@ -65,8 +66,7 @@ def make_cell(raw: str, printed: str | None = None) -> Cell:
     """raw: the cell's source (markup included); printed: what a reader sees, when that differs (HTML)."""
     c = read_cell(raw)
     shown = raw if printed is None else printed
-    return Cell(text=c.text, raw=shown.strip(), bold=c.bold,
-                spread=c.spread, mark=c.mark)
+    return Cell(text=c.text, raw=shown.strip(), bold=c.bold, spread=c.spread, mark=c.mark)
 
 
 def markdown_rows(lines: list[str], path, where: str) -> list[list[Cell]]:
@@ -89,7 +89,7 @@ def markdown_rows(lines: list[str], path, where: str) -> list[list[Cell]]:
     return out
 
 
-def span(raw: str | None) -> int:
+def span_of(raw: str | None) -> int:
     """A rowspan/colspan attribute; junk ('2a', '-1', '') counts as 1."""
     return int(raw) if raw and raw.strip().isdigit() and int(raw) > 0 else 1
 
@@ -120,7 +120,7 @@ class _Rows(HTMLParser):
             if not self.rows:
                 self.rows.append([])
             self.cell, self.plain = [], []
-            self.span = (span(a.get("rowspan")), span(a.get("colspan")))
+            self.span = (span_of(a.get("rowspan")), span_of(a.get("colspan")))
         elif tag == "br":
             self.markup(" ", tag)
 
