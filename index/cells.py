@@ -3,7 +3,7 @@
 Every table format goes through here, so a value reads the same whatever its decoration:
 `**83.2**`, `<b>83.2</b>`, `\\textbf{83.2}`, `$8 3 . 2$`, `83.2†`, `83.2^a`, `83.2<sup>1</sup>`, `83.2 ± 0.4`,
 `$83.2 \\pm 0.4$` and `83.2%` are all the value 83.2 (the spread 0.4 kept apart). Labels lose their
-markup and footnote marks too (`GPT-4†` is GPT-4). Pure functions, linear in the cell's length.
+markup and footnote marks too (`Model-X†` is Model-X). Pure functions, linear in the cell's length.
 """
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def strip_markup(s: str) -> tuple[str, bool]:
 
 
 def strip_marks(s: str) -> tuple[str, str | None]:
-    """'65.3†' -> ('65.3', '†'); 'GPT-4^a' -> ('GPT-4', 'a'); a lone mark or a plain word is kept."""
+    """'65.3†' -> ('65.3', '†'); 'Model-X^a' -> ('Model-X', 'a'); a lone mark or a plain word is kept."""
     tail = MARK_TAIL.search(s)
     if tail and tail.start() > 0 and not s[:tail.start()].endswith(("^", "$", "\\")):
         mark = tail.group(0).strip().strip("^{}")

@@ -270,7 +270,7 @@ class Segmenter:
         return self.finish_table("tsv", self.lines[i:j], i, j)
 
     def is_group_line(self, j: int) -> bool:
-        """A short label alone on its line between tab-separated rows ('MMLU', 'Code'): a group row, as text
+        """A short label alone on its line between tab-separated rows ('Reasoning', 'Code'): a group row, as text
         copied from a typeset table prints it."""
         line = self.lines[j].strip()
         return (0 < len(line) <= 60 and j + 1 < len(self.lines) and "\t" in self.lines[j + 1]

@@ -170,7 +170,7 @@ class TableReader:
             labels = [x if k not in facts else "" for k, x in enumerate(labels)]
             for i, head in enumerate(self.heads):
                 cell = self.g.rows[r][self.lc + i]
-                # header levels above the benchmark group it ('Math' over GSM8K and MATH); below, they qualify it
+                # header levels above the benchmark group it ('Math' over two math benchmarks); below, they qualify it
                 above = [x for k, x in enumerate(head) if k < b_level and x and bench_axis]
                 quals = [x for k, x in enumerate(head) if k != b_level and x and x not in above]
                 groups = [group, *(x for k, x in enumerate(labels) if k != m_col), *above]

@@ -12,7 +12,7 @@ SPLIT_NOTE = re.compile(r"x is (?:the )?(?:score )?(.+?)\s+and\s+y is (?:the )?(
 
 
 def implied_variant(t: Table) -> str | None:
-    """What a bare sized name ('Qwen2-72B', 'Llama 3.1 8B') means in this table: chat or base model."""
+    """What a bare sized name ('Foo-70B', 'Bar 3 8B') means in this table: chat or base model."""
     cap = (t.caption or "") + " " + (t.note or "")
     if re.search(r"omitted", cap, re.I) and re.search(r"-(Instruct|Chat)", cap):
         return "chat"
@@ -71,7 +71,7 @@ def split_parts(label: str) -> list[str]:
 
 
 def split_metric(extra: str | None) -> tuple[str | None, list[str]]:
-    """What a benchmark's own label adds ('MMLU (5-shot)', 'HumanEval (Pass@1)'): its metric, with setting words in
+    """What a benchmark's own label adds ('BenchY (5-shot)', 'CodeZ (Pass@1)'): its metric, with setting words in
     their normal form ('zero-shot' -> '0-shot'). Qualifiers in other header cells are settings (emit)."""
     parts = [p.strip() for p in (extra or "").split(",") if p.strip()]
     return (", ".join(qualifiers.normalize(p) for p in parts) or None), []
@@ -80,7 +80,7 @@ def split_metric(extra: str | None) -> tuple[str | None, list[str]]:
 def settle_qualifiers(scores: list[dict]) -> None:
     """A qualifier in a benchmark's label ('IFEval (strict)', 'RULER (32k)') is a setting when the table prints
     the same model and benchmark under other qualifiers too (they are alternatives); a lone one only says how
-    the value was measured and stays the metric ('MMLU (5-shot)')."""
+    the value was measured and stays the metric ('BenchY (5-shot)')."""
     groups: dict[tuple, list[dict]] = {}
     for r in scores:
         groups.setdefault((r["model_id"], r["benchmark_id"], r["setting"], r["grp"]), []).append(r)

@@ -38,7 +38,7 @@ def precedence_note(text: str) -> str | None:
 
 
 def defers(note: str | None) -> bool:
-    """The note gives precedence to another source ('... the technical report should take precedence')."""
+    """The note gives precedence to another source ('... the results of the journal version take precedence')."""
     if not note:
         return False
     head = note[:PRECEDENCE.search(note).start()] if PRECEDENCE.search(note) else note

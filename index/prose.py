@@ -1,7 +1,6 @@
-"""Scores stated only in sentences: 'X scores 64.2% on SWE-bench Verified', 'X ..., scoring 70.1% on A and 91.0%
-on B'. Each becomes a `scores` row with source_kind 'text' and the sentence as its raw_cell.
+"""Scores stated only in sentences: 'X scores 42.5% on BenchY', 'X ..., scoring 40.1% on A and 80.0% on B'. Each becomes a `scores` row with source_kind 'text' and the sentence as its raw_cell.
 
-A relative statement ('X achieves 96.3% of GPT-4's accuracy on MMLU') is not X's score on MMLU: it becomes a
+A relative statement ('X achieves 95.0% of Model-Z's accuracy on BenchY') is not X's score on BenchY: it becomes a
 `facts` row (attribute 'relative_score', the reference model in row_header, the benchmark in col_header).
 Only names that `index.names` parses are used: a sentence about an unknown name yields nothing. A score the
 same paper also prints in a table (same model and benchmark, or the same value on a benchmark of the same family)
@@ -81,7 +80,7 @@ def next_model_at(text: str) -> int:
 
 
 def model_named(raw: str) -> names.ModelName | None:
-    """A model name: every word capitalised or a number ('Claude 3 Opus', 'GPT-4'), not led by a common word
+    """A model name: every word capitalised or a number ('Foo 3 Large', 'Bar-4'), not led by a common word
     ('In', 'With'), and one names.py parses."""
     words = raw.split()
     if not all(w[:1].isupper() or w[:1].isdigit() for w in words) or any(ch in raw for ch in ",;:!?\"") \

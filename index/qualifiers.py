@@ -60,7 +60,7 @@ def is_qualifier(label: str) -> bool:
 
 
 def qualifiers_in(text: str) -> list[str]:
-    """The setting words a sentence or question uses, in normal form: 'zero-shot MMLU with CoT' ->
+    """The setting words a sentence or question uses, in normal form: 'zero-shot BenchY with CoT' ->
     ['0-shot', 'CoT']. Lengths are left out (a '7B' or '128K' in a question is usually a model or a fact)."""
     text = str(text or "")
     found: list[tuple[int, str]] = [(m.start(), shot_form(m)) for m in SHOT.finditer(text)]

@@ -1,8 +1,8 @@
 """Repair text damaged by PDF-to-markdown conversion, so that search (and quoting) sees what was printed.
 
-Two kinds of damage: LaTeX-mangled numbers and symbols (`$7 0 . 1 \\%$` -> `70.1%`, `temperature $_ { = 0 . 6 }$`
+Two kinds of damage: LaTeX-mangled numbers and symbols (`$4 2 . 5 \\%$` -> `42.5%`, `temperature $_ { = 0 . 6 }$`
 -> `temperature = 0.6`) and words glued together at line breaks (`languagemodel`, `ahybrid`,
-`GeneralIntelligence`, `onTAU-Bench`). Pure functions; the word-frequency model is built from the papers themselves
+`GeneralIntelligence`, `onFoo-Bench`). Pure functions; the word-frequency model is built from the papers themselves
 plus `common_words.txt`.
 """
 from __future__ import annotations
@@ -17,15 +17,6 @@ from pathlib import Path
 
 COMMON_WORDS_FILE = Path(__file__).with_name("common_words.txt")
 
-# Mixed-case names that look like two glued words but are not ("Open Hands" is wrong).
-KNOWN_NAMES = frozenset(n.lower() for n in """
-AgentBench AgentInstruct AgentTuning AlignBench AutoAWQ AutoGPTQ BigModel BrowseComp ChatGLM ChatGPT CodeGeeX
-CodeQwen CogAgent CogView CogVLM CommonSenseQA DeepMind DeepNorm DeepSeek FastText FlashAttention GitHub HellaSwag
-HuggingFace HumanEval JavaScript LayerNorm LiveBench LiveCodeBench LlamaIndex LongAlign LongBench MathVista MiniMax
-MinHash MixEval ModelScope MultiChallenge NaturalCodeBench NeedleBench NeurIPS OpenAI OpenCompass OpenHands
-OpenRouter OpenVino PyTorch QwenLM RMSNorm SafetyBench SciCode SemDedup SimpleQA SwiGLU SysBench TensorFlow
-TensorRT TheoremQA TriviaQA TypeScript WebArena WiseModel YouTube
-""".split())
 
 _TIER_PRIOR = {1: 200.0, 2: 20.0, 3: 5.0}    # pseudo-counts for common words, by tier
 _SUFFIXES = ("ization", "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ions", "ion", "ities", "ity",
@@ -63,7 +54,7 @@ class Vocab:
     def known(self, word: str) -> bool:
         """A real word: common, a known name, seen twice in the corpus, or an inflection of a known word."""
         w = word.lower()
-        return (w in self.common or w in KNOWN_NAMES or self.counts.get(w, 0) >= 2
+        return (w in self.common or w in known_names() or self.counts.get(w, 0) >= 2
                 or any(self.known_stem(s) for s in _stems(w)))
 
     def known_stem(self, stem: str) -> bool:
@@ -91,16 +82,31 @@ def _stems(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def common_words() -> dict[str, int]:
-    """The built-in list of common English words, word -> tier."""
-    tier, out = 3, {}
+def _word_lists() -> tuple[dict[str, int], frozenset[str]]:
+    """common_words.txt: common English words by tier, and the '## names' section."""
+    tier, out, known = 3, {}, set()
     for line in COMMON_WORDS_FILE.read_text(encoding="utf-8").splitlines():
         if line.startswith("## tier"):
             tier = int(line.split()[-1])
+        elif line.startswith("## names"):
+            tier = 0
         elif line and not line.startswith("#"):
             for w in line.split():
-                out.setdefault(w.lower(), tier)
-    return out
+                if tier:
+                    out.setdefault(w.lower(), tier)
+                else:
+                    known.add(w.lower())
+    return out, frozenset(known)
+
+
+def common_words() -> dict[str, int]:
+    """The built-in list of common English words, word -> tier."""
+    return _word_lists()[0]
+
+
+def known_names() -> frozenset[str]:
+    """Mixed-case names that look like two glued words but are not ('OpenHands' is not 'Open Hands')."""
+    return _word_lists()[1]
 
 
 @lru_cache(maxsize=1)
@@ -147,7 +153,7 @@ _RELATION = "=<>≤≥≈≠"
 
 
 def math_to_text(src: str) -> str:
-    """Plain text for a LaTeX math span: '7 0 . 1 \\%' -> '70.1%', '\\mathrm { S l i m e }' -> 'Slime'."""
+    """Plain text for a LaTeX math span: '4 2 . 5 \\%' -> '42.5%', '\\mathrm { S l i m e }' -> 'Slime'."""
     tokens = _TOKEN.findall(src)
     out, _ = _parse(tokens, 0, stop_at_brace=False)
     text = re.sub(r"(?<!\d),|,(?!\d)", ", ", out)
@@ -265,7 +271,7 @@ def split_glued(token: str, vocab: Vocab | None = None) -> str:
     if m:
         head = _word_or_split(m.group(1), vocab)                    # None for 'iPhone', 'vLLM', 'macOS'
         return f"{head} {split_glued(m.group(2), vocab)}" if head else token
-    if token.lower() in KNOWN_NAMES or vocab.cased.get(token, 0) >= 2:
+    if token.lower() in known_names() or vocab.cased.get(token, 0) >= 2:
         return token
     if token[0].isupper() and token[1:].islower():
         return _split_titlecase(token, vocab)
@@ -329,7 +335,7 @@ def _word_or_split(word: str, vocab: Vocab) -> str | None:
 def _split_lower(word: str, vocab: Vocab, strict: bool = False) -> list[str] | None:
     """The best split of a lowercase glued word into known words, or None to keep it whole."""
     w = word.lower()
-    if len(w) < 4 or w in vocab.common or w in KNOWN_NAMES:
+    if len(w) < 4 or w in vocab.common or w in known_names():
         return None
     seen = vocab.counts.get(w, 0)
     if seen < 2 and any(vocab.known_stem(s) for s in _stems(w)):
@@ -451,7 +457,7 @@ def _join_hyphenated(m: re.Match, vocab: Vocab) -> str:
 
 
 def _split_digit_glue(m: re.Match, vocab: Vocab) -> str:
-    """'to2.5e-4' -> 'to 2.5e-4', 'GLM-4.5is' -> 'GLM-4.5 is'; identifiers ('cl100k', '3rd') stay."""
+    """'to2.5e-4' -> 'to 2.5e-4', 'Model-2.5is' -> 'Model-2.5 is'; identifiers ('cl100k', '3rd') stay."""
     word = m.group(1) or m.group(2)
     if _tier(word, vocab) != 1:
         return m.group(0)
