@@ -20,6 +20,8 @@ NUM = re.compile(r"^[<>~≈]?\s*([-−]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|[BKMT]|k)
 MISSING = {"", "-", "–", "—", "−", "--", "n/a", "N/A", "NA", "N.A.", "/", "x", "✗", "×"}
 BOLD_TAG = re.compile(r"<(b|strong)>(.*?)</\1>", re.I | re.S)
 TAG = re.compile(r"</?(?:b|strong|i|em|u|ins|span|font|small|s)\b[^<>]{0,200}>", re.I)
+BREAK = re.compile(r"<br\s*/?>", re.I)
+WRAPPED = re.compile(r"(?<=[A-Za-z0-9])- (?=[A-Za-z0-9])")   # 'Foo-<br>4.5' wrapped in its header: 'Foo-4.5'
 SUP = re.compile(r"<sup>([^<>]{0,12})</sup>", re.I)
 LATEX_WRAP = re.compile(r"\\(textbf|mathbf|bf|textit|emph|underline|uline|textrm|text|mathrm|textsc)\s*\{([^{}]*)\}")
 MATH = re.compile(r"\$([^$]{1,300})\$")
@@ -63,12 +65,13 @@ def strip_markup(s: str) -> tuple[str, bool]:
     """Bold/italic/underline in markdown, HTML or LaTeX removed; whether the cell (or its number) was bold."""
     bold = bool(re.search(r"\*\*|__|<b>|<strong>|\\textbf|\\mathbf|\\bf\b", s, re.I))
     s = SUP.sub(lambda m: "^{" + m.group(1).strip() + "}", s)
-    s = TAG.sub("", s)
+    s = TAG.sub("", BREAK.sub(" ", s))
     s = LATEX_WRAP.sub(lambda m: m.group(2), LATEX_WRAP.sub(lambda m: m.group(2), s))
     s = s.replace("**", "").replace("__", "")
     s = re.sub(r"(?<![\w*])\*(?=\S)([^*]*?\S)\*(?![\w*])", r"\1", s)      # *italic*
     s = re.sub(r"(?<![\w_])_(?=\S)([^_]*?\S)_(?![\w_])", r"\1", s)        # _italic_
-    return re.sub(r"\s+", " ", s).strip(), bold
+    s = re.sub(r"\s+", " ", s).strip()
+    return WRAPPED.sub("-", s), bold
 
 
 def strip_marks(s: str) -> tuple[str, str | None]:

@@ -352,3 +352,14 @@ def test_html_paper_with_captions_inside_tables(tmp_path):
         assert "cosine learning-rate schedule" in texts and "var x" not in texts
     finally:
         con.close()
+
+
+def test_text_scores_quote_their_sentence_and_never_repeat_a_table(db_con):
+    text = db_con.execute("SELECT paper_id, model_id, benchmark_id, value, raw_cell FROM scores "
+                          "WHERE source_kind = 'text'").fetchall()
+    assert text, "sentences like 'X scores 42.5% on Y' are read"
+    for pid, model, bench, value, sentence in text:
+        assert f"{value:g}" in sentence and len(sentence) > 20
+        assert db_con.execute("SELECT count(*) FROM scores WHERE source_kind = 'table' AND paper_id = ? AND "
+                              "model_id = ? AND benchmark_id = ?", [pid, model, bench]).fetchone()[0] == 0
+    assert db_con.execute("SELECT count(*) FROM scores WHERE source_kind IS NULL").fetchone()[0] == 0

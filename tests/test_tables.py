@@ -176,7 +176,7 @@ def test_captions_before_after_and_from_the_mentioning_paragraph(variants_db):
     ("<b>83.2</b>", "83.2", True, None), ("<u>83.2</u>", "83.2", False, None), ("\\underline{83.2}", "83.2", False, None),
     ("_83.2_", "83.2", False, None), ("*83.2*", "83.2", False, None), ("$7 0 . 1 \\%$", "70.1%", False, None),
     ("83.2 %", "83.2 %", False, None), ("61.0 (+2.5)", "61.0", False, None), ("55.5↑", "55.5", False, None), ("GPT-4†", "GPT-4", False, None), ("**Model**", "Model", True, None),
-    ("C#", "C#", False, None), ("$^\\dagger$65.3", "65.3", False, None), ("38.77 / 66.32", "38.77 / 66.32", False, None),
+    ("C#", "C#", False, None), ("Foo-<br>4.5", "Foo-4.5", False, None), ("Bar<br/>Large 4", "Bar Large 4", False, None), ("$^\\dagger$65.3", "65.3", False, None), ("38.77 / 66.32", "38.77 / 66.32", False, None),
 ])
 def test_cell_decorations(raw, text, bold, spread):
     c = read_cell(raw)
