@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import random
 import shutil
+import tempfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -32,7 +33,8 @@ def shipped_tables(tmp: Path) -> list[tuple[str, str, Table]]:
     return out
 
 
-TABLES = shipped_tables(Path(__import__("tempfile").mkdtemp(prefix="roundtrip-")))
+with tempfile.TemporaryDirectory(prefix="roundtrip-") as _tmp:
+    TABLES = shipped_tables(Path(_tmp))        # read once at collection: the cases are parametrised over them
 
 
 def score_rows(t: Table, paper: str, tid: str) -> Counter:
