@@ -35,9 +35,10 @@ def pdf_to_markdown(path: Path) -> str:
     body = body_size(pages)
     repeated = running_heads(pages)
     hyphenated = {w.text.lower().strip(".,;:()") for p in pages for w in p.words if "-" in w.text[1:-1]}
-    writer = Writer(body, hyphenated)
-    for page in pages:
-        writer.page(page.number, order_page(page, body, repeated))
+    ordered = [(page.number, order_page(page, body, repeated)) for page in pages]
+    writer = Writer(body, hyphenated, section_style([p for _, items in ordered for p in items], body))
+    for number, items in ordered:
+        writer.page(number, items)
     writer.flush()
     return render(writer.blocks)
 
@@ -56,16 +57,28 @@ def running_heads(pages: list[Page]) -> set[str]:
     return {k for k, n in seen.items() if n >= 3 and len(pages) >= 4}
 
 
+def section_style(items: list[Placed], body: float) -> tuple[float, bool] | None:
+    """Size and weight of the numbered top-level headings ('3 Method'), to know unnumbered ones by."""
+    found = [(p.line.size, p.line.bold) for p in items
+             if p.line and len(p.line.words) <= 10 and (p.line.bold or p.line.size >= 1.12 * body)
+             and re.match(r"\d{1,2}\.?\s+[A-Z]", p.line.text)]
+    if len(found) < 2:
+        return None
+    sizes = sorted(s for s, _ in found)
+    return sizes[len(sizes) // 2], sum(b for _, b in found) * 2 >= len(found)
+
+
 class Writer:
     """Turns placed lines into heading, paragraph and table blocks."""
 
-    def __init__(self, body: float, hyphenated: set[str]):
-        self.body, self.hyphenated = body, hyphenated
+    def __init__(self, body: float, hyphenated: set[str], style: tuple[float, bool] | None):
+        self.body, self.hyphenated, self.style = body, hyphenated, style
         self.blocks: list[Block] = []
         self.para: list[Placed] = []
         self.para_page = 0
 
     def page(self, number: int, items: list[Placed]) -> None:
+        self.number = number
         for k, p in enumerate(items):
             if p.table:
                 self.flush()
@@ -89,11 +102,18 @@ class Writer:
         m = NUMBERED.match(text)
         if m and re.match(r"[A-Z]", text[m.end() - 1]):
             return min(6, (m.group(1) or m.group(2) or "A").count(".") + 1)
-        if len(ln.words) > 8 or text.rstrip().endswith(".") or not text[0].isupper():
+        if len(ln.words) > 8 or text.rstrip().endswith((".", ":", "-")) or not text[0].isupper():
             return 0
         if nxt is None or FIGURE_CAPTION.match(nxt.text) or TABLE_CAPTION.match(nxt.text):
             return 0
-        return 1 if ln.size >= 1.3 * self.body or abs(ln.size - self.body) < 0.15 * self.body else 0
+        heads = [b for b in self.blocks if b.kind == "heading"]
+        if self.number == 1 and ln.size >= 1.3 * self.body and (
+                not heads or (len(heads) == 1 and self.blocks[-1] is heads[0] and abs(heads[0].size - ln.size) < 0.5)):
+            return 1                                        # the title, perhaps over two lines
+        if self.style is None:                              # no numbered sections to compare with
+            return 1 if ln.size >= 1.3 * self.body or abs(ln.size - self.body) < 0.15 * self.body else 0
+        size, bold = self.style
+        return 1 if abs(ln.size - size) <= 0.06 * size and ln.bold == bold else 0
 
     def add_heading(self, page: int, level: int, ln: Line) -> None:
         last = self.blocks[-1] if self.blocks else None
@@ -168,7 +188,8 @@ def render(blocks: list[Block]) -> str:
         if b.kind == "heading":
             out.append("#" * b.level + " " + b.text + (f" {mark}" if mark else ""))
         elif b.kind == "para":
-            out.append((f"{mark} " if mark else "") + b.text)
+            text = "\\" + b.text if b.text.startswith(("#", "```", "<table", "|")) else b.text   # not markup
+            out.append((f"{mark} " if mark else "") + text)
         else:
             cap = caption_line(b.text) if b.text else ""
             if cap or mark:

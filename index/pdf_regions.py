@@ -28,7 +28,7 @@ def rule_groups(rules: list[Rule], lines: list[Line], page_h: float) -> list[lis
     groups: list[list[Rule]] = []
     for r in rules:
         g = groups[-1] if groups else None
-        if g and within(r, g[0]) and same_table(g[-1], r, lines, page_h):
+        if g and within(r, g[0]) and same_table(g[0], g[-1], r, lines, page_h):
             g.append(r)
         else:
             groups.append([r])
@@ -50,9 +50,10 @@ def within(r: Rule, first: Rule) -> bool:
     return (first.x0 - 5 <= r.x0 and r.x1 <= first.x1 + 5) or (r.x0 - 5 <= first.x0 and first.x1 <= r.x1 + 5)
 
 
-def same_table(a: Rule, b: Rule, lines: list[Line], page_h: float) -> bool:
-    short = min(a.x1 - a.x0, b.x1 - b.x0)
-    if overlap(a.x0, a.x1, b.x0, b.x1) < 0.5 * short or b.y - a.y > 0.6 * page_h:
+def same_table(first: Rule, a: Rule, b: Rule, lines: list[Line], page_h: float) -> bool:
+    """Rule b continues the table whose first rule is `first` and last so far is `a`: no caption or prose between."""
+    short = min(first.x1 - first.x0, b.x1 - b.x0)
+    if overlap(first.x0, first.x1, b.x0, b.x1) < 0.5 * short or b.y - a.y > 0.6 * page_h:
         return False
     between = [ln for ln in lines if a.y < ln.mid < b.y and overlap(ln.x0, ln.x1, a.x0, a.x1) > 0]
     return not any(TABLE_CAPTION.match(ln.text) or FIGURE_CAPTION.match(ln.text) or is_prose(ln, a)
