@@ -34,8 +34,18 @@ def furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.strip().lower())
 
 
-def find_gutter(lines: list[Line], width: float, body: float) -> float | None:
-    """The x of a column gutter that almost no text run crosses, if the page has two columns."""
+@dataclass
+class Gutter:
+    left: float          # where the left column's text ends at the furthest
+    right: float         # where the right column's text starts at the nearest
+
+    @property
+    def x(self) -> float:
+        return (self.left + self.right) / 2
+
+
+def find_gutter(lines: list[Line], width: float, body: float) -> Gutter | None:
+    """The strip between two columns that almost no text run crosses, if the page has two columns."""
     runs = [[(c.x0, c.x1) for c in chunks(ln.words, GUTTER_GAP)] for ln in lines if len(ln.words) >= 2]
     if len(runs) < 8:
         return None
@@ -45,7 +55,11 @@ def find_gutter(lines: list[Line], width: float, body: float) -> float | None:
         if best_n is None or n < best_n:
             best, best_n = x, n
     both = sum(1 for rs in runs if any(b <= best for _, b in rs) and any(a >= best for a, _ in rs))
-    return float(best) if best_n <= 0.2 * len(runs) and both >= 5 else None
+    if best_n > 0.2 * len(runs) or both < 5:
+        return None
+    ends = sorted(b for rs in runs for a, b in rs if b <= best)
+    starts = sorted(a for rs in runs for a, b in rs if a >= best)
+    return Gutter(ends[int(0.9 * (len(ends) - 1))], starts[int(0.1 * (len(starts) - 1))])   # a centred line is no edge
 
 
 def order_page(page: Page, body: float, repeated: set[str]) -> list[Placed]:
@@ -68,10 +82,11 @@ def top_of(p: Placed) -> float:
     return p.line.top if p.line else p.table.top
 
 
-def two_columns(lines: list[Line], tables: list[TableItem], gutter: float, left: float,
+def two_columns(lines: list[Line], tables: list[TableItem], strip: Gutter, left: float,
                 right: float) -> list[Placed]:
     """Full-width lines and tables cut the page into bands; inside a band, the left column then the right."""
     pieces: list[Placed] = []
+    gutter = strip.x
     for ln in lines:
         runs = chunks(ln.words, GUTTER_GAP)
         if any(c.x0 < gutter < c.x1 for c in runs):
@@ -84,7 +99,7 @@ def two_columns(lines: list[Line], tables: list[TableItem], gutter: float, left:
         if rw:
             pieces.append(Placed(Line(rw), None, 2, gutter, right))
     for t in tables:
-        col = 0 if t.x0 < gutter < t.x1 else (1 if t.x1 <= gutter else 2)
+        col = 1 if t.x1 <= strip.right + 2 else (2 if t.x0 >= strip.left - 2 else 0)
         pieces.append(Placed(None, t, col, left if col < 2 else gutter, right if col != 1 else gutter))
     pieces.sort(key=top_of)
     out: list[Placed] = []

@@ -26,9 +26,10 @@ class TableItem:
 def rule_groups(rules: list[Rule], lines: list[Line], page_h: float) -> list[list[Rule]]:
     rules = dedupe(sorted(rules, key=lambda r: r.y))
     groups: list[list[Rule]] = []
-    for r in rules:
-        g = groups[-1] if groups else None
-        if g and within(r, g[0]) and same_table(g[0], g[-1], r, lines, page_h):
+    for r in rules:       # tables side by side keep separate groups: try every group this rule fits under
+        g = next((g for g in reversed(groups) if within(r, g[0]) and same_table(g[0], g[-1], r, lines, page_h)),
+                 None)
+        if g:
             g.append(r)
         else:
             groups.append([r])
@@ -107,11 +108,15 @@ def caption_for(lines: list[Line], top: float, bottom: float, x0: float, x1: flo
                 body: float) -> tuple[str | None, list[Line]]:
     """The caption paragraph right above the table (or right below): its text and lines."""
     near = [ln for ln in lines if overlap(ln.x0, ln.x1, x0 - 20, x1 + 20) > 0]
-    above = [ln for ln in near if ln.bottom <= top + 1 and top - ln.bottom < 6 * body]
-    for k in range(len(above) - 1, -1, -1):
-        if TABLE_CAPTION.match(above[k].text) or FIGURE_CAPTION.match(above[k].text):
-            cap = above[k:]
+    above = sorted((ln for ln in near if ln.bottom <= top + 1), key=lambda ln: ln.bottom, reverse=True)
+    edge = top
+    for k, ln in enumerate(above[:15]):          # walk up the paragraph right above the table
+        if edge - ln.bottom > (3 if k == 0 else 1) * body:
+            break
+        if TABLE_CAPTION.match(ln.text) or FIGURE_CAPTION.match(ln.text):
+            cap = above[k::-1]
             return caption_text(cap), cap
+        edge = ln.top
     below = [ln for ln in near if ln.top >= bottom - 1 and ln.top - bottom < 3 * body]
     if below and (TABLE_CAPTION.match(below[0].text) or FIGURE_CAPTION.match(below[0].text)):
         cap = [below[0]]

@@ -60,11 +60,28 @@ def columns_of(lines: list[Line]) -> list[Column]:
     return cols
 
 
+def value_units(c: Chunk) -> list[Chunk] | None:
+    """A run of values set close together ('71.2 ± 0.4 65.3 -') split into one chunk per cell, else None."""
+    units: list[list[Word]] = []
+    words = c.words
+    k = 0
+    while k < len(words):
+        w = words[k]
+        if w.text in ("±", "+/-", "+-") and units and k + 1 < len(words) and is_numeric(words[k + 1].text):
+            units[-1] += [w, words[k + 1]]
+            k += 2
+            continue
+        if not (is_numeric(w.text) or w.text in ("-", "–", "—")):
+            return None
+        units.append([w])
+        k += 1
+    return [Chunk(u) for u in units] if len(units) > 1 else None
+
+
 def spans_of(c: Chunk) -> list[tuple[float, float]]:
     """A run of numbers set close together is several cells; a run of words is one."""
-    if len(c.words) > 1 and all(is_numeric(w.text) or w.text in ("-", "–", "—") for w in c.words):
-        return [(w.x0, w.x1) for w in c.words]
-    return [(c.x0, c.x1)]
+    units = value_units(c)
+    return [(u.x0, u.x1) for u in units] if units else [(c.x0, c.x1)]
 
 
 _CACHE: dict[int, list[Chunk]] = {}
@@ -190,7 +207,7 @@ def body_row(ln: Line, cols: list[Column]) -> Row:
     cells = [""] * len(cols)
     chs = line_chunks(ln)
     for c in chs:
-        parts = [Chunk([w]) for w in c.words] if len(spans_of(c)) > 1 else [c]
+        parts = value_units(c) or [c]
         for part in parts:
             k = nearest(part, cols)
             cells[k] = f"{cells[k]} {cell_text(part, True)}".strip()

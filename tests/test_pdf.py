@@ -54,7 +54,7 @@ def pdf_bytes(sheets: list[Sheet], encrypt: bool = False) -> bytes:
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"]
     for k, sheet in enumerate(sheets):
-        stream = "\n".join(sheet.ops).encode("latin-1")
+        stream = "\n".join(sheet.ops).encode("cp1252")
         objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] "
                     f"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {6 + 2 * k} 0 R >>".encode())
         objs.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream")
@@ -117,6 +117,71 @@ def booktabs_page() -> Sheet:
         for x, v in zip((250, 320, 410, 480), vals):
             s.text(x, 312 + 11 * k, v, 8)
     s.rule(50, 560, 337)
+    return s
+
+
+def fill_rule(s: Sheet, x0: float, x1: float, y: float, h: float = 0.5) -> Sheet:
+    return s.box(x0, y - h / 2, x1 - x0, h)          # TeX draws rules as thin filled boxes
+
+def arxiv_page() -> Sheet:
+    """A two-column page: a table inside the left column, a full-width table with header groups, cells with
+    '±' and '†', a bold row, and a centred author line."""
+    s = Sheet()
+    s.text(240, 30, "Preprint. Under review.", 7)
+    s.text(130, 60, "Scaling Widgets: A Technical Report", 16, bold=True)
+    s.text(260, 84, "Anon Authors", 9)
+    L, R = 54, 316   # column lefts, width 242
+    y = 110
+    s.text(L, y, "1 Introduction", 11, bold=True)
+    words = ("we train widget models at several scales and report their scores on a broad suite of tasks with "
+             "careful evaluation").split()
+    for k in range(8):
+        line = " ".join(words[(k * 3) % 10:(k * 3) % 10 + 7])
+        s.text(L, y + 16 + 11 * k, f"A{k} {line}", 9)
+    # table in left column
+    ty = y + 16 + 11 * 8 + 8
+    s.text(L, ty, "Table 1: Main results (mean ± std over 3 seeds).", 8)
+    fill_rule(s, L, L + 242, ty + 14, 0.8)
+    s.text(L + 4, ty + 18, "Model", 8, bold=True)
+    for x, h in ((L + 90, "QA-One"), (L + 150, "QA-Two"), (L + 205, "Avg")):
+        s.text(x, ty + 18, h, 8, bold=True)
+    fill_rule(s, L, L + 242, ty + 30, 0.5)
+    rows = [("Widget-S", ["61.2 ± 0.4", "55.0†", "58.1"]), ("Widget-M", ["64.8 ± 0.3", "57.5", "61.2"]),
+            ("Widget-L", ["70.3 ± 0.2", "60.1†", "65.2"])]
+    for k, (m, vals) in enumerate(rows):
+        s.text(L + 4, ty + 34 + 10 * k, m, 8)
+        for x, v in zip((L + 90, L + 150, L + 205), vals):
+            s.text(x, ty + 34 + 10 * k, v, 8, bold=(m == "Widget-L"))
+    fill_rule(s, L, L + 242, ty + 34 + 30 + 3, 0.8)
+    # right column
+    s.text(R, y, "2 Method", 11, bold=True)
+    for k in range(18):
+        line = " ".join(words[(k * 2) % 12:(k * 2) % 12 + 7])
+        s.text(R, y + 16 + 11 * k, f"B{k} {line}", 9)
+    # full-width table* lower on the page
+    fy = 360
+    s.text(150, fy, "Table 2: Full comparison across suites.", 9)
+    fill_rule(s, L, R + 242, fy + 14, 0.8)
+    s.text(L + 4, fy + 24, "Model", 8, bold=True)
+    s.text(L + 160, fy + 18, "Reasoning", 8, bold=True)
+    fill_rule(s, L + 120, L + 250, fy + 28, 0.4)
+    s.text(L + 340, fy + 18, "Knowledge", 8, bold=True)
+    fill_rule(s, L + 300, L + 430, fy + 28, 0.4)
+    heads = [(L + 125, "Logic-5"), (L + 200, "Chain-QA"), (L + 305, "FactBench"), (L + 380, "Trivia-X")]
+    for x, h in heads:
+        s.text(x, fy + 32, h, 8, bold=True)
+    fill_rule(s, L, R + 242, fy + 44, 0.5)
+    for k, (m, vals) in enumerate((("Widget-S", ["40.1", "35.2", "50.0", "44.4"]),
+                                   ("Widget-L", ["48.9", "41.0", "57.3", "49.9"]))):
+        s.text(L + 4, fy + 48 + 10 * k, m, 8)
+        for (x, _), v in zip(heads, vals):
+            s.text(x, fy + 48 + 10 * k, v, 8)
+    fill_rule(s, L, R + 242, fy + 48 + 20 + 3, 0.8)
+    # two columns again below
+    for k in range(10):
+        s.text(L, 460 + 11 * k, f"C{k} " + " ".join(words[k:k + 7]), 9)
+        s.text(R, 460 + 11 * k, f"D{k} " + " ".join(words[k + 1:k + 8]), 9)
+    s.text(300, 760, "1", 9)
     return s
 
 
@@ -228,6 +293,25 @@ def test_booktabs_tables_rebuilt_from_word_positions(tmp_path):
     assert rows[0] == ["", "Math", "Math", "Code", "Code"]                   # groups over cmidrules
     assert rows[1] == ["Model", "SumQA", "ProofBench", "LoopEval", "BugFix"]
     assert rows[2:] == [["Zeta-7B", "55.0", "21.5", "33.0", "12.5"], ["Quill-13B", "61.5", "25.0", "35.5", "14.0"]]
+
+
+def test_arxiv_style_page_keeps_columns_and_tables_apart(tmp_path):
+    path = tmp_path / "scaling.pdf"
+    path.write_bytes(pdf_bytes([arxiv_page()]))
+    text = pdf_to_markdown(path)
+    order = [m.group(0) for m in re.finditer(r"\b(?:[ABCD]\d+|Table \d|Anon Authors)\b", text)]
+    firsts = [order.index(x) for x in ("Anon Authors", "A0", "A7", "Table 1", "B0", "B17", "Table 2", "C0", "C9",
+                                       "D0", "D9")]
+    assert firsts == sorted(firsts), order
+    doc = parse_document(path, text)
+    one, two = ([[c.text for c in r] for r in to_grid(t, path).rows] for t in doc.tables)
+    assert one == [["Model", "QA-One", "QA-Two", "Avg"], ["Widget-S", "61.2 ± 0.4", "55.0†", "58.1"],
+                   ["Widget-M", "64.8 ± 0.3", "57.5", "61.2"], ["Widget-L", "70.3 ± 0.2", "60.1†", "65.2"]]
+    assert [c.bold for c in to_grid(doc.tables[0], path).rows[3]] == [False, True, True, True]
+    assert two[0] == ["", "Reasoning", "Reasoning", "Knowledge", "Knowledge"]
+    assert two[1:] == [["Model", "Logic-5", "Chain-QA", "FactBench", "Trivia-X"],
+                       ["Widget-S", "40.1", "35.2", "50.0", "44.4"], ["Widget-L", "48.9", "41.0", "57.3", "49.9"]]
+    assert [t.section for t in doc.tables] == ["1 Introduction", "2 Method"]
 
 
 def test_index_add_reads_a_pdf(tmp_path):
