@@ -97,14 +97,14 @@ class Writer:
         if len(text) > 120 or len(ln.words) > 14 or not re.search(r"[A-Za-z]{2}", text):
             return 0
         distinct = ln.bold or ln.size >= 1.12 * self.body
-        if not distinct or text.rstrip().endswith((",", ";")) or TABLE_CAPTION.match(text) or FIGURE_CAPTION.match(text):
+        if not distinct or text.rstrip().endswith((",", ";")) or is_caption(text):
             return 0
         m = NUMBERED.match(text)
         if m and re.match(r"[A-Z]", text[m.end() - 1]):
             return min(6, (m.group(1) or m.group(2) or "A").count(".") + 1)
         if len(ln.words) > 8 or text.rstrip().endswith((".", ":", "-")) or not text[0].isupper():
             return 0
-        if nxt is None or FIGURE_CAPTION.match(nxt.text) or TABLE_CAPTION.match(nxt.text):
+        if nxt is None or is_caption(nxt.text):
             return 0
         heads = [b for b in self.blocks if b.kind == "heading"]
         if self.number == 1 and ln.size >= 1.3 * self.body and (
@@ -161,6 +161,10 @@ class Writer:
                 return text[:-1] + nxt
             return text + nxt
         return f"{text} {nxt}"
+
+
+def is_caption(text: str) -> bool:
+    return bool(TABLE_CAPTION.match(text) or FIGURE_CAPTION.match(text))
 
 
 def caption_line(caption: str) -> str:

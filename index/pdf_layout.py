@@ -27,7 +27,8 @@ def is_furniture(ln: Line, page: Page, repeated: set[str]) -> bool:
     edge = ln.bottom < 0.09 * page.height or ln.top > 0.91 * page.height
     if not edge:
         return False
-    return bool(re.fullmatch(r"[\divxlcIVXLC\s\-–/]+|Page \d+( of \d+)?", ln.text)) or furniture_key(ln.text) in repeated
+    page_no = re.fullmatch(r"[\divxlcIVXLC\s\-–/]+|Page \d+( of \d+)?", ln.text)
+    return bool(page_no) or furniture_key(ln.text) in repeated
 
 
 def furniture_key(text: str) -> str:

@@ -109,8 +109,17 @@ class _Fonts:
         self.tp = tp
         self.buf = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
+        self.seen: dict[int | None, bool] = {}
 
     def bold(self, i: int) -> bool:
+        obj = ctypes.cast(raw.FPDFText_GetTextObject(self.tp, i), ctypes.c_void_p).value
+        if obj is None:
+            return self.lookup(i)
+        if obj not in self.seen:
+            self.seen[obj] = self.lookup(i)
+        return self.seen[obj]
+
+    def lookup(self, i: int) -> bool:
         n = raw.FPDFText_GetFontInfo(self.tp, i, self.buf, 128, ctypes.byref(self.flags))
         name = self.buf.raw[:max(0, n - 1)].decode("latin-1").lower()
         weight = raw.FPDFText_GetFontWeight(self.tp, i)

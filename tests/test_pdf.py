@@ -90,7 +90,8 @@ def booktabs_page() -> Sheet:
     s = Sheet().text(50, 60, "3 Results", 11, bold=True)
     s.text(50, 80, "Table 4: Scores of the models on the suites. Best in bold.", 9)
     s.rule(50, 560, 98).text(60, 108, "Benchmark", 8, bold=True)
-    for x, top, bottom in ((240, "Zeta-", "7B"), (300, "Orca", "Large 2"), (380, "Quill", "13B"), (460, "Mega", "Chat")):
+    names = ((240, "Zeta-", "7B"), (300, "Orca", "Large 2"), (380, "Quill", "13B"), (460, "Mega", "Chat"))
+    for x, top, bottom in names:
         s.text(x, 102, top, 8, bold=True).text(x, 112, bottom, 8, bold=True)
     s.rule(50, 560, 124, 0.4)
     rows = [("Reading", None), ("FooQA (EM)", ["71.2 ± 0.4", "65.3", "60.0", "58.1"]),
