@@ -13,6 +13,8 @@ import pypdfium2.raw as raw
 
 from .errors import IngestError
 
+SUPERSCRIPT = str.maketrans("0123456789+-=()abcdefghijklmnoprstuvwxyz",
+                            "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")
 WORD_GAP = 0.6       # a gap wider than this many glyph heights splits a word even where the PDF has no space
 
 
@@ -131,6 +133,8 @@ def page_words(textpage, height: float) -> list[Word]:
     fonts = _Fonts(tp)
     l, b, r, t = (ctypes.c_double() for _ in range(4))
     loose = raw.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    base = (0.0, 0.0)      # the current word's baseline and font size, to tell a raised smaller mark
     words: list[Word] = []
     cur: list = []          # [chars, x0, x1, top, bottom, size, bold_count, n]
     for i in range(raw.FPDFText_CountChars(tp)):
@@ -149,8 +153,14 @@ def page_words(textpage, height: float) -> list[Word]:
             close_word(cur, words)
             cur = []
         bold = fonts.bold(i)
+        raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
+        nominal = raw.FPDFText_GetFontSize(tp, i)
         if not cur:
             cur = [[ch], x0, x1, top, bot, size, int(bold), 1]
+            base = (oy.value, nominal)
+        elif nominal < 0.85 * base[1] and oy.value > base[0] + 0.2 * base[1]:
+            cur[0].append(ch.translate(SUPERSCRIPT))      # a raised footnote mark: '65.3¹', never '65.31'
+            cur[2] = max(cur[2], x1)
         else:
             cur[0].append(ch)
             cur[2] = max(cur[2], x1)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from .pdf_lines import Chunk, Line, chunks, group_lines, is_numeric, overlap
 from .pdf_read import Rule, Word
 
-QUALIFIER = re.compile(r"^\(?(?:\d+[- ]?shots?|zero[- ]shot|few[- ]shot|cot|\w+@\d+|em|acc\.?|f1|strict|loose|"
-                       r"avg\.?|\d+k|base|chat|instruct)\)?$", re.I)
+# a second header line of these is a level of its own (settings under names); anything else continues the names
+QUALIFIER = re.compile(r"^\(?(?:\d+[- ]?shots?|zero[- ]shot|few[- ]shot|cot|strict|loose|\d+k)\)?$", re.I)
 
 
 @dataclass
