@@ -33,6 +33,7 @@ class Row:
     mid: float
     label_only: bool = False
     first_word_lower: bool = False
+    bold: bool = False
 
 
 @dataclass
@@ -141,7 +142,7 @@ def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
     top_of_body = body[0].top
     out.header_groups, out.header = header_of(head, cols, [r for r in rules if r not in full and r.y < top_of_body])
     rows = [body_row(ln, cols) for ln in body]
-    out.rows = merge_continuations(rows)
+    out.rows = merge_continuations(rows, inner_rules)
     lc = label_columns(out.rows, len(cols))
     if lc >= 2 and sparse_first_column(out.rows):
         out.rows, out.groups = group_column(out.rows, [y for y in inner_rules if y > body[0].top])
@@ -213,19 +214,24 @@ def body_row(ln: Line, cols: list[Column]) -> Row:
             cells[k] = f"{cells[k]} {cell_text(part, True)}".strip()
     filled = [k for k, t in enumerate(cells) if t]
     label_only = all(not is_numeric(cells[k]) for k in filled) and len(filled) == 1
-    return Row(cells, ln.mid, label_only, bool(chs and re.match(r"[a-z(]", chs[0].text)))
+    return Row(cells, ln.mid, label_only, bool(chs and re.match(r"[a-z(]", chs[0].text)), bool(chs and chs[0].bold))
 
 
-def merge_continuations(rows: list[Row]) -> list[Row]:
-    """A label-only line under a row, starting lowercase or '(' or after a '-', continues that row's label."""
+def merge_continuations(rows: list[Row], rules: list[float]) -> list[Row]:
+    """A label-only line under a row continues that row's label when it starts lowercase or '(' or follows a
+    '-', or when it sits closer than rows do, in the same weight, with no rule between (a wrapped cell)."""
+    steps = sorted(b.mid - a.mid for a, b in zip(rows, rows[1:]))
+    pitch = steps[len(steps) // 2] if steps else 0.0
     out: list[Row] = []
     for r in rows:
         prev = out[-1] if out else None
         k = next((i for i, t in enumerate(r.cells) if t), 0)
-        if (prev and r.label_only and not prev.label_only and prev.cells[k]
-                and (r.first_word_lower or prev.cells[k].endswith("-"))):
-            prev.cells[k] = join_wrapped(prev.cells[k], r.cells[k])
-            continue
+        if prev and r.label_only and not prev.label_only and prev.cells[k]:
+            tight = (r.mid - prev.mid < 0.85 * pitch and r.bold == prev.bold
+                     and not any(prev.mid < y < r.mid for y in rules))
+            if r.first_word_lower or prev.cells[k].endswith("-") or tight:
+                prev.cells[k] = join_wrapped(prev.cells[k], r.cells[k])
+                continue
         out.append(r)
     return out
 

@@ -113,11 +113,13 @@ def booktabs_page() -> Sheet:
         s.text(x, 296, name, 8, bold=True)
     s.rule(50, 560, 308, 0.4)
     for k, (model, vals) in enumerate((("Zeta-7B", ["55.0", "21.5", "33.0", "12.5"]),
-                                       ("Quill-13B", ["61.5", "25.0", "35.5", "14.0"]))):
+                                       ("Quill-13B", ["61.5", "25.0", "35.5", "14.0"]),
+                                       ("Mega-70B", ["70.5", "30.0", "41.0", "20.5"]))):
         s.text(60, 312 + 11 * k, model, 8)
         for x, v in zip((250, 320, 410, 480), vals):
             s.text(x, 312 + 11 * k, v, 8)
-    s.rule(50, 560, 337)
+    s.text(60, 342, "Instruct", 8)                   # the last name wrapped in its cell: closer than rows are
+    s.rule(50, 560, 356)
     return s
 
 
@@ -295,7 +297,8 @@ def test_booktabs_tables_rebuilt_from_word_positions(tmp_path):
     assert second.table_no == "5"
     assert rows[0] == ["", "Math", "Math", "Code", "Code"]                   # groups over cmidrules
     assert rows[1] == ["Model", "SumQA", "ProofBench", "LoopEval", "BugFix"]
-    assert rows[2:] == [["Zeta-7B", "55.0", "21.5", "33.0", "12.5"], ["Quill-13B", "61.5", "25.0", "35.5", "14.0"]]
+    assert rows[2:] == [["Zeta-7B", "55.0", "21.5", "33.0", "12.5"], ["Quill-13B", "61.5", "25.0", "35.5", "14.0"],
+                        ["Mega-70B Instruct", "70.5", "30.0", "41.0", "20.5"]]
 
 
 def test_arxiv_style_page_keeps_columns_and_tables_apart(tmp_path):
