@@ -5,6 +5,7 @@ Coordinates are top-down (y grows down the page), in points. Pure: a path in, pa
 from __future__ import annotations
 
 import ctypes
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from .errors import IngestError
 
 SUPERSCRIPT = str.maketrans("0123456789+-=()abcdefghijklmnoprstuvwxyz",
                             "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
 WORD_GAP = 0.6       # a gap wider than this many glyph heights splits a word even where the PDF has no space
 
 
@@ -141,8 +143,8 @@ def page_words(textpage, height: float) -> list[Word]:
         ch = chr(raw.FPDFText_GetUnicode(tp, i))
         if ch in "\x02\ufffe\xad":
             ch = "-"                                 # a hyphen at a line end, reported as a soft hyphen
-        if ch.isspace() or ch == "\x00":
-            close_word(cur, words)
+        if ch.isspace() or ch == "\x00" or abs(math.sin(raw.FPDFText_GetCharAngle(tp, i))) > 0.1:
+            close_word(cur, words)     # rotated text (a margin stamp, an axis label) is not read
             cur = []
             continue
         raw.FPDFText_GetCharBox(tp, i, l, r, b, t)
@@ -181,7 +183,8 @@ def same_word(cur: list, x0: float, top: float, bot: float, size: float) -> bool
 
 def close_word(cur: list, words: list[Word]) -> None:
     if cur:
-        words.append(Word("".join(cur[0]), cur[1], cur[2], cur[3], cur[4], cur[5], cur[6] * 2 > cur[7]))
+        text = "".join(cur[0]).translate(LIGATURES)
+        words.append(Word(text, cur[1], cur[2], cur[3], cur[4], cur[5], cur[6] * 2 > cur[7]))
 
 
 def page_rules(page, height: float) -> list[Rule]:

@@ -207,6 +207,9 @@ def spanning_level(ln: Line, under: list[Rule], cols: list[Column]) -> tuple[lis
 def body_row(ln: Line, cols: list[Column]) -> Row:
     cells = [""] * len(cols)
     chs = line_chunks(ln)
+    if len(chs) == 1 and not is_numeric(chs[0].text):
+        cells[0] = chs[0].text                   # a lone label, even centred across the table, names a group
+        return Row(cells, ln.mid, True, bool(re.match(r"[a-z(]", chs[0].text)), chs[0].bold)
     for c in chs:
         parts = value_units(c) or [c]
         for part in parts:
