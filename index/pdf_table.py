@@ -167,8 +167,11 @@ def header_of(head: list[Line], cols: list[Column],
     """Header lines into one name per column (wrapped lines merged) plus group levels over cmidrules."""
     names = [""] * len(cols)
     levels: list[list[tuple[str, int]]] = []
+    extents = name_extents(head[-1], cols) if head else []
     for ln in head:
         under = [r for r in cmid if ln.bottom - 1 <= r.y <= ln.bottom + 1.5 * ln.size]
+        if not under and ln is not head[-1]:
+            under = centred_between(ln, extents)
         level, grouped = spanning_level(ln, under, cols)
         if level:
             levels.append(level)
@@ -183,6 +186,31 @@ def header_of(head: list[Line], cols: list[Column],
             names = [""] * len(cols)
         names = [join_wrapped(a, b) for a, b in zip(names, per_col)]
     return levels, names
+
+
+def name_extents(last: Line, cols: list[Column]) -> list[Column]:
+    """Each column's reach: its values and its name on the lowest header line."""
+    out = [Column(c.x0, c.x1) for c in cols]
+    for w in last.words:
+        k = nearest(Chunk([w]), cols)
+        out[k] = Column(min(out[k].x0, w.x0), max(out[k].x1, w.x1))
+    return out
+
+
+def centred_between(ln: Line, extents: list[Column]) -> list[Rule]:
+    """Runs of an upper header line centred over the gap between columns span the columns they reach
+    (a multicolumn label with no cmidrule under it); returned as if a rule were drawn under them."""
+    out = []
+    for c in line_chunks(ln):
+        if any(e.x0 - 1 <= c.center <= e.x1 + 1 for e in extents):
+            continue
+        left = [k for k, e in enumerate(extents) if e.x1 < c.center]
+        right = [k for k, e in enumerate(extents) if e.x0 > c.center]
+        if not left or not right:
+            continue
+        ks = [k for k, e in enumerate(extents) if overlap(c.x0, c.x1, e.x0, e.x1) > 0] + [left[-1], right[0]]
+        out.append(Rule(extents[min(ks)].x0, extents[max(ks)].x1, ln.bottom))
+    return out
 
 
 def spanning_level(ln: Line, under: list[Rule], cols: list[Column]) -> tuple[list[tuple[str, int]], set[int]]:
