@@ -106,16 +106,16 @@ def read_page(page, number: int) -> Page:
     return out
 
 
-class _Fonts:
-    """Bold or not, per text object's font (looked up once per font name)."""
+class _Objects:
+    """Per text object (one font, one matrix): is it bold, is it rotated. Looked up once per object."""
 
     def __init__(self, tp):
         self.tp = tp
         self.buf = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
-        self.seen: dict[int | None, bool] = {}
+        self.seen: dict[int | None, tuple[bool, bool]] = {}
 
-    def bold(self, i: int) -> bool:
+    def style(self, i: int) -> tuple[bool, bool]:
         obj = ctypes.cast(raw.FPDFText_GetTextObject(self.tp, i), ctypes.c_void_p).value
         if obj is None:
             return self.lookup(i)
@@ -123,28 +123,44 @@ class _Fonts:
             self.seen[obj] = self.lookup(i)
         return self.seen[obj]
 
-    def lookup(self, i: int) -> bool:
+    def lookup(self, i: int) -> tuple[bool, bool]:
         n = raw.FPDFText_GetFontInfo(self.tp, i, self.buf, 128, ctypes.byref(self.flags))
         name = self.buf.raw[:max(0, n - 1)].decode("latin-1").lower()
         weight = raw.FPDFText_GetFontWeight(self.tp, i)
-        return weight >= 600 or "bold" in name or "black" in name or "heavy" in name or bool(self.flags.value & 0x40000)
+        bold = weight >= 600 or any(k in name for k in ("bold", "black", "heavy")) or bool(self.flags.value & 0x40000)
+        return bold, abs(math.sin(raw.FPDFText_GetCharAngle(self.tp, i))) > 0.1
+
+
+class _Marks:
+    """Tells a raised, smaller footnote mark from the word it follows (by baseline and font size)."""
+
+    def __init__(self, tp):
+        self.tp = tp
+        self.x, self.y = ctypes.c_double(), ctypes.c_double()
+
+    def baseline(self, i: int) -> tuple[float, float]:
+        raw.FPDFText_GetCharOrigin(self.tp, i, self.x, self.y)
+        return self.y.value, raw.FPDFText_GetFontSize(self.tp, i)
+
+    def raised(self, i: int, first: int) -> bool:
+        (y, size), (y0, size0) = self.baseline(i), self.baseline(first)
+        return size < 0.85 * size0 and y > y0 + 0.2 * size0
 
 
 def page_words(textpage, height: float) -> list[Word]:
     tp = textpage.raw
-    fonts = _Fonts(tp)
+    objects, marks = _Objects(tp), _Marks(tp)
     l, b, r, t = (ctypes.c_double() for _ in range(4))
     loose = raw.FS_RECTF()
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    base = (0.0, 0.0)      # the current word's baseline and font size, to tell a raised smaller mark
     words: list[Word] = []
-    cur: list = []          # [chars, x0, x1, top, bottom, size, bold_count, n]
+    cur: list = []          # [chars, x0, x1, top, bottom, size, bold_count, n, index of first char]
     for i in range(raw.FPDFText_CountChars(tp)):
         ch = chr(raw.FPDFText_GetUnicode(tp, i))
         if ch in "\x02\ufffe\xad":
             ch = "-"                                 # a hyphen at a line end, reported as a soft hyphen
-        if ch.isspace() or ch == "\x00" or abs(math.sin(raw.FPDFText_GetCharAngle(tp, i))) > 0.1:
-            close_word(cur, words)     # rotated text (a margin stamp, an axis label) is not read
+        bold, rotated = objects.style(i) if not ch.isspace() else (False, False)
+        if ch.isspace() or ch == "\x00" or rotated:
+            close_word(cur, words)                   # rotated text (a margin stamp, an axis label) is not read
             cur = []
             continue
         raw.FPDFText_GetCharBox(tp, i, l, r, b, t)
@@ -154,13 +170,9 @@ def page_words(textpage, height: float) -> list[Word]:
         if cur and not same_word(cur, x0, top, bot, size):
             close_word(cur, words)
             cur = []
-        bold = fonts.bold(i)
-        raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
-        nominal = raw.FPDFText_GetFontSize(tp, i)
         if not cur:
-            cur = [[ch], x0, x1, top, bot, size, int(bold), 1]
-            base = (oy.value, nominal)
-        elif nominal < 0.85 * base[1] and oy.value > base[0] + 0.2 * base[1]:
+            cur = [[ch], x0, x1, top, bot, size, int(bold), 1, i]
+        elif size < 0.9 * cur[5] and marks.raised(i, cur[8]):
             cur[0].append(ch.translate(SUPERSCRIPT))      # a raised footnote mark: '65.3¹', never '65.31'
             cur[2] = max(cur[2], x1)
         else:
