@@ -89,7 +89,7 @@ def read_pages(path: Path) -> list[Page]:
         raise IngestError(path, f"is a damaged PDF (a page cannot be read: {e})") from e
     finally:
         doc.close()
-    if sum(len(p.words) for p in pages) < 20:
+    if sum(len(p.words) for p in pages) < max(20, 10 * len(pages)):      # a stamp or a page number is no text
         raise IngestError(path, "has no text layer (a scanned or image-only PDF); run OCR on it first")
     return pages
 

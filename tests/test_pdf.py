@@ -350,6 +350,8 @@ def bad_pdfs() -> dict[str, tuple[bytes, str]]:
         "notes.pdf": (b"# Notes\n\nThis is a markdown file with the wrong name.\n", "not a PDF"),
         "locked.pdf": (pdf_bytes([two_column_page()], encrypt=True), "password"),
         "scan.pdf": (pdf_bytes([Sheet().box(50, 50, 500, 300).box(60, 400, 200, 100)]), "no text layer"),
+        "scan-with-stamps.pdf": (pdf_bytes([Sheet().box(50, 50, 500, 300).text(50, 20, "Scanned copy page 1", 8)
+                                            .text(300, 760, "1", 9)] * 3), "no text layer"),
         "empty.pdf": (b"", "empty"),
         "cut-tail.pdf": (good[: len(good) // 2], "truncated"),
     }
