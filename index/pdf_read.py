@@ -158,6 +158,8 @@ def page_words(textpage, height: float) -> list[Word]:
         ch = chr(raw.FPDFText_GetUnicode(tp, i))
         if ch in "\x02\ufffe\xad":
             ch = "-"                                 # a hyphen at a line end, reported as a soft hyphen
+        if ord(ch) < 32 and not ch.isspace():
+            continue                                 # a control code from a symbol font: no text
         bold, rotated = objects.style(i) if not ch.isspace() else (False, False)
         if ch.isspace() or ch == "\x00" or rotated:
             close_word(cur, words)                   # rotated text (a margin stamp, an axis label) is not read
