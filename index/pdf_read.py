@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .errors import IngestError
 SUPERSCRIPT = str.maketrans("0123456789+-=()abcdefghijklmnoprstuvwxyz",
                             "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
+BOLD_FONT = re.compile(r"bold|black|heavy|demi|medi(?:um)?\b|-medi|\+?(?:cm|sf|lm)bx|bx\d")   # CMBX10, Times-Medi
 WORD_GAP = 0.6       # a gap wider than this many glyph heights splits a word even where the PDF has no space
 
 
@@ -127,7 +129,7 @@ class _Objects:
         n = raw.FPDFText_GetFontInfo(self.tp, i, self.buf, 128, ctypes.byref(self.flags))
         name = self.buf.raw[:max(0, n - 1)].decode("latin-1").lower()
         weight = raw.FPDFText_GetFontWeight(self.tp, i)
-        bold = weight >= 600 or any(k in name for k in ("bold", "black", "heavy")) or bool(self.flags.value & 0x40000)
+        bold = weight >= 600 or bool(BOLD_FONT.search(name)) or bool(self.flags.value & 0x40000)
         return bold, abs(math.sin(raw.FPDFText_GetCharAngle(self.tp, i))) > 0.1
 
 

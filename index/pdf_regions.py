@@ -24,7 +24,8 @@ class TableItem:
 
 
 def rule_groups(rules: list[Rule], lines: list[Line], page_h: float) -> list[list[Rule]]:
-    rules = dedupe(sorted(rules, key=lambda r: r.y))
+    """Rules that frame one table, top to bottom (strokes that touch on one line count as one here)."""
+    rules = dedupe(rules, touching=True)
     groups: list[list[Rule]] = []
     for r in rules:       # tables side by side keep separate groups: try every group this rule fits under
         g = next((g for g in reversed(groups) if within(r, g[0]) and same_table(g[0], g[-1], r, lines, page_h)),
@@ -36,10 +37,13 @@ def rule_groups(rules: list[Rule], lines: list[Line], page_h: float) -> list[lis
     return [g for g in groups if len(g) >= 2]
 
 
-def dedupe(rules: list[Rule]) -> list[Rule]:
+def dedupe(rules: list[Rule], touching: bool = False) -> list[Rule]:
+    """Strokes on one line that overlap (a rule drawn twice) are one rule; with `touching`, also strokes that
+    only meet (a border drawn cell by cell). Cmidrules side by side stay apart unless `touching`."""
     out: list[Rule] = []
-    for r in rules:
-        if out and abs(out[-1].y - r.y) < 1.5 and overlap(out[-1].x0, out[-1].x1, r.x0, r.x1) > 0:
+    slack = 2.0 if touching else -0.5
+    for r in sorted(rules, key=lambda r: (round(r.y), r.x0)):
+        if out and abs(out[-1].y - r.y) < 1.5 and r.x0 <= out[-1].x1 + slack and out[-1].x0 <= r.x1 + slack:
             out[-1] = Rule(min(out[-1].x0, r.x0), max(out[-1].x1, r.x1), out[-1].y)
         else:
             out.append(r)
@@ -78,7 +82,9 @@ def find_tables(page: Page, lines: list[Line], body: float) -> list[TableItem]:
         top, bottom = g[0].y, g[-1].y
         x0, x1 = min(r.x0 for r in g), max(r.x1 for r in g)
         words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, x0 - 10, x1 + 10) > 0]
-        item = make_item(words, inner(g, top, bottom), segs, top, bottom, x0, x1, body)
+        own = [r for r in page.rules if overlap(r.x0, r.x1, x0 - 2, x1 + 2) > 0]
+        own = dedupe(own) + [r for r in dedupe(own, touching=True) if r not in dedupe(own)]   # cmidrules, borders
+        item = make_item(words, inner(own, top, bottom), segs, top, bottom, x0, x1, body)
         if item:
             items.append(item)
     taken = {i for it in items for i in it.used}

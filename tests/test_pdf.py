@@ -192,6 +192,29 @@ def arxiv_page() -> Sheet:
     return s
 
 
+def plain_tables_page() -> Sheet:
+    """A table with every cell boxed, border drawn cell by cell (word-processor style), and a table with no
+    rules at all, known only by its caption and its aligned columns."""
+    s = Sheet().text(50, 60, "4 More Results", 11, bold=True)
+    s.text(50, 80, "Table 6: Boxed cells.", 9)
+    xs, ys = (50, 150, 250, 350), (96, 110, 124, 138)
+    for y in ys:
+        for a, b in zip(xs, xs[1:]):
+            s.rule(a, b, y, 0.5)
+    for x in xs:
+        s.ops.append(f"0.5 w {x} {HEIGHT - ys[0]} m {x} {HEIGHT - ys[-1]} l S")
+    for k, row in enumerate((("Model", "AlphaQA", "BetaMath"), ("Zeta-7B", "44.1", "12.0"), ("Quill-13B", "47.9", "15.5"))):
+        for x, v in zip(xs, row):
+            s.text(x + 5, ys[k] + 2, v, 8, bold=k == 0)
+    s.text(50, 170, "Table 7: No rules at all.", 9)
+    for k, row in enumerate((("Model", "GammaEval", "DeltaCode"), ("Zeta-7B", "61.0", "22.4"),
+                             ("Quill-13B", "66.3", "25.0"), ("Mega-70B", "70.2", "31.9"))):
+        for x, v in zip((50, 200, 320), row):
+            s.text(x, 190 + 12 * k, v, 8)
+    s.text(50, 260, "Both tables above hold scores that the text below discusses in some more detail.", 9)
+    return s
+
+
 # -- the real report against its markdown twin -----------------------------------------------------------------
 def build_one(tmp: Path, source: Path, name: str) -> duckdb.DuckDBPyConnection:
     folder = tmp / name
@@ -323,6 +346,18 @@ def test_arxiv_style_page_keeps_columns_and_tables_apart(tmp_path):
     assert two[1:] == [["Model", "Logic-5", "Chain-QA", "FactBench", "Trivia-X"],
                        ["Widget-S", "40.1", "35.2", "50.0", "44.4"], ["Widget-L", "48.9", "41.0", "57.3", "49.9"]]
     assert [t.section for t in doc.tables] == ["1 Introduction", "2 Method"]
+
+
+def test_boxed_and_ruleless_tables(tmp_path):
+    path = tmp_path / "plain.pdf"
+    path.write_bytes(pdf_bytes([plain_tables_page()]))
+    doc = parse_document(path, pdf_to_markdown(path))
+    assert [t.table_no for t in doc.tables] == ["6", "7"]
+    boxed, bare = ([[c.text for c in r] for r in to_grid(t, path).rows] for t in doc.tables)
+    assert boxed == [["Model", "AlphaQA", "BetaMath"], ["Zeta-7B", "44.1", "12.0"], ["Quill-13B", "47.9", "15.5"]]
+    assert bare == [["Model", "GammaEval", "DeltaCode"], ["Zeta-7B", "61.0", "22.4"], ["Quill-13B", "66.3", "25.0"],
+                    ["Mega-70B", "70.2", "31.9"]]
+    assert any(p.text.startswith("Both tables above") for p in doc.paragraphs)
 
 
 def test_index_add_reads_a_pdf(tmp_path):
