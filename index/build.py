@@ -13,9 +13,9 @@ import pandas as pd
 from . import names
 from .errors import IngestError
 from .paper import PAPER_SUFFIXES, PaperRecords, parse_paper
+from .schema import DDL
 
 SUFFIXES = tuple(dict.fromkeys(PAPER_SUFFIXES + (".pdf",)))     # PDFs are read by index/pdf.py
-from .schema import DDL
 
 DEFAULT_PAPERS = Path(__file__).resolve().parent.parent / "data" / "papers"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.duckdb"
