@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .pdf_read import Word
 
@@ -47,6 +48,11 @@ class Line:
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
+
+    @cached_property
+    def runs(self) -> list[Chunk]:
+        """The line cut at gaps wider than a table's column gap."""
+        return chunks(self.words)
 
 
 @dataclass

@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .pdf_lines import Chunk, Line, chunks, group_lines, is_numeric, overlap
+from .pdf_lines import Chunk, Line, group_lines, is_numeric, overlap
 from .pdf_read import Rule, Word
 
 # a second header line of these is a level of its own (settings under names); anything else continues the names
@@ -51,7 +51,7 @@ class Rebuilt:
 
 def columns_of(lines: list[Line]) -> list[Column]:
     """Column intervals: the union of the runs of every line that has two or more runs."""
-    spans = sorted(span for ln in lines if len(line_chunks(ln)) >= 2 for c in line_chunks(ln) for span in spans_of(c))
+    spans = sorted(span for ln in lines if len(ln.runs) >= 2 for c in ln.runs for span in spans_of(c))
     cols: list[Column] = []
     for a, b in spans:
         if cols and a <= cols[-1].x1 + 1.0:
@@ -83,16 +83,6 @@ def spans_of(c: Chunk) -> list[tuple[float, float]]:
     """A run of numbers set close together is several cells; a run of words is one."""
     units = value_units(c)
     return [(u.x0, u.x1) for u in units] if units else [(c.x0, c.x1)]
-
-
-_CACHE: dict[int, list[Chunk]] = {}
-
-
-def line_chunks(ln: Line) -> list[Chunk]:
-    key = id(ln)
-    if key not in _CACHE:
-        _CACHE[key] = chunks(ln.words)
-    return _CACHE[key]
 
 
 def columns_under(c: Chunk, cols: list[Column]) -> list[int]:
@@ -129,7 +119,6 @@ def cell_text(c: Chunk, bold_marks: bool) -> str:
 
 def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
     """Words of one table region plus its internal rules (full ones and cmidrules) into header and rows."""
-    _CACHE.clear()
     lines = group_lines(words)
     full = [r for r in rules if r.x1 - r.x0 >= 0.9 * width]
     inner_rules = [r.y for r in full]
@@ -157,7 +146,7 @@ def header_split(lines: list[Line], rules: list[float]) -> int:
         if 0 < n < len(lines):
             return n
     for k, ln in enumerate(lines):
-        if any(is_numeric(c.text) for c in line_chunks(ln)[1:]):
+        if any(is_numeric(c.text) for c in ln.runs[1:]):
             return max(1, k)
     return 1
 
@@ -201,7 +190,7 @@ def centred_between(ln: Line, extents: list[Column]) -> list[Rule]:
     """Runs of an upper header line centred over the gap between columns span the columns they reach
     (a multicolumn label with no cmidrule under it); returned as if a rule were drawn under them."""
     out = []
-    for c in line_chunks(ln):
+    for c in ln.runs:
         if any(e.x0 - 1 <= c.center <= e.x1 + 1 for e in extents):
             continue
         left = [k for k, e in enumerate(extents) if e.x1 < c.center]
@@ -234,7 +223,7 @@ def spanning_level(ln: Line, under: list[Rule], cols: list[Column]) -> tuple[lis
 
 def body_row(ln: Line, cols: list[Column]) -> Row:
     cells = [""] * len(cols)
-    chs = line_chunks(ln)
+    chs = ln.runs
     if len(chs) == 1 and not is_numeric(chs[0].text):
         cells[0] = chs[0].text                   # a lone label, even centred across the table, names a group
         return Row(cells, ln.mid, True, bool(re.match(r"[a-z(]", chs[0].text)), chs[0].bold)
@@ -342,10 +331,6 @@ def to_html(t: Rebuilt) -> str:
         out.append("<tr>" + first + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
     out.append("</table>")
     return "".join(out)
-
-
-def region_lines(words: list[Word]) -> list[Line]:
-    return group_lines(words)
 
 
 def inner(rules: list[Rule], top: float, bottom: float) -> list[Rule]:
