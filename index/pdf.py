@@ -147,8 +147,27 @@ class Writer:
         text = ""
         for p in self.para:
             text = self.join(text, p.line.text)
-        self.blocks.append(Block("para", self.para_page, text.strip()))
+        size = self.para[0].line.size
         self.para = []
+        before = self.interrupted(size, text)
+        if before:
+            before.text = self.join(before.text, text.strip())
+        else:
+            self.blocks.append(Block("para", self.para_page, text.strip(), size=size))
+
+    def interrupted(self, size: float, text: str) -> Block | None:
+        """The paragraph this one continues across footnotes at a page's foot: it stops mid-sentence, only
+        smaller text lies between, and this one starts lowercase."""
+        if not re.match(r"[a-z]", text):
+            return None
+        skipped = 0
+        for b in reversed(self.blocks):
+            if b.kind == "para" and b.size < 0.9 * size:
+                skipped += 1
+                continue
+            ok = b.kind == "para" and skipped and abs(b.size - size) < 0.1 * size
+            return b if ok and not re.search(r"[.!?:]\W?$", b.text) else None
+        return None
 
     def join(self, text: str, nxt: str) -> str:
         if not text:

@@ -360,6 +360,24 @@ def test_boxed_and_ruleless_tables(tmp_path):
     assert any(p.text.startswith("Both tables above") for p in doc.paragraphs)
 
 
+def test_paragraph_runs_on_past_footnotes_and_page_break(tmp_path):
+    one = Sheet().text(50, 60, "1 Setup", 11, bold=True)
+    for k in range(5):
+        one.text(50, 80 + 12 * k, f"line {k} of a long paragraph about the training setup that goes on", 9)
+    one.text(50, 720, "1 A footnote in small type.", 6).text(300, 760, "1", 9)
+    two = Sheet().text(50, 60, "and ends on the next page after a page break.", 9)
+    two.text(50, 84, "A new paragraph starts here and is a paragraph of its own.", 9).text(300, 760, "2", 9)
+    path = tmp_path / "run-on.pdf"
+    path.write_bytes(pdf_bytes([one, two]))
+    doc = parse_document(path, pdf_to_markdown(path))
+    texts = [p.text for p in doc.paragraphs]
+    whole = next(t for t in texts if "line 0" in t)
+    assert whole.endswith("goes on and ends on the next page after a page break.")
+    assert any(t.endswith("A footnote in small type.") for t in texts)
+    assert [p.page for p in doc.paragraphs if "line 0" in p.text] == ["1"]
+    assert [p.page for p in doc.paragraphs if "A new paragraph" in p.text] == ["2"]
+
+
 def test_index_add_reads_a_pdf(tmp_path):
     papers, db = tmp_path / "papers", tmp_path / "scores.duckdb"
     papers.mkdir()
