@@ -85,16 +85,8 @@ def spans_of(c: Chunk) -> list[tuple[float, float]]:
     return [(u.x0, u.x1) for u in units] if units else [(c.x0, c.x1)]
 
 
-def columns_under(c: Chunk, cols: list[Column]) -> list[int]:
-    """Columns this run covers (by their centres), or the nearest one."""
-    hit = [k for k, col in enumerate(cols) if c.x0 - 2 <= col.center <= c.x1 + 2]
-    if hit:
-        return hit
-    best = min(range(len(cols)), key=lambda k: distance(c, cols[k]))
-    return [best]
-
-
 def nearest(c: Chunk, cols: list[Column]) -> int:
+    """The column this run sits in: the one it overlaps most, else the closest."""
     return min(range(len(cols)), key=lambda k: distance(c, cols[k]))
 
 
@@ -112,9 +104,9 @@ def join_wrapped(upper: str, lower: str) -> str:
     return upper + lower if upper.endswith(("-", "/")) or lower.startswith(("-", "/")) else f"{upper} {lower}"
 
 
-def cell_text(c: Chunk, bold_marks: bool) -> str:
-    text = c.text
-    return f"**{text}**" if bold_marks and c.bold and is_numeric(text) else text
+def cell_text(c: Chunk) -> str:
+    """A value set in bold keeps the mark ('**82.3**'), as a best-in-row marker."""
+    return f"**{c.text}**" if c.bold and is_numeric(c.text) else c.text
 
 
 def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
@@ -231,7 +223,7 @@ def body_row(ln: Line, cols: list[Column]) -> Row:
         parts = value_units(c) or [c]
         for part in parts:
             k = nearest(part, cols)
-            cells[k] = f"{cells[k]} {cell_text(part, True)}".strip()
+            cells[k] = f"{cells[k]} {cell_text(part)}".strip()
     filled = [k for k, t in enumerate(cells) if t]
     label_only = all(not is_numeric(cells[k]) for k in filled) and len(filled) == 1
     return Row(cells, ln.mid, label_only, bool(chs and re.match(r"[a-z(]", chs[0].text)), bool(chs and chs[0].bold))
