@@ -26,7 +26,7 @@ class Block:
     page: int
     text: str = ""
     level: int = 1
-    lines: list[str] | None = None
+    tables: list[list[str]] | None = None
     size: float = 0.0
 
 
@@ -82,7 +82,7 @@ class Writer:
         for k, p in enumerate(items):
             if p.table:
                 self.flush()
-                self.blocks.append(Block("table", number, p.table.caption or "", lines=p.table.markup))
+                self.blocks.append(Block("table", number, p.table.caption or "", tables=p.table.markup))
                 continue
             nxt = next((q.line for q in items[k + 1:] if q.line), None)
             level = self.heading_level(p, nxt)
@@ -215,7 +215,8 @@ def render(blocks: list[Block]) -> str:
             out.append((f"{mark} " if mark else "") + text)
         else:
             cap = caption_line(b.text) if b.text else ""
-            if cap or mark:
-                out.append((cap + (f" {mark}" if mark else "")).strip())
-            out.append("\n".join(b.lines))
+            for k, lines in enumerate(b.tables):     # a table split at a repeated header: each part captioned
+                if cap or (mark and k == 0):
+                    out.append((cap + (f" {mark}" if mark and k == 0 else "")).strip())
+                out.append("\n".join(lines))
     return "\n\n".join(out) + "\n"

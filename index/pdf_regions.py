@@ -19,7 +19,7 @@ class TableItem:
     x0: float
     x1: float
     caption: str | None
-    markup: list[str]
+    markup: list[list[str]]                          # one or more tables (a header repeated inside splits it)
     used: set[int] = field(default_factory=set)      # ids of the words and caption lines this table consumed
 
 
@@ -107,7 +107,7 @@ def make_item(words: list[Word], rules: list[Rule], lines: list[Line], top: floa
         return None
     used = {id(w) for w in words} | {id(w) for ln in cap_lines for w in ln.words}
     start = min([top] + [ln.top for ln in cap_lines])
-    return TableItem(start, x0, x1, cap, to_markup(t), used)
+    return TableItem(start, x0, x1, cap, [to_markup(p) for p in [t] + t.more], used)
 
 
 def caption_for(lines: list[Line], top: float, bottom: float, x0: float, x1: float,
@@ -165,4 +165,4 @@ def ruleless_table(segs: list[Line], k: int, lines: list[Line], taken: set[int],
         return None
     used = {id(w) for w in words} | {id(w) for ln in cap for w in ln.words}
     return TableItem(cap[0].top, min(ln.x0 for ln in rows), max(ln.x1 for ln in rows), caption_text(cap),
-                     to_markup(t), used)
+                     [to_markup(p) for p in [t] + t.more], used)

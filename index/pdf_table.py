@@ -42,6 +42,7 @@ class Rebuilt:
     header: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     groups: list[tuple[str, int]] = field(default_factory=list)               # (label, rowspan) for column 0
+    more: list[Rebuilt] = field(default_factory=list)     # parts below a repeated header row, same columns
 
     @property
     def ok(self) -> bool:
@@ -122,12 +123,47 @@ def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
         return out
     top_of_body = body[0].top
     out.header_groups, out.header = header_of(head, cols, [r for r in rules if r not in full and r.y < top_of_body])
-    rows = [body_row(ln, cols) for ln in body]
-    out.rows = merge_continuations(rows, inner_rules)
-    lc = label_columns(out.rows, len(cols))
-    if lc >= 2 and sparse_first_column(out.rows):
-        out.rows, out.groups = group_column(out.rows, [y for y in inner_rules if y > body[0].top])
+    rows = merge_continuations([body_row(ln, cols) for ln in body], inner_rules)
+    parts = split_at_headers(rows, inner_rules)
+    body_rules = [y for y in inner_rules if y > top_of_body]
+    fill_rows(out, parts[0], body_rules)
+    for header, part in parts[1:]:
+        extra = Rebuilt(header=header.cells)
+        fill_rows(extra, part, body_rules)
+        out.more.append(extra)
     return out
+
+
+def fill_rows(t: Rebuilt, rows: list[Row], rules: list[float]) -> None:
+    t.rows = rows
+    if label_columns(rows, len(t.header)) >= 2 and sparse_first_column(rows):
+        t.rows, t.groups = group_column(rows, rules)
+
+
+def is_header_row(rows: list[Row], k: int, rules: list[float]) -> bool:
+    """A row of distinct names and no values, ruled off, with values under it, after rows with values:
+    the table goes on as a second block under its own header."""
+    r = rows[k]
+    filled = [c for c in r.cells if c]
+    if (k == 0 or k + 1 >= len(rows) or len(filled) < max(3, 0.6 * len(r.cells)) or len(set(filled)) < len(filled)
+            or any(is_numeric(c) or c in ("-", "–", "—") for c in filled)):
+        return False
+    ruled = any(rows[k - 1].mid < y < rows[k + 1].mid for y in rules)
+    below = any(is_numeric(c) for c in rows[k + 1].cells)
+    return ruled and below and any(not x.label_only for x in rows[:k])
+
+
+def split_at_headers(rows: list[Row], rules: list[float]) -> list:
+    """[rows of the first block, (header row, rows), (header row, rows), ...]."""
+    parts: list = [[]]
+    for k, r in enumerate(rows):
+        if is_header_row(rows, k, rules):
+            parts.append((r, []))
+        elif len(parts) == 1:
+            parts[0].append(r)
+        else:
+            parts[-1][1].append(r)
+    return parts
 
 
 def header_split(lines: list[Line], rules: list[float]) -> int:

@@ -215,6 +215,30 @@ def plain_tables_page() -> Sheet:
     return s
 
 
+def two_block_page() -> Sheet:
+    """One ruled table in two blocks: base models, then chat models under a header row of their own."""
+    s = Sheet().text(50, 60, "5 Chat Models", 11, bold=True).text(50, 80, "Table 8: Base and chat models.", 9)
+    xs = (60, 220, 320, 420)
+    y = 100
+    s.rule(50, 520, y - 4)
+    blocks = ((("Benchmark", "Zeta-7B", "Quill-13B", "Mega-70B"), [("AlphaQA", "40.0", "45.5", "52.0"),
+                                                                     ("BetaMath", "20.5", "24.0", "31.5")]),
+              (("Benchmark", "Zeta-7B-Chat", "Quill-13B-Chat", "Mega-70B-Chat"),
+               [("AlphaQA", "48.0", "50.5", "60.0"), ("BetaMath", "25.5", "29.0", "38.0")]))
+    for head, rows in blocks:
+        for x, h in zip(xs, head):
+            s.text(x, y, h, 8, bold=True)
+        s.rule(50, 520, y + 13, 0.4)
+        y += 17
+        for row in rows:
+            for x, v in zip(xs, row):
+                s.text(x, y, v, 8)
+            y += 11
+        s.rule(50, 520, y + 2, 0.4 if head[1] == "Zeta-7B" else 0.8)
+        y += 6
+    return s
+
+
 # -- the real report against its markdown twin -----------------------------------------------------------------
 def build_one(tmp: Path, source: Path, name: str) -> duckdb.DuckDBPyConnection:
     folder = tmp / name
@@ -376,6 +400,18 @@ def test_paragraph_runs_on_past_footnotes_and_page_break(tmp_path):
     assert any(t.endswith("A footnote in small type.") for t in texts)
     assert [p.page for p in doc.paragraphs if "line 0" in p.text] == ["1"]
     assert [p.page for p in doc.paragraphs if "A new paragraph" in p.text] == ["2"]
+
+
+def test_header_row_inside_a_table_starts_a_second_block(tmp_path):
+    path = tmp_path / "chat.pdf"
+    path.write_bytes(pdf_bytes([two_block_page()]))
+    doc = parse_document(path, pdf_to_markdown(path))
+    assert [t.table_no for t in doc.tables] == ["8", "8"]
+    base, chat = ([[c.text for c in r] for r in to_grid(t, path).rows] for t in doc.tables)
+    assert base == [["Benchmark", "Zeta-7B", "Quill-13B", "Mega-70B"], ["AlphaQA", "40.0", "45.5", "52.0"],
+                    ["BetaMath", "20.5", "24.0", "31.5"]]
+    assert chat == [["Benchmark", "Zeta-7B-Chat", "Quill-13B-Chat", "Mega-70B-Chat"],
+                    ["AlphaQA", "48.0", "50.5", "60.0"], ["BetaMath", "25.5", "29.0", "38.0"]]
 
 
 def test_index_add_reads_a_pdf(tmp_path):
