@@ -111,7 +111,7 @@ class Writer:
                 not heads or (len(heads) == 1 and self.blocks[-1] is heads[0] and abs(heads[0].size - ln.size) < 0.5)):
             return 1                                        # the title, perhaps over two lines
         if self.style is None:                              # no numbered sections to compare with
-            return 1 if ln.size >= 1.3 * self.body or abs(ln.size - self.body) < 0.15 * self.body else 0
+            return 1 if ln.size >= 1.2 * self.body else 2    # larger type, a section; bold body type, below it
         size, bold = self.style
         return 1 if abs(ln.size - size) <= 0.06 * size and ln.bold == bold else 0
 

@@ -421,6 +421,22 @@ def test_header_row_inside_a_table_starts_a_second_block(tmp_path):
                     ["AlphaQA", "48.0", "50.5", "60.0"], ["BetaMath", "25.5", "29.0", "38.0"]]
 
 
+def test_unnumbered_headings_from_type_size_and_weight(tmp_path):
+    s = Sheet().text(50, 50, "Widget Report", 20, bold=True)
+    y = 90
+    for title, size in (("Overview", 14), ("Results", 14), ("Details", 10)):
+        s.text(50, y, title, size, bold=True)
+        for k in range(3):
+            s.text(50, y + size + 8 + 12 * k, f"{title.lower()} text line {k} that reads like an ordinary sentence", 10)
+        y += size + 8 + 12 * 3 + 14
+    path = tmp_path / "widget-report.pdf"
+    path.write_bytes(pdf_bytes([s]))
+    doc = parse_document(path, pdf_to_markdown(path))
+    assert doc.title == "Widget Report"
+    sections = {p.text.split()[0]: p.section for p in doc.paragraphs if "text line 0" in p.text}
+    assert sections == {"overview": "Overview", "results": "Results", "details": "Results > Details"}
+
+
 def test_index_add_reads_a_pdf(tmp_path):
     papers, db = tmp_path / "papers", tmp_path / "scores.duckdb"
     papers.mkdir()
