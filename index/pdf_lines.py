@@ -7,7 +7,8 @@ from functools import cached_property
 
 from .pdf_read import Word
 
-NUMERIC = re.compile(r"^[<>~≈±+\-−–]?\$?\d[\d,.]*\s*(?:%|[BKMT]|k)?(?:\s*(?:±|\+/?-)\s*\d[\d.]*)?\S{0,2}$")
+NUMERIC = re.compile(r"^[<>~≈±+\-−–]?\$?\d[\d,.]*\s*(?:%|[BKMT]|k)?(?:\s*(?:±|\+/?-)\s*\d[\d.]*)?"
+                     r"(?:\s*[(\[]\s*[±+\-]?\d[\d.]*\s*%?[)\]])?\S{0,2}$")   # 71.2 ± 0.4, 58.1 (0.9), 65.3†
 CHUNK_GAP = 0.9      # a gap wider than this many glyph heights inside one line separates table cells / columns
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .pdf_lines import Chunk, Line, group_lines, is_numeric, overlap
 from .pdf_read import Rule, Word
 
+SPREAD = re.compile(r"^(?:±|\+/?-)\s*\d[\d.]*$|^[(\[]\s*[±+\-]?\d[\d.]*\s*%?[)\]]$")
 # a second header line of these is a level of its own (settings under names); anything else continues the names
 QUALIFIER = re.compile(r"^\(?(?:\d+[- ]?shots?|zero[- ]shot|few[- ]shot|cot|strict|loose|\d+k)\)?$", re.I)
 
@@ -72,6 +73,10 @@ def value_units(c: Chunk) -> list[Chunk] | None:
         if w.text in ("±", "+/-", "+-") and units and k + 1 < len(words) and is_numeric(words[k + 1].text):
             units[-1] += [w, words[k + 1]]
             k += 2
+            continue
+        if units and SPREAD.match(w.text):          # '±0.4' or '(0.4)' after a value belongs to it
+            units[-1].append(w)
+            k += 1
             continue
         if not (is_numeric(w.text) or w.text in ("-", "–", "—")):
             return None
@@ -174,7 +179,7 @@ def header_split(lines: list[Line], rules: list[float]) -> int:
         if 0 < n < len(lines):
             return n
     for k, ln in enumerate(lines):
-        if any(is_numeric(c.text) for c in ln.runs[1:]):
+        if any(is_numeric(c.text) or value_units(c) for c in ln.runs[1:]):
             return max(1, k)
     return 1
 

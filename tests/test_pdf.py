@@ -19,6 +19,8 @@ from index.document import parse_document
 from index.errors import IngestError
 from index.grid import to_grid
 from index.pdf import pdf_to_markdown
+from index.pdf_read import Word
+from index.pdf_table import rebuild
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_PDF = ROOT / "tests" / "fixtures" / "glm-4.5-report.pdf"
@@ -135,7 +137,7 @@ def column_table(s: Sheet, L: float, ty: float) -> None:
     for x, h in ((L + 90, "QA-One"), (L + 150, "QA-Two"), (L + 205, "Avg")):
         s.text(x, ty + 18, h, 8, bold=True)
     fill_rule(s, L, L + 242, ty + 30, 0.5)
-    rows = [("Widget-S", ["61.2 ± 0.4", "55.0†", "58.1"]), ("Widget-M", ["64.8 ± 0.3", "57.5", "61.2"]),
+    rows = [("Widget-S", ["61.2 ±0.4", "55.0†", "58.1 (0.9)"]), ("Widget-M", ["64.8 ± 0.3", "57.5", "61.2"]),
             ("Widget-L", ["70.3 ± 0.2", "60.1†", "65.2"])]
     for k, (m, vals) in enumerate(rows):
         s.text(L + 4, ty + 34 + 10 * k, m, 8)
@@ -370,7 +372,7 @@ def test_arxiv_style_page_keeps_columns_and_tables_apart(tmp_path):
     assert all(len(t) > 1 or t == "a" for t in left), left          # no letters of the rotated stamp mixed in
     doc = parse_document(path, text)
     one, two = ([[c.text for c in r] for r in to_grid(t, path).rows] for t in doc.tables)
-    assert one == [["Model", "QA-One", "QA-Two", "Avg"], ["Widget-S", "61.2 ± 0.4", "55.0†", "58.1"],
+    assert one == [["Model", "QA-One", "QA-Two", "Avg"], ["Widget-S", "61.2 ±0.4", "55.0†", "58.1 (0.9)"],
                    ["Widget-M", "64.8 ± 0.3", "57.5", "61.2¹"], ["Widget-L", "70.3 ± 0.2", "60.1†", "65.2"]]
     assert [c.bold for c in to_grid(doc.tables[0], path).rows[3]] == [False, True, True, True]
     assert two[0] == ["", "Reasoning", "Reasoning", "Knowledge", "Knowledge"]
@@ -435,6 +437,18 @@ def test_unnumbered_headings_from_type_size_and_weight(tmp_path):
     assert doc.title == "Widget Report"
     sections = {p.text.split()[0]: p.section for p in doc.paragraphs if "text line 0" in p.text}
     assert sections == {"overview": "Overview", "results": "Results", "details": "Results > Details"}
+
+
+def test_tight_columns_split_by_values_not_by_gaps():
+    """Columns closer than a word gap: each value (with its '±0.4' or '(1.1)') is still its own cell."""
+    def w(text, x0, top, bold=False):
+        return Word(text, x0, x0 + 4.2 * len(text), top, top + 8, 8.0, bold)
+    words = [w("Model", 0, 0), w("AQA", 56, 0), w("BQA", 94, 0),
+             w("Widget-S", 0, 12), w("61.2", 52, 12), w("±0.4", 71.5, 12), w("55.0", 94, 12), w("(1.1)", 113, 12),
+             w("Widget-M", 0, 24), w("64.8", 52, 24), w("57.5", 94, 24, bold=True)]
+    t = rebuild(words, [], 140.0)
+    assert t.header == ["Model", "AQA", "BQA"]
+    assert [r.cells for r in t.rows] == [["Widget-S", "61.2 ±0.4", "55.0 (1.1)"], ["Widget-M", "64.8", "**57.5**"]]
 
 
 def test_index_add_reads_a_pdf(tmp_path):
