@@ -97,7 +97,7 @@ class Writer:
         if len(text) > 120 or len(ln.words) > 14 or not re.search(r"[A-Za-z]{2}", text):
             return 0
         distinct = ln.bold or ln.size >= 1.12 * self.body
-        if not distinct or text.rstrip().endswith((",", ";")) or is_caption(text):
+        if not distinct or text.rstrip().endswith((",", ";")) or is_caption(text) or is_contents_entry(ln):
             return 0
         m = NUMBERED.match(text)
         if m and re.match(r"[A-Z]", text[m.end() - 1]):
@@ -180,6 +180,12 @@ class Writer:
                 return text[:-1] + nxt
             return text + nxt
         return f"{text} {nxt}"
+
+
+def is_contents_entry(ln: Line) -> bool:
+    """'2.1 Data ........ 7' or '2.1 Data        7': a table-of-contents line, not a heading."""
+    runs = ln.runs
+    return bool(re.search(r"(?:\.\s?){4,}", ln.text)) or (len(runs) >= 2 and runs[-1].text.isdigit())
 
 
 def is_caption(text: str) -> bool:
