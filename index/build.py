@@ -15,6 +15,8 @@ from .errors import IngestError
 from .paper import PAPER_SUFFIXES, PaperRecords, parse_paper
 from .schema import DDL
 
+SUFFIXES = tuple(dict.fromkeys(PAPER_SUFFIXES + (".pdf",)))     # PDFs are read by index/pdf.py
+
 DEFAULT_PAPERS = Path(__file__).resolve().parent.parent / "data" / "papers"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.duckdb"
 INDEX_VERSION = "2"     # bump when parsing changes: databases built by older code are rebuilt on start-up
@@ -40,9 +42,9 @@ COLUMNS = {
 def paper_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise IngestError(folder, "is not a folder of papers")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PAPER_SUFFIXES)
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
     if not files:
-        raise IngestError(folder, f"holds no papers (files ending in {', '.join(PAPER_SUFFIXES)})")
+        raise IngestError(folder, f"holds no papers (files ending in {', '.join(SUFFIXES)})")
     return files
 
 
@@ -149,8 +151,8 @@ def add(files: list[Path], db: Path = DEFAULT_DB, papers_dir: Path | None = DEFA
     """Add or replace papers: rebuild from the papers folder plus the new files; then copy them in."""
     new = {f.stem: f for f in files}
     for f in files:
-        if f.suffix.lower() not in PAPER_SUFFIXES:
-            raise IngestError(f, f"is not a paper (expected one of {', '.join(PAPER_SUFFIXES)})")
+        if f.suffix.lower() not in SUFFIXES:
+            raise IngestError(f, f"is not a paper (expected one of {', '.join(SUFFIXES)})")
     kept = [p for p in paper_files(papers_dir) if p.stem not in new] if papers_dir and papers_dir.is_dir() else []
     counts = build_database([(p, None) for p in kept] + [(f, None) for f in files], db)
     if papers_dir:

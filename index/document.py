@@ -59,6 +59,9 @@ class Document:
 
 
 def read_text(path: Path) -> str:
+    if path.suffix.lower() == ".pdf":
+        from .pdf import pdf_to_markdown     # imported here: only PDF papers pay for loading the PDF reader
+        return pdf_to_markdown(path)
     try:
         data = path.read_bytes()
     except OSError as e:

@@ -1,0 +1,228 @@
+"""A PDF paper as the markdown-ish text the rest of the index reads.
+
+Headings become '#' lines (numbering depth gives the level), each page's first block carries a `[p. N]`
+marker, paragraphs are rejoined (line breaks and hyphenation repaired), two-column pages are read one
+column at a time, and tables rebuilt from word positions follow their `Table N:` caption.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .pdf_layout import Placed, furniture_key, order_page
+from .pdf_lines import Line, group_lines
+from .pdf_read import Page, read_pages
+from .pdf_regions import FIGURE_CAPTION, TABLE_CAPTION
+
+NUMBERED = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){0,3})|([A-H](?:\.\d{1,2}){1,3})|(Appendix [A-H]))\.?\s+\S")
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+@dataclass
+class Block:
+    kind: str            # 'heading', 'para' or 'table'
+    page: int
+    text: str = ""
+    level: int = 1
+    tables: list[list[str]] | None = None
+    size: float = 0.0
+
+
+def pdf_to_markdown(path: Path) -> str:
+    pages = read_pages(path)
+    body = body_size(pages)
+    repeated = running_heads(pages)
+    hyphenated = {w.text.lower().strip(".,;:()") for p in pages for w in p.words if "-" in w.text[1:-1]}
+    ordered = [(page.number, order_page(page, body, repeated)) for page in pages]
+    writer = Writer(body, hyphenated, section_style([p for _, items in ordered for p in items], body))
+    for number, items in ordered:
+        writer.page(number, items)
+    writer.flush()
+    return render(writer.blocks)
+
+
+def body_size(pages: list[Page]) -> float:
+    sizes = Counter(round(w.size * 2) / 2 for p in pages for w in p.words for _ in w.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def running_heads(pages: list[Page]) -> set[str]:
+    """Text at the very top or bottom of at least three pages (digits ignored): running heads and feet."""
+    seen: Counter[str] = Counter()
+    for p in pages:
+        edge = [w for w in p.words if w.bottom < 0.09 * p.height or w.top > 0.91 * p.height]
+        seen.update({furniture_key(ln.text) for ln in group_lines(edge)})
+    return {k for k, n in seen.items() if n >= 3 and len(pages) >= 4}
+
+
+def section_style(items: list[Placed], body: float) -> tuple[float, bool] | None:
+    """Size and weight of the numbered top-level headings ('3 Method'), to know unnumbered ones by."""
+    found = [(p.line.size, p.line.bold) for p in items
+             if p.line and len(p.line.words) <= 10 and (p.line.bold or p.line.size >= 1.12 * body)
+             and re.match(r"\d{1,2}\.?\s+[A-Z]", p.line.text)]
+    if len(found) < 2:
+        return None
+    sizes = sorted(s for s, _ in found)
+    return sizes[len(sizes) // 2], sum(b for _, b in found) * 2 >= len(found)
+
+
+class Writer:
+    """Turns placed lines into heading, paragraph and table blocks."""
+
+    def __init__(self, body: float, hyphenated: set[str], style: tuple[float, bool] | None):
+        self.body, self.hyphenated, self.style = body, hyphenated, style
+        self.blocks: list[Block] = []
+        self.para: list[Placed] = []
+        self.para_page = 0
+
+    def page(self, number: int, items: list[Placed]) -> None:
+        self.number = number
+        for k, p in enumerate(items):
+            if p.table:
+                self.flush()
+                self.blocks.append(Block("table", number, p.table.caption or "", tables=p.table.markup))
+                continue
+            nxt = next((q.line for q in items[k + 1:] if q.line), None)
+            level = self.heading_level(p, nxt)
+            if level:
+                self.flush()
+                self.add_heading(number, level, p.line)
+            else:
+                self.add_line(number, p)
+
+    def heading_level(self, p: Placed, nxt: Line | None) -> int:
+        ln, text = p.line, p.line.text
+        if len(text) > 120 or len(ln.words) > 14 or not re.search(r"[A-Za-z]{2}", text):
+            return 0
+        distinct = ln.bold or ln.size >= 1.12 * self.body
+        if not distinct or text.rstrip().endswith((",", ";")) or is_caption(text) or is_contents_entry(ln):
+            return 0
+        m = NUMBERED.match(text)
+        if m and re.match(r"[A-Z]", text[m.end() - 1]):
+            return min(6, (m.group(1) or m.group(2) or "A").count(".") + 1)
+        if len(ln.words) > 8 or text.rstrip().endswith((".", ":", "-")) or not text[0].isupper():
+            return 0
+        if nxt is None or is_caption(nxt.text):
+            return 0
+        heads = [b for b in self.blocks if b.kind == "heading"]
+        if self.number == 1 and ln.size >= 1.3 * self.body and (
+                not heads or (len(heads) == 1 and self.blocks[-1] is heads[0] and abs(heads[0].size - ln.size) < 0.5)):
+            return 1                                        # the title, perhaps over two lines
+        if self.style is None:                              # no numbered sections to compare with
+            return 1 if ln.size >= 1.2 * self.body else 2    # larger type, a section; bold body type, below it
+        size, bold = self.style
+        return 1 if abs(ln.size - size) <= 0.06 * size and ln.bold == bold else 0
+
+    def add_heading(self, page: int, level: int, ln: Line) -> None:
+        last = self.blocks[-1] if self.blocks else None
+        if (last and last.kind == "heading" and last.level == level and abs(last.size - ln.size) < 0.5
+                and ln.size >= 1.3 * self.body and not NUMBERED.match(ln.text)):
+            last.text += " " + ln.text          # a title set over two lines
+            return
+        self.blocks.append(Block("heading", page, ln.text, level, size=ln.size))
+
+    def add_line(self, page: int, p: Placed) -> None:
+        if self.para and self.breaks(self.para[-1], p):
+            self.flush()
+        if not self.para:
+            self.para_page = page
+        self.para.append(p)
+
+    def breaks(self, prev: Placed, p: Placed) -> bool:
+        a, b, body = prev.line, p.line, self.body
+        ends = bool(re.search(r"[.!?:]\W?$", a.text))
+        if prev.column != p.column and b.top > a.top:
+            return ends
+        if b.top - a.bottom > 0.5 * body or abs(a.size - b.size) > 0.15 * body:
+            return True
+        if ends and (b.x0 > a.x0 + 0.8 * body or a.x1 < prev.right - 3 * body):
+            return True
+        return False
+
+    def flush(self) -> None:
+        if not self.para:
+            return
+        text = ""
+        for p in self.para:
+            text = self.join(text, p.line.text)
+        size = self.para[0].line.size
+        self.para = []
+        before = self.interrupted(size, text)
+        if before:
+            before.text = self.join(before.text, text.strip())
+        else:
+            self.blocks.append(Block("para", self.para_page, text.strip(), size=size))
+
+    def interrupted(self, size: float, text: str) -> Block | None:
+        """The paragraph this one continues across footnotes at a page's foot: it stops mid-sentence, only
+        smaller text lies between, and this one starts lowercase."""
+        if not re.match(r"[a-z]", text):
+            return None
+        skipped = 0
+        for b in reversed(self.blocks):
+            if b.kind == "para" and b.size < 0.9 * size:
+                skipped += 1
+                continue
+            ok = b.kind == "para" and skipped and abs(b.size - size) < 0.1 * size
+            return b if ok and not re.search(r"[.!?:]\W?$", b.text) else None
+        return None
+
+    def join(self, text: str, nxt: str) -> str:
+        if not text:
+            return nxt
+        if text.endswith("-") and len(text) > 1 and text[-2].isalnum():
+            head = text.rsplit(" ", 1)[-1]
+            tail = nxt.split(" ", 1)[0]
+            whole = (head + tail).lower().strip(".,;:()")
+            if text[-2].isalpha() and nxt[:1].islower() and whole not in self.hyphenated:
+                return text[:-1] + nxt
+            return text + nxt
+        return f"{text} {nxt}"
+
+
+def is_contents_entry(ln: Line) -> bool:
+    """'2.1 Data ........ 7' or '2.1 Data        7': a table-of-contents line, not a heading."""
+    runs = ln.runs
+    return bool(re.search(r"(?:\.\s?){4,}", ln.text)) or (len(runs) >= 2 and runs[-1].text.isdigit())
+
+
+def is_caption(text: str) -> bool:
+    return bool(TABLE_CAPTION.match(text) or FIGURE_CAPTION.match(text))
+
+
+def caption_line(caption: str) -> str:
+    """'TABLE II: x' or 'Tab. 3. x' as 'Table 3: x', the form the text reader ties to the table below it."""
+    m = TABLE_CAPTION.match(caption)
+    if not m:
+        return caption
+    no = m.group(1)
+    if re.fullmatch(r"[IVXLC]+", no):
+        no = str(roman(no))
+    return f"Table {no}: {caption[m.end():].strip()}"
+
+
+def roman(s: str) -> int:
+    vals = [ROMAN[c] for c in s]
+    return sum(-v if k + 1 < len(vals) and v < vals[k + 1] else v for k, v in enumerate(vals))
+
+
+def render(blocks: list[Block]) -> str:
+    out: list[str] = []
+    marked = 0
+    for b in blocks:
+        mark = f"[p. {b.page}]" if b.page != marked else ""
+        marked = b.page
+        if b.kind == "heading":
+            out.append("#" * b.level + " " + b.text + (f" {mark}" if mark else ""))
+        elif b.kind == "para":
+            text = "\\" + b.text if b.text.startswith(("#", "```", "<table", "|")) else b.text   # not markup
+            out.append((f"{mark} " if mark else "") + text)
+        else:
+            cap = caption_line(b.text) if b.text else ""
+            for k, lines in enumerate(b.tables):     # a table split at a repeated header: each part captioned
+                if cap or (mark and k == 0):
+                    out.append((cap + (f" {mark}" if mark and k == 0 else "")).strip())
+                out.append("\n".join(lines))
+    return "\n\n".join(out) + "\n"

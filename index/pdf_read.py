@@ -1,0 +1,216 @@
+"""A PDF's pages as positioned words and horizontal rules (pypdfium2), with clear errors for bad files.
+
+Coordinates are top-down (y grows down the page), in points. Pure: a path in, pages out.
+"""
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from .errors import IngestError
+
+SUPERSCRIPT = str.maketrans("0123456789+-=()abcdefghijklmnoprstuvwxyz",
+                            "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
+BOLD_FONT = re.compile(r"bold|black|heavy|demi|medi(?:um)?\b|-medi|\+?(?:cm|sf|lm)bx|bx\d")   # CMBX10, Times-Medi
+WORD_GAP = 0.6       # a gap wider than this many glyph heights splits a word even where the PDF has no space
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+
+    @property
+    def mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def mid_x(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class Rule:
+    x0: float
+    x1: float
+    y: float
+
+
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+
+
+def check_bytes(path: Path, data: bytes) -> None:
+    if not data.strip():
+        raise IngestError(path, "is empty")
+    if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+        raise IngestError(path, "is not a PDF (it does not start with %PDF-); rename it if it is a text paper")
+    if b"%%EOF" not in data[-4096:]:
+        raise IngestError(path, "is a truncated or damaged PDF (no end-of-file marker); download it again")
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise IngestError(path, f"cannot be read ({e.strerror})") from e
+    check_bytes(path, data)
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        msg = str(e).lower()
+        if "password" in msg or "security" in msg:
+            raise IngestError(path, "is an encrypted PDF that needs a password; save an unlocked copy") from e
+        raise IngestError(path, f"is a damaged PDF the reader cannot open ({e})") from e
+
+
+def read_pages(path: Path) -> list[Page]:
+    doc = open_pdf(path)
+    try:
+        if len(doc) == 0:
+            raise IngestError(path, "is a PDF with no pages")
+        pages = [read_page(doc[k], k + 1) for k in range(len(doc))]
+    except pdfium.PdfiumError as e:
+        raise IngestError(path, f"is a damaged PDF (a page cannot be read: {e})") from e
+    finally:
+        doc.close()
+    if sum(len(p.words) for p in pages) < max(20, 10 * len(pages)):      # a stamp or a page number is no text
+        raise IngestError(path, "has no text layer (a scanned or image-only PDF); run OCR on it first")
+    return pages
+
+
+def read_page(page, number: int) -> Page:
+    width, height = page.get_size()
+    tp = page.get_textpage()
+    try:
+        words = page_words(tp, height)
+    finally:
+        tp.close()
+    out = Page(number, width, height, words, page_rules(page, height))
+    page.close()
+    return out
+
+
+class _Objects:
+    """Per text object (one font, one matrix): is it bold, is it rotated. Looked up once per object."""
+
+    def __init__(self, tp):
+        self.tp = tp
+        self.buf = ctypes.create_string_buffer(128)
+        self.flags = ctypes.c_int()
+        self.seen: dict[int | None, tuple[bool, bool]] = {}
+
+    def style(self, i: int) -> tuple[bool, bool]:
+        obj = ctypes.cast(raw.FPDFText_GetTextObject(self.tp, i), ctypes.c_void_p).value
+        if obj is None:
+            return self.lookup(i)
+        if obj not in self.seen:
+            self.seen[obj] = self.lookup(i)
+        return self.seen[obj]
+
+    def lookup(self, i: int) -> tuple[bool, bool]:
+        n = raw.FPDFText_GetFontInfo(self.tp, i, self.buf, 128, ctypes.byref(self.flags))
+        name = self.buf.raw[:max(0, n - 1)].decode("latin-1").lower()
+        weight = raw.FPDFText_GetFontWeight(self.tp, i)
+        bold = weight >= 600 or bool(BOLD_FONT.search(name)) or bool(self.flags.value & 0x40000)
+        return bold, abs(math.sin(raw.FPDFText_GetCharAngle(self.tp, i))) > 0.1
+
+
+class _Marks:
+    """Tells a raised, smaller footnote mark from the word it follows (by baseline and font size)."""
+
+    def __init__(self, tp):
+        self.tp = tp
+        self.x, self.y = ctypes.c_double(), ctypes.c_double()
+
+    def baseline(self, i: int) -> tuple[float, float]:
+        raw.FPDFText_GetCharOrigin(self.tp, i, self.x, self.y)
+        return self.y.value, raw.FPDFText_GetFontSize(self.tp, i)
+
+    def raised(self, i: int, first: int) -> bool:
+        (y, size), (y0, size0) = self.baseline(i), self.baseline(first)
+        return size < 0.85 * size0 and y > y0 + 0.2 * size0
+
+
+def page_words(textpage, height: float) -> list[Word]:
+    tp = textpage.raw
+    objects, marks = _Objects(tp), _Marks(tp)
+    l, b, r, t = (ctypes.c_double() for _ in range(4))
+    loose = raw.FS_RECTF()
+    words: list[Word] = []
+    cur: list = []          # [chars, x0, x1, top, bottom, size, bold_count, n, index of first char]
+    for i in range(raw.FPDFText_CountChars(tp)):
+        ch = chr(raw.FPDFText_GetUnicode(tp, i))
+        if ch in "\x02\ufffe\xad":
+            ch = "-"                                 # a hyphen at a line end, reported as a soft hyphen
+        if ord(ch) < 32 and not ch.isspace():
+            continue                                 # a control code from a symbol font: no text
+        bold, rotated = objects.style(i) if not ch.isspace() else (False, False)
+        if ch.isspace() or ch == "\x00" or rotated:
+            close_word(cur, words)                   # rotated text (a margin stamp, an axis label) is not read
+            cur = []
+            continue
+        raw.FPDFText_GetCharBox(tp, i, l, r, b, t)
+        raw.FPDFText_GetLooseCharBox(tp, i, loose)
+        size = abs(loose.top - loose.bottom) or (t.value - b.value)     # the glyphs' drawn height, not Tf
+        x0, x1, top, bot = l.value, r.value, height - loose.top, height - loose.bottom
+        if cur and not same_word(cur, x0, top, bot, size):
+            close_word(cur, words)
+            cur = []
+        if not cur:
+            cur = [[ch], x0, x1, top, bot, size, int(bold), 1, i]
+        elif size < 0.9 * cur[5] and marks.raised(i, cur[8]):
+            cur[0].append(ch.translate(SUPERSCRIPT))      # a raised footnote mark: '65.3¹', never '65.31'
+            cur[2] = max(cur[2], x1)
+        else:
+            cur[0].append(ch)
+            cur[2] = max(cur[2], x1)
+            cur[3], cur[4] = min(cur[3], top), max(cur[4], bot)
+            cur[5] = max(cur[5], size)
+            cur[6] += int(bold)
+            cur[7] += 1
+    close_word(cur, words)
+    return words
+
+
+def same_word(cur: list, x0: float, top: float, bot: float, size: float) -> bool:
+    gap = x0 - cur[2]
+    if gap > WORD_GAP * max(size, cur[5]) or gap < -max(size, cur[5]):
+        return False
+    return top < cur[4] and bot > cur[3]       # overlaps vertically (a superscript still joins)
+
+
+def close_word(cur: list, words: list[Word]) -> None:
+    if cur:
+        text = "".join(cur[0]).translate(LIGATURES)
+        words.append(Word(text, cur[1], cur[2], cur[3], cur[4], cur[5], cur[6] * 2 > cur[7]))
+
+
+def page_rules(page, height: float) -> list[Rule]:
+    """Thin horizontal strokes or filled boxes (booktabs rules), as (x0, x1, y).
+
+    Only the page's own paths: those inside embedded figures (form objects) are figure art, not rules."""
+    page_width = page.get_width()
+    out = []
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=0):
+        x0, y0, x1, y1 = obj.get_bounds()
+        if x1 - x0 >= 15 and y1 - y0 <= 2.5 and -5 <= x0 and x1 <= page_width + 5:
+            out.append(Rule(x0, x1, height - (y0 + y1) / 2))
+    return out

@@ -1,0 +1,168 @@
+"""Where a page's tables are: booktabs-style rule groups (or a caption followed by aligned rows), and
+the caption that belongs to each."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .pdf_lines import Line, chunks, is_numeric, overlap
+from .pdf_read import Page, Rule, Word
+from .pdf_table import inner, rebuild, to_markup
+
+TABLE_CAPTION = re.compile(r"^(?:Table|TABLE|Tab\.)\s+([A-Z]?\d+[A-Za-z]?|[IVXLC]+)(?:\s*[:.|—–]\s*|\s+(?=[A-Z]))")
+FIGURE_CAPTION = re.compile(r"^(?:Figure|FIGURE|Fig\.)\s+[A-Z]?\d+")
+
+
+@dataclass
+class TableItem:
+    top: float
+    x0: float
+    x1: float
+    caption: str | None
+    markup: list[list[str]]                          # one or more tables (a header repeated inside splits it)
+    used: set[int] = field(default_factory=set)      # ids of the words and caption lines this table consumed
+
+
+def rule_groups(rules: list[Rule], lines: list[Line], page_h: float) -> list[list[Rule]]:
+    """Rules that frame one table, top to bottom (strokes that touch on one line count as one here)."""
+    rules = dedupe(rules, touching=True)
+    groups: list[list[Rule]] = []
+    for r in rules:       # tables side by side keep separate groups: try every group this rule fits under
+        g = next((g for g in reversed(groups) if within(r, g[0]) and same_table(g[0], g[-1], r, lines, page_h)),
+                 None)
+        if g:
+            g.append(r)
+        else:
+            groups.append([r])
+    return [g for g in groups if len(g) >= 2]
+
+
+def dedupe(rules: list[Rule], touching: bool = False) -> list[Rule]:
+    """Strokes on one line that overlap (a rule drawn twice) are one rule; with `touching`, also strokes that
+    only meet (a border drawn cell by cell). Cmidrules side by side stay apart unless `touching`."""
+    out: list[Rule] = []
+    slack = 2.0 if touching else -0.5
+    for r in sorted(rules, key=lambda r: (round(r.y), r.x0)):
+        if out and abs(out[-1].y - r.y) < 1.5 and r.x0 <= out[-1].x1 + slack and out[-1].x0 <= r.x1 + slack:
+            out[-1] = Rule(min(out[-1].x0, r.x0), max(out[-1].x1, r.x1), out[-1].y)
+        else:
+            out.append(r)
+    return out
+
+
+def within(r: Rule, first: Rule) -> bool:
+    """A later rule of the same table lies inside the top rule's width (cmidrules are shorter)."""
+    return (first.x0 - 5 <= r.x0 and r.x1 <= first.x1 + 5) or (r.x0 - 5 <= first.x0 and first.x1 <= r.x1 + 5)
+
+
+def same_table(first: Rule, a: Rule, b: Rule, lines: list[Line], page_h: float) -> bool:
+    """Rule b continues the table whose first rule is `first` and last so far is `a`: no caption or prose between."""
+    short = min(first.x1 - first.x0, b.x1 - b.x0)
+    if overlap(first.x0, first.x1, b.x0, b.x1) < 0.5 * short or b.y - a.y > 0.6 * page_h:
+        return False
+    between = [ln for ln in lines if a.y < ln.mid < b.y and overlap(ln.x0, ln.x1, a.x0, a.x1) > 0]
+    return not any(TABLE_CAPTION.match(ln.text) or FIGURE_CAPTION.match(ln.text) or is_prose(ln, a)
+                   for ln in between)
+
+
+def is_prose(ln: Line, r: Rule) -> bool:
+    ch = chunks(ln.words)
+    return len(ch) == 1 and len(ln.words) >= 8 and ln.x1 - ln.x0 > 0.7 * (r.x1 - r.x0)
+
+
+def segments(lines: list[Line], gap: float = 1.5) -> list[Line]:
+    """Lines cut where a wide gap separates them (two columns on one baseline become two segments)."""
+    return [Line(c.words) for ln in lines for c in chunks(ln.words, gap)]
+
+
+def find_tables(page: Page, lines: list[Line], body: float) -> list[TableItem]:
+    items = []
+    segs = segments(lines)
+    for g in rule_groups(page.rules, segs, page.height):
+        top, bottom = g[0].y, g[-1].y
+        x0, x1 = min(r.x0 for r in g), max(r.x1 for r in g)
+        words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, x0 - 10, x1 + 10) > 0]
+        own = [r for r in page.rules if overlap(r.x0, r.x1, x0 - 2, x1 + 2) > 0]
+        own = dedupe(own) + [r for r in dedupe(own, touching=True) if r not in dedupe(own)]   # cmidrules, borders
+        item = make_item(words, inner(own, top, bottom), segs, top, bottom, x0, x1, body)
+        if item:
+            items.append(item)
+    taken = {i for it in items for i in it.used}
+    for k, seg in enumerate(segs):
+        if TABLE_CAPTION.match(seg.text) and id(seg.words[0]) not in taken:
+            item = ruleless_table(segs, k, lines, taken, body)
+            if item:
+                items.append(item)
+                taken |= item.used
+    return items
+
+
+def make_item(words: list[Word], rules: list[Rule], lines: list[Line], top: float, bottom: float,
+              x0: float, x1: float, body: float) -> TableItem | None:
+    cap, cap_lines = caption_for(lines, top, bottom, x0, x1, body)
+    if cap is None and cap_lines:         # a figure's caption: these rules draw a figure
+        return None
+    t = rebuild(words, rules, x1 - x0)
+    if not t.ok or (cap is None and sum(1 for r in t.rows for c in r.cells if is_numeric(c)) < 3):
+        return None
+    used = {id(w) for w in words} | {id(w) for ln in cap_lines for w in ln.words}
+    start = min([top] + [ln.top for ln in cap_lines])
+    return TableItem(start, x0, x1, cap, [to_markup(p) for p in [t] + t.more], used)
+
+
+def caption_for(lines: list[Line], top: float, bottom: float, x0: float, x1: float,
+                body: float) -> tuple[str | None, list[Line]]:
+    """The caption paragraph right above the table (or right below): its text and lines."""
+    near = [ln for ln in lines if overlap(ln.x0, ln.x1, x0 - 20, x1 + 20) > 0]
+    above = sorted((ln for ln in near if ln.bottom <= top + 1), key=lambda ln: ln.bottom, reverse=True)
+    edge = top
+    for k, ln in enumerate(above[:15]):          # walk up the paragraph right above the table
+        if edge - ln.bottom > (3 if k == 0 else 1) * body:
+            break
+        if TABLE_CAPTION.match(ln.text) or FIGURE_CAPTION.match(ln.text):
+            cap = above[k::-1]
+            return caption_text(cap), cap
+        edge = ln.top
+    below = [ln for ln in near if ln.top >= bottom - 1 and ln.top - bottom < 3 * body]
+    if below and (TABLE_CAPTION.match(below[0].text) or FIGURE_CAPTION.match(below[0].text)):
+        cap = [below[0]]
+        rest = [ln for ln in near if ln.top > below[0].top]
+        for ln in rest:
+            if ln.top - cap[-1].bottom > 0.6 * body or not 0.8 < ln.size / cap[0].size < 1.25:
+                break
+            cap.append(ln)
+        return caption_text(cap), cap
+    return None, []
+
+
+def caption_text(cap: list[Line]) -> str | None:
+    text = " ".join(ln.text for ln in cap)
+    return text if TABLE_CAPTION.match(text) else None
+
+
+def ruleless_table(segs: list[Line], k: int, lines: list[Line], taken: set[int],
+                   body: float) -> TableItem | None:
+    """A caption with no rules around: the aligned rows right under its paragraph form the table."""
+    cap = [segs[k]]
+    for seg in segs[k + 1:]:
+        if overlap(seg.x0, seg.x1, cap[0].x0, cap[0].x1 + 50) <= 0:
+            continue
+        if seg.top - cap[-1].bottom >= 0.6 * body or seg.size < 0.8 * cap[0].size:
+            break
+        cap.append(seg)
+    j = next((i for i, ln in enumerate(lines) if ln.top > cap[-1].bottom), len(lines))
+    rows = []
+    while j < len(lines) and id(lines[j].words[0]) not in taken and len(chunks(lines[j].words)) >= 2:
+        if rows and lines[j].top - rows[-1].bottom > 2.5 * body:
+            break
+        rows.append(lines[j])
+        j += 1
+    if len(rows) < 3:
+        return None
+    words = [w for ln in rows for w in ln.words]
+    t = rebuild(words, [], 1.0)
+    if not t.ok:
+        return None
+    used = {id(w) for w in words} | {id(w) for ln in cap for w in ln.words}
+    return TableItem(cap[0].top, min(ln.x0 for ln in rows), max(ln.x1 for ln in rows), caption_text(cap),
+                     [to_markup(p) for p in [t] + t.more], used)
