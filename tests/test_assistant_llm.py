@@ -86,7 +86,7 @@ def test_good_llm_sql_is_used_when_the_parser_finds_nothing(real_db):
 
 
 def test_real_openai_protocol_server_smollm2(real_db, smollm2_url):
-    a, llm = assistant_for(real_db, smollm2_url, 20.0)
+    a, llm = assistant_for(real_db, smollm2_url, 10.0)
     ans = a.ask("How did the Qwen2 team run the multilingual human evaluation?")
     assert llm.calls == 1, "the text path asks the LLM once to synthesise"
     assert_case(CASES[3], ans.text)

@@ -10,6 +10,8 @@ import re
 import shlex
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -98,11 +100,19 @@ def test_ci_runs_the_readmes_test_command():
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
 
 
-def test_embedding_snippet_matches_the_served_script():
-    import ui
-
-    assert f'<script type="module" src="http://127.0.0.1:7860{ui.WIDGET_SCRIPT}"></script>' in _readme()
-    assert '<gradio-app src="http://127.0.0.1:7860"></gradio-app>' in _readme()
+def test_embedding_snippet_is_served_by_the_app(ui_server):
+    """The README's two-line snippet: its script is served by the app itself, and the element points at the app."""
+    readme = _readme()
+    src = re.search(r'<script type="module" src="http://127\.0\.0\.1:7860(/[^"]+)"></script>', readme)
+    assert src and '<gradio-app src="http://127.0.0.1:7860"></gradio-app>' in readme
+    script = ui_server.url + src.group(1)
+    with urllib.request.urlopen(script, timeout=30) as response:
+        assert response.status == 200 and "javascript" in response.headers.get("Content-Type", "")
+        loader = response.read().decode()
+    bundle = re.search(r'import\("(\./assets/[^"]+\.js)"\)', loader)       # the loader pulls in the bundle
+    assert bundle, loader
+    with urllib.request.urlopen(urllib.parse.urljoin(script, bundle.group(1)), timeout=30) as response:
+        assert response.status == 200 and len(response.read()) > 10_000
 
 
 @pytest.fixture

