@@ -8,7 +8,10 @@ import importlib.util
 import os
 import re
 import shlex
+import subprocess
 import sys
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.settings import Settings  # noqa: E402
+from tests.checks import assert_numbers  # noqa: E402
 
 README = ROOT / "README.md"
 pytest_plugins = ["tests.ui_fixtures"]
@@ -96,11 +100,19 @@ def test_ci_runs_the_readmes_test_command():
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
 
 
-def test_embedding_snippet_matches_the_served_script():
-    import ui
-
-    assert f'<script type="module" src="http://127.0.0.1:7860{ui.WIDGET_SCRIPT}"></script>' in _readme()
-    assert '<gradio-app src="http://127.0.0.1:7860"></gradio-app>' in _readme()
+def test_embedding_snippet_is_served_by_the_app(ui_server):
+    """The README's two-line snippet: its script is served by the app itself, and the element points at the app."""
+    readme = _readme()
+    src = re.search(r'<script type="module" src="http://127\.0\.0\.1:7860(/[^"]+)"></script>', readme)
+    assert src and '<gradio-app src="http://127.0.0.1:7860"></gradio-app>' in readme
+    script = ui_server.url + src.group(1)
+    with urllib.request.urlopen(script, timeout=30) as response:
+        assert response.status == 200 and "javascript" in response.headers.get("Content-Type", "")
+        loader = response.read().decode()
+    bundle = re.search(r'import\("(\./assets/[^"]+\.js)"\)', loader)       # the loader pulls in the bundle
+    assert bundle, loader
+    with urllib.request.urlopen(urllib.parse.urljoin(script, bundle.group(1)), timeout=30) as response:
+        assert response.status == 200 and len(response.read()) > 10_000
 
 
 @pytest.fixture
@@ -114,21 +126,69 @@ def api_examples() -> str:
 def test_readme_api_examples_run(api_examples, ui_server, capsys):
     exec(compile(api_examples.replace("http://127.0.0.1:7860", ui_server.url), "README.md", "exec"), {})
     printed = capsys.readouterr().out
-    assert "50.6" in printed and "67.2" in printed
+    assert_numbers(printed, [30.4, 50.6, 67.2])     # the headline answer and the follow-up's
 
 
 
-def test_readme_sql_examples_run_on_the_real_database(real_db):
+# What each README SQL example must return (in its order in the README): rows, or (column positions, rows) to
+# compare only those columns.
+SQL_EXAMPLE_ROWS = [
+    {("GLM-4-9B (0605)", "base", 30.4, "chatglm-glm4-report", "1"),          # base and chat are different rows
+     ("GLM-4-9B-Chat", "chat", 50.6, "chatglm-glm4-report", "2"),
+     ("GLM-4-9B-Chat", "chat", 50.6, "qwen2-tech-report-instruct-eval", "8"),
+     ("GLM-4-9B-Chat", "chat", 50.6, "qwen2-blog", None)},
+    {("Qwen2-7B-Instruct", "MATH", 52.9, 49.6), ("Qwen2-7B-Instruct", "GPQA", 34.3, 25.3),   # report vs blog
+     ("Qwen2-72B-Instruct", "MATH", 69.0, 59.7)},
+    {("SWE-bench Verified", "Claude Sonnet 4", 70.4), ("MATH 500", "o3", 99.2)},            # best per benchmark
+    {("Qwen2-72B achieves a score of 84.2 on the MMLU benchmark.", "Qwen2-72B", 84.2, "qwen2-blog")},
+    {("GLM-4.5-Air", "total_params", 106.0, "B", "106B"), ("GLM-4.5-Air", "active_params", 12.0, "B", "12B")},
+]
+SQL_EXAMPLE_COLUMNS = [None, None, None, (0, 2, 3, 4), None]
+
+
+def _readme_sql() -> list[str]:
+    blocks = re.findall(r"```sql\n(.*?)```", _readme(), re.S)
+    return [s.strip() for b in blocks for s in b.split(";") if s.strip()]
+
+
+def test_readme_sql_examples_return_the_right_rows_on_the_real_database(real_db):
     import duckdb
-    blocks = re.findall(r"```sql\n(.*?)```", README.read_text(), re.S)
-    statements = [s.strip() for b in blocks for s in b.split(";") if s.strip()]
-    assert len(statements) >= 4
+    statements = _readme_sql()
+    assert len(statements) == len(SQL_EXAMPLE_ROWS), "a README SQL example was added or removed: list its rows here"
     con = duckdb.connect(str(real_db), read_only=True)
     try:
-        for sql in statements:
-            assert con.execute(sql).fetchall(), f"README example returned no rows:\n{sql}"
+        for sql, want, cols in zip(statements, SQL_EXAMPLE_ROWS, SQL_EXAMPLE_COLUMNS):
+            rows = {tuple(r[i] for i in cols) if cols else tuple(r) for r in con.execute(sql).fetchall()}
+            assert want <= rows, f"README example is missing rows {want - rows}:\n{sql}"
     finally:
         con.close()
+
+
+def test_readme_python_duckdb_command_runs(real_db):
+    """The schema section's way to open the database works with what the requirements install (no DuckDB CLI)."""
+    readme = _readme()
+    assert "duckdb -readonly" not in readme, "the README shows the DuckDB CLI, which nothing installs"
+    command = re.search(r'`(python -c "import duckdb[^`]*)`', readme)
+    assert command, "the README no longer shows how to open the database from Python"
+    args = shlex.split(command.group(1).replace("data/scores.duckdb", str(real_db)))
+    out = subprocess.run([sys.executable, *args[1:]], capture_output=True, text=True, timeout=60, check=True).stdout
+    for paper_id, kind in (("chatglm-glm4-report", "report"), ("qwen2-blog", "blog"),
+                           ("glm4-9b-benchmark-synthesis", "synthesis")):
+        assert re.search(rf"{paper_id}\s*│\s*{kind}", out), out
+
+
+def test_readme_evaluation_command_runs_and_every_dev_question_passes(real_db):
+    section = _readme().split("## Evaluation", 1)[1].split("\n## ", 1)[0]
+    command = next(c for c in _shell_commands() if c in section and c.startswith("python -m assistant.eval"))
+    args = shlex.split(command)
+    env = {**os.environ, "PAPERQA_DB_PATH": str(real_db), "PAPERQA_PAPERS_DIR": str(real_db.parent / "none")}
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "PAPERQA_OPENAI_API_KEY", "PAPERQA_OPENAI_BASE_URL",
+                 "PAPERQA_EMBED_BASE_URL"):
+        env.pop(name, None)
+    proc = subprocess.run([sys.executable, *args[1:]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    total = re.search(r"TOTAL (\d+)/(\d+)", proc.stdout)
+    assert total and total.group(1) == total.group(2), proc.stdout[-3000:]
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 import string
+
+import duckdb
 
 import pytest
 
@@ -10,6 +13,7 @@ from assistant import prompts
 from assistant.guard import check_sql
 from assistant.llm_sql import schema_for_prompt
 from index.schema import TABLE_NAMES
+from tests.checks import abstains
 
 EXPECTED = {
     "SQL_SYSTEM": {"schema"},
@@ -43,13 +47,17 @@ def test_every_prompt_constant_is_covered():
     assert constants == set(EXPECTED)
 
 
+PROVENANCE = ("paper_id", "table_no", "caption", "page", "model_id", "benchmark_id", "setting", "value", "raw_cell")
+
+
 def test_sql_system_names_the_rules_and_the_tables():
     text = prompts.SQL_SYSTEM.format(schema=schema_for_prompt())
     for table in TABLE_NAMES:
         assert f"CREATE TABLE {table} " in text
-    for column in ("paper_id", "table_no", "caption", "page", "model_id", "benchmark_id", "setting", "value",
-                   "raw_cell"):
-        assert column in text
+    scores = re.search(r"CREATE TABLE scores \((.*?)\)", text, re.S).group(1)
+    for column in PROVENANCE:      # each a column of scores, and each named in the rule that asks for it
+        assert re.search(rf"(?<!\w){column}(?!\w)", scores), column
+    assert "from scores always select " + ", ".join(PROVENANCE) in text
     assert '{"route": "...", "sql": "..."}' in text
 
 
@@ -60,6 +68,7 @@ def test_repair_prompt_shows_the_json_shape():
 
 def test_text_system_says_the_cannot_answer_phrase():
     assert prompts.CANNOT_ANSWER_PHRASE in prompts.TEXT_SYSTEM
+    assert abstains(prompts.CANNOT_ANSWER_PHRASE)       # the evaluation reads it as an abstention
     assert "[1]" in prompts.TEXT_SYSTEM
 
 
@@ -69,3 +78,22 @@ def test_sql_examples_are_valid_json_whose_sql_passes_the_fence():
     for answer in answers:
         if answer["sql"]:
             check_sql(answer["sql"], set(TABLE_NAMES))
+
+
+def test_sql_examples_answer_their_questions_on_the_real_database(real_db):
+    """The few-shot examples teach by example: each query must return the answer to the question it follows."""
+    pairs = re.findall(r"^Q: (.*)\n(\{.*\})$", prompts.SQL_EXAMPLES, re.M)
+    sql = {q: json.loads(reply)["sql"] for q, reply in pairs}
+    with duckdb.connect(str(real_db), read_only=True) as con:
+        def run(query: str) -> list[dict]:
+            cur = con.execute(query)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+
+        glm = run(sql["What is GLM-4-9B-Chat's MATH score?"])
+        assert {r["value"] for r in glm} == {50.6} and len(glm) >= 2 and set(PROVENANCE) <= set(glm[0])
+        top = run(sql["Which model scores highest on HumanEval?"])
+        best = con.execute("SELECT max(value) FROM scores WHERE benchmark_id = 'HumanEval'").fetchone()[0]
+        assert top[0]["value"] == best and top[0]["benchmark_id"] == "HumanEval"
+    assert sql["How was the long-context data for GLM-4 built?"] is None
+    assert sql["What is the capital of France?"] is None
