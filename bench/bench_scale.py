@@ -212,7 +212,7 @@ def print_table(title: str, rows: list[tuple[str, list[float]]], headers: list[s
     fmts = fmt if isinstance(fmt, list) else [fmt] * len(headers)
     print(f"\n{title}")
     base = rows[0][1] if rows and rows[0][0] == "5" else None
-    width = 17
+    width = 18
     print(f"{'size':<6}" + "".join(f"{h:>{width}}" for h in headers))
     for size, values in rows:
         cells = [_cell(v, base[i] if base else None, fmts[i]) for i, v in enumerate(values)]
