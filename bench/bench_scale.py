@@ -7,7 +7,7 @@ Papers are copies of data/papers with every model renamed (bench/corpus.py); 1M 
 built in this run (or --million-from) multiplied inside DuckDB to a million score rows. For each size it prints:
 
 * build: wall and CPU seconds of `python -m index build` (a child process), the peak summed RSS of that process
-  and its workers, the database size;
+  and its workers, the database size, and the seconds `python -m index add` takes to add one new paper;
 * answers, in-process and side by side (one worker process per size holds an Assistant; the fixed question mix
   in bench/questions_scale.jsonl is asked round-robin across the sizes, so all sizes see the same machine load):
   p50/p95 per route (sql, text, none) and the worker's RSS;
@@ -78,6 +78,27 @@ def _timed_build(folder: Path, db: Path) -> dict:
         raise SystemExit(f"build of {folder} failed:\n{log.read_text(errors='replace')[-2000:]}")
     return {"build_s": wall, "build_cpu_s": usage.ru_utime + usage.ru_stime,
             "build_rss_mb": max(tree.peak_mb, usage.ru_maxrss / 1024), "derived": False}
+
+
+def timed_add(build: dict, work: Path) -> float:
+    """Seconds for `python -m index add` of one new paper (a copy with a fresh name) to a copy of this corpus."""
+    if build.get("derived"):
+        return float("nan")
+    folder, copies = Path(build["corpus"]), corpus.read_manifest(Path(build["corpus"]))
+    scratch = work / f"add-{build['size']}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(folder, scratch / "papers")
+    shutil.copyfile(build["db"], scratch / "scores.duckdb")
+    source = min(corpus.sources(), key=lambda p: p.stat().st_size)      # the shortest paper
+    name = corpus.tag(len(copies))
+    new = scratch / f"{source.stem}-{name.lower()}{source.suffix}"
+    new.write_text(corpus.rename(source.read_text(encoding="utf-8"), name), encoding="utf-8")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "index", "add", str(new), "--db", str(scratch / "scores.duckdb"),
+                    "--papers", str(scratch / "papers")], cwd=ROOT, check=True, capture_output=True)
+    seconds = time.perf_counter() - start
+    shutil.rmtree(scratch, ignore_errors=True)
+    return seconds
 
 
 def _million(work: Path, million_from: str | None, db: Path) -> dict:
@@ -222,9 +243,9 @@ def print_table(title: str, rows: list[tuple[str, list[float]]], headers: list[s
 def report(builds: list[dict], answers: dict, apps: dict) -> None:
     print_table("build (1M: DuckDB multiplication of a built corpus, not a parse)",
                 [(b["size"], [b["papers"], b["scores"], b["build_s"], b["build_cpu_s"], b["build_rss_mb"],
-                              b["db_mb"]]) for b in builds],
-                ["papers", "scores", "wall s", "CPU s", "peak RSS MB", "DB MB"],
-                [".0f", ".0f", ".1f", ".1f", ".0f", ".1f"])
+                              b["db_mb"], b.get("add_s", float("nan"))]) for b in builds],
+                ["papers", "scores", "wall s", "CPU s", "peak RSS MB", "DB MB", "add 1 paper s"],
+                [".0f", ".0f", ".1f", ".1f", ".0f", ".1f", ".1f"])
     if answers:
         headers = [f"{r} {p}" for r in (*ROUTES, "all") for p in ("p50", "p95")]
         rows = []
@@ -263,6 +284,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, help="keep corpora and databases here (default: a temp dir)")
     ap.add_argument("--reuse", action="store_true", help="reuse databases (and their build figures) in --work")
     ap.add_argument("--no-app", action="store_true", help="skip launching ui.py")
+    ap.add_argument("--no-add", action="store_true", help="skip timing `index add` of one paper")
     ap.add_argument("--app-timeout", type=float, default=300.0)
     args = ap.parse_args()
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
@@ -274,6 +296,8 @@ def main() -> None:
         builds = []
         for size in sizes:
             builds.append(build_size(size, work, args.reuse, million_from))
+            if not args.no_add:
+                builds[-1]["add_s"] = timed_add(builds[-1], work)
             print(f"built {size}: {builds[-1]['papers']} papers, {builds[-1]['scores']} scores in "
                   f"{builds[-1]['build_s']:.1f} s", flush=True)
         answers = answers_side_by_side(builds, args.rounds) if args.rounds else {}
