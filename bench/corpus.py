@@ -130,8 +130,10 @@ def multiply(db: Path, copies: list[Copy], target_scores: int = 1_000_000, with_
     try:
         base = con.execute("SELECT count(*) FROM scores").fetchone()[0]
         replicas = max(0, -(-target_scores // base) - 1)
-        tables = [t for t in _TEXT_COLUMNS if with_passages or t != "passages"] + ["tables"]
-        columns = {t: [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()] for t in set(tables)}
+        tables = [t for t in _TEXT_COLUMNS if with_passages or t != "passages"]
+        columns = {t: [r[0] for r in con.execute(  # not DESCRIBE: `DESCRIBE tables` lists the tables
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? "
+            "ORDER BY ordinal_position", [t]).fetchall()] for t in set(tables)}
         maxima = {t: con.execute(f"SELECT coalesce(max({c}), 0) FROM {t}").fetchone()[0]
                   for t, c in _ID_COLUMNS.items() if t in columns}
         con.execute("CREATE TEMP TABLE tagmap (old VARCHAR, new VARCHAR, lold VARCHAR, lnew VARCHAR, r INTEGER)")
