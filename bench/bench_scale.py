@@ -240,6 +240,15 @@ def print_table(title: str, rows: list[tuple[str, list[float]]], headers: list[s
         print(f"{size:<6}" + "".join(f"{c:>{width}}" for c in cells))
 
 
+def latency_row(times: dict[str, list[float]]) -> list[float]:
+    """p50, p95 per route and over all answers (errors included in 'all')."""
+    every = [x for xs in times.values() for x in xs]
+    out = []
+    for xs in [times.get(r, []) for r in ROUTES] + [every]:
+        out += [statistics.median(xs) if xs else float("nan"), pct(xs, 95)]
+    return out
+
+
 def report(builds: list[dict], answers: dict, apps: dict) -> None:
     print_table("build (1M: DuckDB multiplication of a built corpus, not a parse)",
                 [(b["size"], [b["papers"], b["scores"], b["build_s"], b["build_cpu_s"], b["build_rss_mb"],
@@ -248,14 +257,7 @@ def report(builds: list[dict], answers: dict, apps: dict) -> None:
                 [".0f", ".0f", ".1f", ".1f", ".0f", ".1f", ".1f"])
     if answers:
         headers = [f"{r} {p}" for r in (*ROUTES, "all") for p in ("p50", "p95")]
-        rows = []
-        for b in builds:
-            t = answers[b["size"]]["times"]
-            every = [x for xs in t.values() for x in xs]
-            rows.append((b["size"], [f(t.get(r, []) if r != "all" else every)
-                                     for r in (*ROUTES, "all") for f in (statistics.median, lambda x: pct(x, 95))
-                                     ] if every else []))
-        rows = [(s, [v if v == v else float("nan") for v in vals]) for s, vals in rows]
+        rows = [(b["size"], latency_row(answers[b["size"]]["times"])) for b in builds]
         print_table("answers in-process, ms (side by side)", rows, headers)
         print_table("assistant in-process", [(b["size"], [answers[b["size"]]["load_s"], answers[b["size"]]["rss_mb"],
                                                           answers[b["size"]]["hwm_mb"],
@@ -286,7 +288,11 @@ def main() -> None:
     ap.add_argument("--no-app", action="store_true", help="skip launching ui.py")
     ap.add_argument("--no-add", action="store_true", help="skip timing `index add` of one paper")
     ap.add_argument("--app-timeout", type=float, default=300.0)
+    ap.add_argument("--report-only", action="store_true", help="print the tables of the last run in --work")
     args = ap.parse_args()
+    if args.report_only:
+        report(**json.loads(((args.work or Path(".")) / "results.json").read_text()))
+        return
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     paper_sizes = [s for s in sizes if s != MILLION]
     million_from = args.million_from or (max(paper_sizes, key=int) if paper_sizes else None)
@@ -302,6 +308,7 @@ def main() -> None:
                   f"{builds[-1]['build_s']:.1f} s", flush=True)
         answers = answers_side_by_side(builds, args.rounds) if args.rounds else {}
         apps = {} if args.no_app else {b["size"]: app_startup(b, work, args.app_timeout) for b in builds}
+        (work / "results.json").write_text(json.dumps({"builds": builds, "answers": answers, "apps": apps}))
         report(builds, answers, apps)
 
 
