@@ -3,11 +3,13 @@
 Copy i of the papers in data/papers gets its own tag (a made-up, pronounceable word such as `Kavotu`) inserted
 after every model-family name in the text: `Qwen2-72B-Instruct` becomes `Qwen2-Kavotu-72B-Instruct`,
 `GPT-4 Turbo (2024-04-09)` becomes `GPT-4 Turbo Kavotu (2024-04-09)`, "the Qwen2 team" becomes "the Qwen2-Kavotu
-team". Names stay model-shaped (same family, size and variant, so they parse exactly as the originals do) and are
-distinct across copies; tables, text and their messiness are the real papers'. Five papers make one copy.
+team". Names stay model-shaped (same family, size and variant, so they parse as the originals do; the one
+exception: `Mistral-8x22B` is read as a Mixtral model, `Mistral-Kavotu-8x22B` as a Mistral one) and are distinct
+across copies; tables, text and their messiness are the real papers'. Five papers make one copy.
 
     python -m bench.corpus papers --papers 200 --out /tmp/corpus200      # write 200 papers (40 copies)
-    python -m bench.corpus million --db big.duckdb --out /tmp/m.duckdb   # multiply a built database to 1M scores
+    python -m index build --papers /tmp/corpus200 --db /tmp/c200.duckdb
+    python -m bench.corpus million --db /tmp/c200.duckdb --corpus /tmp/corpus200 --out /tmp/1m.duckdb  # 1M scores
 
 `million` multiplies a built corpus database inside DuckDB (INSERT ... SELECT): each replica renames every tag to a
 new one, in model ids, aliases, titles, captions and passages, so the result is a valid score database the
@@ -89,9 +91,11 @@ def write_corpus(n_papers: int, out: Path, source: Path = SOURCE) -> list[Copy]:
 
     Returns the copies; also written to out/corpus.json, which the assistant never reads (not a paper suffix)."""
     papers = [(p, p.read_text(encoding="utf-8")) for p in sources(source)]
-    if out.exists():
+    if out.exists() and any(out.iterdir()):
+        if not (out / MANIFEST).is_file():
+            raise ValueError(f"{out} is not empty and not a corpus written by bench/corpus.py; not touching it")
         shutil.rmtree(out)
-    out.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
     copies: list[Copy] = []
     for k in range(n_papers):
         i, (path, text) = divmod(k, len(papers))[0], papers[k % len(papers)]
