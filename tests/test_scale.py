@@ -42,6 +42,9 @@ def big(tmp_path_factory) -> tuple[Assistant, dict]:
     try:
         ref = {b: reference(con, b) for b in BENCHES}
         ref["counts"] = con.execute("SELECT count(DISTINCT model_id), count(DISTINCT paper_id) FROM scores").fetchone()
+        ref["per_copy"] = con.execute(
+            "SELECT regexp_extract(paper_id, '-([a-z]+)$', 1), count(*), count(DISTINCT model_id), "
+            "list(DISTINCT benchmark_id ORDER BY benchmark_id) FROM scores GROUP BY 1").fetchall()
     finally:
         con.close()
     assistant = Assistant(db, Settings(sql_row_cap=ROW_CAP))
@@ -130,6 +133,21 @@ def test_the_reference_sees_every_copy(big):
     per_copy = models / COPIES
     assert papers == 4 * COPIES          # the synthesis paper of each copy holds claims, not score tables
     assert per_copy == int(per_copy) and per_copy > 50
+
+
+def test_every_copy_parses_like_the_real_papers(big, real_db):
+    """The renaming keeps the papers what they are: each copy has the real papers' scores and benchmarks, and its
+    models are as many as the real ones (one more: a renamed Mistral-8x22B is no longer read as Mixtral)."""
+    con = duckdb.connect(str(real_db), read_only=True)
+    try:
+        scores, models, benches = con.execute("SELECT count(*), count(DISTINCT model_id), "
+                                              "list(DISTINCT benchmark_id ORDER BY benchmark_id) FROM scores").fetchone()
+    finally:
+        con.close()
+    assert len(big[1]["per_copy"]) == COPIES
+    for tag, n, m, b in big[1]["per_copy"]:
+        assert (n, b) == (scores, benches), tag
+        assert models <= m <= models + 1, tag
 
 
 @pytest.mark.xfail(strict=False, reason="an unknown-model answer lists every indexed paper's title, so it grows "
