@@ -24,10 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PAPERS = ROOT / "data" / "papers"
 PLAIN_NUMBER = re.compile(r"\d{1,2}\.\d")
 STALE_REASON = (
-    "each app process keeps the connection, catalog and text index it opened at start-up; a swapped-in file is a "
-    "new inode, so the old one is served until restart. Fix: SafeDB notices the swap (os.stat inode/mtime_ns "
-    "changed, checked at most every ~1 s) and reopens, with a generation counter; Assistant reloads its Catalog, "
-    "SqlPath and text index when the generation changes")
+    "each app process keeps the connection, catalog and text index it opened at start-up, and the swapped-in file "
+    "is a new inode, so the old data is served until restart. Fix: SafeDB stats the path (st_ino, st_mtime_ns; microseconds) "
+    "before each query; on a change it lets in-flight queries finish, closes the old connection (while any "
+    "connection to the path is open DuckDB hands back the cached old database, and closing it kills running "
+    "cursors), opens the new file and bumps a generation; Assistant reloads Catalog, SqlPath and text index when "
+    "the generation changes")
 
 
 def build(papers: Path, db: Path) -> None:
@@ -56,6 +58,14 @@ def pick_score(db: Path, papers: Path) -> dict:
 
 def ask(client, question: str) -> str:
     return client.predict(question=question, history=[], api_name="/ask")["answer"]
+
+
+def ask_once(url: str, question: str) -> str:
+    client = client_for(url)
+    try:
+        return ask(client, question)
+    finally:
+        client.close()
 
 
 class Hammer(threading.Thread):
@@ -89,7 +99,7 @@ def swap(tmp_path_factory) -> dict:
     score = pick_score(db, papers)
     with ExitStack() as stack:
         servers = [stack.enter_context(launched_server(root / f"app{i}", db, papers_dir=papers)) for i in (1, 2)]
-        before = [ask(client_for(s.url), score["question"]) for s in servers]
+        before = [ask_once(s.url, score["question"]) for s in servers]
         hammers = [Hammer(s.url, score["question"]) for s in servers]
         for h in hammers:
             h.start()
@@ -102,7 +112,7 @@ def swap(tmp_path_factory) -> dict:
         for h in hammers:
             h.stop.set()
             h.join(timeout=60)
-        after = [ask(client_for(s.url), score["question"]) for s in servers]
+        after = [ask_once(s.url, score["question"]) for s in servers]
         logs = [s.log_tail(80) for s in servers]
     return {"score": score, "before": before, "after": after, "hammers": hammers, "swapped": swapped,
             "logs": logs}
