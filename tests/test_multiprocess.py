@@ -24,12 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PAPERS = ROOT / "data" / "papers"
 PLAIN_NUMBER = re.compile(r"\d{1,2}\.\d")
 STALE_REASON = (
-    "each app process keeps the connection, catalog and text index it opened at start-up, and the swapped-in file "
-    "is a new inode, so the old data is served until restart. Fix: SafeDB stats the path (st_ino, st_mtime_ns; microseconds) "
-    "before each query; on a change it lets in-flight queries finish, closes the old connection (while any "
-    "connection to the path is open DuckDB hands back the cached old database, and closing it kills running "
-    "cursors), opens the new file and bumps a generation; Assistant reloads Catalog, SqlPath and text index when "
-    "the generation changes")
+    "each app process keeps the connection, catalog and text index it opened at start-up, and the swapped-in "
+    "file is a new inode, so the old data is served until restart. Fix: SafeDB stats the path (st_ino, "
+    "st_mtime_ns; microseconds) before each query; on a change it lets in-flight queries finish, closes the old "
+    "connection (while any connection to the path is open DuckDB hands back the cached old database, and closing "
+    "it kills running cursors), opens the new file and bumps a generation; Assistant reloads Catalog, SqlPath and "
+    "text index when the generation changes")
 
 
 def build(papers: Path, db: Path) -> None:

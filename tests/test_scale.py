@@ -140,8 +140,9 @@ def test_every_copy_parses_like_the_real_papers(big, real_db):
     models are as many as the real ones (one more: a renamed Mistral-8x22B is no longer read as Mixtral)."""
     con = duckdb.connect(str(real_db), read_only=True)
     try:
-        scores, models, benches = con.execute("SELECT count(*), count(DISTINCT model_id), "
-                                              "list(DISTINCT benchmark_id ORDER BY benchmark_id) FROM scores").fetchone()
+        scores, models, benches = con.execute(
+            "SELECT count(*), count(DISTINCT model_id), list(DISTINCT benchmark_id ORDER BY benchmark_id) "
+            "FROM scores").fetchone()
     finally:
         con.close()
     assert len(big[1]["per_copy"]) == COPIES
