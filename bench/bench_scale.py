@@ -192,6 +192,15 @@ def app_startup(build: dict, work: Path, timeout_s: float) -> dict:
     """Launch ui.py on the database; seconds until it serves, until a text question is answered; its RSS."""
     mix = load_mix(_tag(build))
     text_q = next(c["q"] for c in mix if c["route"] == "text")
+    try:
+        return _app_startup(build, work, timeout_s, mix, text_q)
+    except RuntimeError as e:                     # ui.py did not start: reported in the table
+        reason = str(e).strip().splitlines()[-1]
+        return {"ready_s": float("nan"), "text_s": float("nan"), "app_rss_mb": float("nan"),
+                "app_error": f"did not start: {reason}"[:200]}
+
+
+def _app_startup(build: dict, work: Path, timeout_s: float, mix: list[dict], text_q: str) -> dict:
     with launched_server(work / "app", Path(build["db"]), papers_dir=work / "no-papers-folder",
                          timeout_s=timeout_s) as server:
         ready = time.monotonic() - server.started
@@ -307,8 +316,10 @@ def main() -> None:
             print(f"built {size}: {builds[-1]['papers']} papers, {builds[-1]['scores']} scores in "
                   f"{builds[-1]['build_s']:.1f} s", flush=True)
         answers = answers_side_by_side(builds, args.rounds) if args.rounds else {}
+        results = work / "results.json"          # kept as the run goes: --report-only prints it again
+        results.write_text(json.dumps({"builds": builds, "answers": answers, "apps": {}}))
         apps = {} if args.no_app else {b["size"]: app_startup(b, work, args.app_timeout) for b in builds}
-        (work / "results.json").write_text(json.dumps({"builds": builds, "answers": answers, "apps": apps}))
+        results.write_text(json.dumps({"builds": builds, "answers": answers, "apps": apps}))
         report(builds, answers, apps)
 
 
