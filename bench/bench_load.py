@@ -2,7 +2,7 @@
 
     python bench/bench_load.py                      # launches ui.py on a free loopback port
     python bench/bench_load.py --url http://127.0.0.1:7860 --pid <server pid>
-    python bench/bench_load.py --db /tmp/scale/scores-1000.duckdb --corpus /tmp/scale/papers-1000   # at scale
+    python bench/bench_load.py --db scale-work/scores-1000.duckdb --corpus scale-work/papers-1000   # at scale
 
 Each session asks a fixed mix of questions (/ask and multi-turn /chat) a bounded number of times. Prints p50, p95
 and errors per level and the server's resident memory (VmRSS from /proc/<pid>/status). With --corpus (a folder

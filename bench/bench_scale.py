@@ -1,7 +1,7 @@
 """Scale benchmark: build, answer and serve at 5, 200 and 1,000 realistic papers and at 1M scores.
 
     nice -n 10 python bench/bench_scale.py                        # 5, 200, 1000 papers and 1M scores
-    nice -n 10 python bench/bench_scale.py --sizes 5,200,1M --rounds 5 --work /tmp/scale --reuse
+    nice -n 10 python bench/bench_scale.py --sizes 5,200,1M --rounds 5 --work scale-work --reuse
 
 Papers are copies of data/papers with every model renamed (bench/corpus.py); 1M is the largest paper corpus
 built in this run (or --million-from) multiplied inside DuckDB to a million score rows. For each size it prints:

@@ -7,9 +7,9 @@ team". Names stay model-shaped (same family, size and variant, so they parse as 
 exception: `Mistral-8x22B` is read as a Mixtral model, `Mistral-Kavotu-8x22B` as a Mistral one) and are distinct
 across copies; tables, text and their messiness are the real papers'. Five papers make one copy.
 
-    python -m bench.corpus papers --papers 200 --out /tmp/corpus200      # write 200 papers (40 copies)
-    python -m index build --papers /tmp/corpus200 --db /tmp/c200.duckdb
-    python -m bench.corpus million --db /tmp/c200.duckdb --corpus /tmp/corpus200 --out /tmp/1m.duckdb  # 1M scores
+    python -m bench.corpus papers --papers 200 --out corpus200      # write 200 papers (40 copies)
+    python -m index build --papers corpus200 --db c200.duckdb
+    python -m bench.corpus million --db c200.duckdb --corpus corpus200 --out 1m.duckdb  # 1M scores
 
 `million` multiplies a built corpus database inside DuckDB (INSERT ... SELECT): each replica renames every tag to a
 new one, in model ids, aliases, titles, captions and passages, so the result is a valid score database the
