@@ -25,7 +25,7 @@ EXCERPT = FIXTURES / "llama-3.1-excerpt.md"      # Table 9: SQuAD, Llama 3 8B = 
 def small_corpus(folder: Path) -> Path:
     """Two small papers written for the tests: enough for the refresh logic, quick to build."""
     folder.mkdir(parents=True)
-    for paper in FIXTURES.iterdir():
+    for paper in (EXCERPT, FIXTURES / "orion-report.html"):
         (folder / paper.name).write_bytes(paper.read_bytes())
     return folder
 
