@@ -197,11 +197,14 @@ class SafeDB:
             self._tables = {r["table_name"] for r in rows}
         return set(self._tables)
 
-    def run_checked(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
-        """check_sql against this database's score tables (not its build metadata), then query the result."""
+    def check(self, sql: str) -> str:
+        """check_sql against this database's score tables (not its build metadata) and the settings' limits."""
         s = self.settings
-        checked = check_sql(sql, self.table_names() - set(META_TABLES), s.sql_max_chars, s.sql_max_depth)
-        return self.query(checked, params)
+        return check_sql(sql, self.table_names() - set(META_TABLES), s.sql_max_chars, s.sql_max_depth)
+
+    def run_checked(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
+        """check(sql), then query the normalised SQL."""
+        return self.query(self.check(sql), params)
 
     def query(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
         """Run SQL the caller trusts (not re-checked) under the time limit; at most sql_row_cap rows and
