@@ -6,6 +6,7 @@ past the checker cannot write, read files, load extensions or change settings.
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ ALLOWED_FUNCTIONS = frozenset("""
     logical_and row_number rank dense_rank percent_rank cume_dist ntile lag lead first_value last_value
     abs round floor ceil power sqrt ln log exp sign
     lower upper length trim ltrim rtrim substring left right str_position contains starts_with ends_with
-    split_part regexp_like regexp_extract replace concat date_part extract levenshtein jarowinkler_similarity
+    split_part regexp_like regexp_extract replace concat date_part extract
 """.split())
 
 class QueryRejected(Exception):
@@ -157,6 +158,20 @@ def _check_table_name(sql: str, table: exp.Table, allowed: set[str], cte_names: 
         raise QueryRejected(sql, f"unknown table {table.name!r} (file paths are not tables); known tables: {known}")
 
 
+def fetch_capped(cursor: duckdb.DuckDBPyConnection, row_cap: int, byte_cap: int, sql: str = "") -> list[tuple]:
+    """At most `row_cap` rows, fetched in small batches; ResultTooLarge once they pass `byte_cap` bytes."""
+    size, rows = 0, []
+    while len(rows) < row_cap:
+        batch = cursor.fetchmany(min(64, row_cap - len(rows)))
+        if not batch:
+            break
+        size += sum(value_size(v) for row in batch for v in row)
+        if size > byte_cap:
+            raise ResultTooLarge(sql, byte_cap)
+        rows += batch
+    return rows
+
+
 def value_size(value: object) -> int:
     """Bytes a result value takes when shown (strings and blobs by length; anything else as its text)."""
     if value is None or isinstance(value, (bool, int, float)):
@@ -178,6 +193,13 @@ class SafeDB:
         self._conn = duckdb.connect(str(self.path), read_only=True, config=self._config())
         self._lock = threading.Lock()
         self._tables: set[str] | None = None
+        self._box = None
+        if settings.sql_isolate and settings.llm_configured:      # start the worker before the first question
+            threading.Thread(target=self._warm_sandbox, name="sql-sandbox-start", daemon=True).start()
+
+    def _warm_sandbox(self) -> None:
+        with contextlib.suppress(QueryRejected, OSError):
+            self._sandbox().start()
 
     def _config(self) -> dict[str, Any]:
         return {
@@ -234,19 +256,25 @@ class SafeDB:
         return columns, [dict(zip(columns, row)) for row in rows]
 
     def _fetch_capped(self, cursor: duckdb.DuckDBPyConnection, sql: str, row_cap: int) -> list[tuple]:
-        """At most `row_cap` rows, fetched in small batches; stop once they pass the byte cap."""
-        limit, size, rows = self.settings.sql_max_result_bytes, 0, []
-        while len(rows) < row_cap:
-            batch = cursor.fetchmany(min(64, row_cap - len(rows)))
-            if not batch:
-                break
-            size += sum(value_size(v) for row in batch for v in row)
-            if size > limit:
-                raise ResultTooLarge(sql, limit)
-            rows += batch
-        return rows
+        return fetch_capped(cursor, row_cap, self.settings.sql_max_result_bytes, sql)
+
+    def query_isolated(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
+        """Like query(), for SQL an LLM wrote: in a worker process that is killed at the time limit and has its
+        own memory ceiling (setting sql_isolate; off, it runs like query())."""
+        if not self.settings.sql_isolate:
+            return self.query(sql, params)
+        return self._sandbox().run(sql, params)
+
+    def _sandbox(self):
+        with self._lock:
+            if self._box is None:
+                from assistant.sandbox import Sandbox
+                self._box = Sandbox(self.path, self.settings)
+            return self._box
 
     def close(self) -> None:
+        if self._box is not None:
+            self._box.close()
         self._conn.close()
 
     def __enter__(self) -> SafeDB:

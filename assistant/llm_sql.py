@@ -111,7 +111,7 @@ def _run(db: SafeDB, sql: str | None) -> list[dict]:
         raise QueryRejected("", "the reply held no SQL")
     try:
         keyed = with_row_keys(db.check(sql))
-        _, rows = db.query(keyed)
+        _, rows = db.query_isolated(keyed)
         return stored_rows(db, keyed, rows)
     except duckdb.Error as e:     # SafeDB translates these already; kept so a DuckDB error can never escape
         raise QueryRejected(sql, str(e).splitlines()[0]) from e

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     sql_row_cap: int = Field(200, description="Most rows one SQL query may return.")
     sql_memory_limit: str = Field("256MB", description="DuckDB memory limit for the query connection.")
     sql_max_result_bytes: int = Field(1_000_000, description="Largest result one SQL query may return, in bytes; larger results are stopped.")
+    sql_isolate: bool = Field(True, description="Run LLM-written SQL in a worker process that is killed at the time limit.")
+    sql_worker_memory_mb: int = Field(1024, description="Address-space ceiling of that worker process, in MB.")
     sql_max_chars: int = Field(4000, description="Longest LLM-written SQL accepted, in characters.")
     sql_max_depth: int = Field(24, description="Deepest parenthesis nesting accepted in LLM-written SQL.")
     llm_max_reply_chars: int = Field(20_000, description="Longest LLM reply used; a longer one is discarded and the deterministic answer stands.")
