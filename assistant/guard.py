@@ -206,6 +206,7 @@ class SafeDB:
             "enable_external_access": False,
             "autoload_known_extensions": False,
             "autoinstall_known_extensions": False,
+            "temp_directory": "",          # no spilling: a big sort fails instead of writing beside the database
             "memory_limit": self.settings.sql_memory_limit,
             "threads": 2,
             "lock_configuration": True,

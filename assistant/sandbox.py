@@ -89,8 +89,8 @@ class Sandbox:
             return
         self._kill()
         config = {"enable_external_access": False, "autoload_known_extensions": False,
-                  "autoinstall_known_extensions": False, "memory_limit": self.settings.sql_memory_limit,
-                  "threads": 1, "lock_configuration": True}
+                  "autoinstall_known_extensions": False, "temp_directory": "",      # never spill next to the db
+                  "memory_limit": self.settings.sql_memory_limit, "threads": 1, "lock_configuration": True}
         memory = self.settings.sql_worker_memory_mb * 1024 * 1024
         self._proc = subprocess.Popen(
             [sys.executable, "-I", str(WORKER), self.path, json.dumps(config), str(memory)],
