@@ -49,6 +49,8 @@ class Source:
     sha256: str
     kind: str | None = None
     text: str | None = None          # given instead of reading the file (tests, generated papers)
+    size: int | None = None
+    mtime_ns: int | None = None
 
     @property
     def paper_id(self) -> str:
@@ -92,18 +94,33 @@ def paper_files(folder: Path) -> list[Path]:
     return files
 
 
-def make_sources(items: list[tuple[Path, str | None]], kinds: dict[str, str] | None = None) -> list[Source]:
-    kinds = kinds or {}
+def make_sources(items: list[tuple[Path, str | None]], kinds: dict[str, str] | None = None,
+                 known: dict[str, tuple[int, int, str]] | None = None) -> list[Source]:
+    """Sources with their content hash. A file whose size and modification time match what the last build
+    recorded (`known`: name -> (size, mtime_ns, sha256)) is not read again, as git does for its index."""
+    kinds, known = kinds or {}, known or {}
     out = []
     for path, text in items:
         path = Path(path)
-        sha = hashlib.sha256(text.encode()).hexdigest() if text is not None else _file_hash(path)
-        out.append(Source(path, sha, kinds.get(path.stem), text))
+        if text is not None:
+            out.append(Source(path, hashlib.sha256(text.encode()).hexdigest(), kinds.get(path.stem), text))
+            continue
+        st = _stat(path)
+        seen = known.get(path.name)
+        sha = seen[2] if seen and seen[:2] == (st.st_size, st.st_mtime_ns) else _file_hash(path)
+        out.append(Source(path, sha, kinds.get(path.stem), None, st.st_size, st.st_mtime_ns))
     ids = [s.paper_id for s in out]
     dupes = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
     if dupes:
         raise IngestError(dupes[0], "two papers share this name (file stem); rename one")
     return out
+
+
+def _stat(path: Path) -> os.stat_result:
+    try:
+        return path.stat()
+    except OSError as e:
+        raise IngestError(path, f"cannot be read ({e.strerror or type(e).__name__})") from e
 
 
 def _file_hash(path: Path) -> str:
@@ -198,7 +215,7 @@ def build(papers_dir: Path | None = None, db: Path | None = None, progress: bool
     papers_dir, db = Path(papers_dir or s.papers_dir), Path(db or s.db_path)
     info = inspect(db)                               # refuses a file that is not a score database
     kinds = {pid: kind for pid, (_, kind) in info.files.items() if kind}
-    sources = make_sources([(p, None) for p in paper_files(papers_dir)], kinds)
+    sources = make_sources([(p, None) for p in paper_files(papers_dir)], kinds, info.stats if reuse else None)
     return build_database(sources, db, progress, papers_dir, info if reuse else None)
 
 
@@ -232,7 +249,8 @@ def add(files: list[Path], db: Path | None = None, papers_dir: Path | None = Non
     kept = [p for p in paper_files(folder) if p.stem not in new] if folder.is_dir() else []
     kinds = {pid: k for pid, (_, k) in info.files.items() if k and pid not in new}
     kinds.update({f.stem: kind for f in files} if kind else {})
-    sources = make_sources([(p, None) for p in kept] + [(f, None) for f in files], kinds)
+    known = {name: st for name, st in info.stats.items() if Path(name).stem not in new}
+    sources = make_sources([(p, None) for p in kept] + [(f, None) for f in files], kinds, known)
     counts = build_database(sources, db, progress, folder, info)
     copy_into(files, folder)
     return counts
@@ -288,4 +306,4 @@ def _current(info: DbInfo, folder: Path) -> bool:
     if info.index_version != index_version():
         return False
     kinds = {pid: kind for pid, (_, kind) in info.files.items() if kind}
-    return info.papers_hash == papers_hash(make_sources([(p, None) for p in paper_files(folder)], kinds))
+    return info.papers_hash == papers_hash(make_sources([(p, None) for p in paper_files(folder)], kinds, info.stats))

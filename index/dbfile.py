@@ -24,7 +24,8 @@ REQUIRED_TABLES = ("papers", "scores", "build_info")
 # build can tell which papers changed (by content hash) and keep a paper's `--kind` flag.
 META_DDL = """
 CREATE TABLE build_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE paper_files (paper_id VARCHAR PRIMARY KEY, file VARCHAR, sha256 VARCHAR, kind VARCHAR);
+CREATE TABLE paper_files (paper_id VARCHAR PRIMARY KEY, file VARCHAR, sha256 VARCHAR, kind VARCHAR,
+                          size BIGINT, mtime_ns BIGINT);
 """
 META_TABLES = ("build_info", "build_meta", "paper_files")
 
@@ -38,6 +39,7 @@ class DbInfo:
     papers_hash: str | None = None
     papers_dir: Path | None = None                   # the folder it was built from, when recorded
     files: dict[str, tuple[str, str | None]] = field(default_factory=dict)   # paper_id -> (sha256, kind flag)
+    stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)    # file name -> (size, mtime_ns, sha256)
 
     @property
     def read_only(self) -> bool:
@@ -77,8 +79,12 @@ def _read_info(db: Path, con: duckdb.DuckDBPyConnection) -> DbInfo:
         meta = dict(con.execute("SELECT key, value FROM build_meta").fetchall())
         info.papers_dir = Path(meta["papers_dir"]) if meta.get("papers_dir") else None
     if "paper_files" in tables:
-        info.files = {pid: (sha, kind) for pid, sha, kind in
-                      con.execute("SELECT paper_id, sha256, kind FROM paper_files").fetchall()}
+        rows = con.execute("SELECT * FROM paper_files").fetchall()
+        names = [d[0] for d in con.description]
+        for row in (dict(zip(names, r)) for r in rows):
+            info.files[row["paper_id"]] = (row["sha256"], row["kind"])
+            if row.get("size") is not None and row.get("mtime_ns") is not None:
+                info.stats[row["file"]] = (row["size"], row["mtime_ns"], row["sha256"])
     return info
 
 

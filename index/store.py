@@ -84,8 +84,8 @@ def write(rows: dict[str, list[dict]], target: Path, plan: Plan, version: str) -
         con.execute("INSERT INTO build_info VALUES (?, ?, current_timestamp)", [version, plan.fingerprint()])
         con.execute("INSERT INTO build_meta VALUES ('papers_dir', ?)",
                     [str(plan.papers_dir) if plan.papers_dir else None])
-        con.executemany("INSERT INTO paper_files VALUES (?, ?, ?, ?)",
-                        [(s.paper_id, s.path.name, s.sha256, s.kind) for s in plan.sources])
+        con.executemany("INSERT INTO paper_files VALUES (?, ?, ?, ?, ?, ?)",
+                        [(s.paper_id, s.path.name, s.sha256, s.kind, s.size, s.mtime_ns) for s in plan.sources])
         if plan.reused:
             copy_reused(con, plan.reuse_db, sorted(plan.reused))
             number(rows, {t: con.execute(f"SELECT coalesce(max({k}), 0) FROM {t}").fetchall()[0][0]

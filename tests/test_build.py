@@ -195,11 +195,12 @@ def test_incremental_add_equals_a_full_build_and_reads_only_the_new_paper(tmp_pa
     new = tmp_path / "nova-report.md"
     new.write_text(NOVA)
     import index.build as b
-    parsed = []
-    real = b._parse_job
+    parsed, hashed = [], []
+    real, real_hash = b._parse_job, b._file_hash
     monkeypatch.setattr(b, "_parse_job", lambda job: parsed.append(job[0].name) or real(job))
+    monkeypatch.setattr(b, "_file_hash", lambda path: hashed.append(path.name) or real_hash(path))
     add([new], db)
-    assert parsed == ["nova-report.md"]                  # the other papers were not read again
+    assert parsed == ["nova-report.md"] and hashed == ["nova-report.md"]    # the rest were not read again
     build(folder, full)
     assert rows(db) == rows(full)
 
