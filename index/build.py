@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -170,9 +171,14 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def _pool_context():
+    """fork when only one Python thread runs (the CLI: quick, and the caller's script is not imported again);
+    else forkserver, so a threaded caller (the web app) is never forked while another thread holds a lock."""
+    return get_context("fork" if threading.active_count() == 1 else "forkserver")
+
+
 def _parse_in_workers(jobs: list):
-    # forkserver: a fresh process forks the workers, so a threaded caller (the web app) is never forked.
-    pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=get_context("forkserver"))
+    pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=_pool_context())
     try:
         yield from pool.map(_parse_job, jobs, chunksize=max(1, min(16, len(jobs) // (_workers() * 4))))
     finally:
