@@ -295,7 +295,10 @@ def ensure_database(papers_dir: Path | None = None, db: Path | None = None) -> b
     folder = info.papers_dir or papers_dir
     if is_read_only(db) or not folder.is_dir() or _current(info, folder):
         return False
-    build(folder, db, reuse=True)
+    try:
+        build(folder, db, reuse=True)
+    except DatabaseNotWritable:
+        return False                                 # cannot refresh it here: serve it as built
     return True
 
 
