@@ -293,7 +293,7 @@ def ensure_database(papers_dir: Path | None = None, db: Path | None = None) -> b
         build(papers_dir, db)
         return True
     folder = info.papers_dir or papers_dir
-    if is_read_only(db) or not folder.is_dir() or _current(info, folder):
+    if info.in_use or is_read_only(db) or not folder.is_dir() or _current(info, folder):
         return False
     try:
         build(folder, db, reuse=True)
@@ -307,6 +307,8 @@ def is_current(papers_dir: Path, db: Path) -> bool:
     info = inspect(Path(db))
     if not info.exists:
         return False
+    if info.in_use:
+        return True                                  # being served by this process: treated as current
     folder = info.papers_dir or Path(papers_dir)
     return not folder.is_dir() or _current(info, folder)
 

@@ -38,6 +38,7 @@ class DbInfo:
     index_version: str | None = None
     papers_hash: str | None = None
     papers_dir: Path | None = None                   # the folder it was built from, when recorded
+    in_use: bool = False                             # open in this process with other settings: not inspected
     files: dict[str, tuple[str, str | None]] = field(default_factory=dict)   # paper_id -> (sha256, kind flag)
     stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)    # file name -> (size, mtime_ns, sha256)
 
@@ -57,6 +58,10 @@ def inspect(db: Path) -> DbInfo:
         return DbInfo(db)                            # an empty file holds nothing to lose
     try:
         con = duckdb.connect(str(db), read_only=True)
+    except duckdb.ConnectionException as e:
+        if is_duckdb_file(db):                       # this process already has it open (the app serving it)
+            return DbInfo(db, exists=True, in_use=True)
+        raise NotAScoreDatabase(db, f"DuckDB cannot open it: {_first_line(e)}") from e
     except duckdb.Error as e:
         raise NotAScoreDatabase(db, f"DuckDB cannot open it: {_first_line(e)}") from e
     try:
@@ -86,6 +91,15 @@ def _read_info(db: Path, con: duckdb.DuckDBPyConnection) -> DbInfo:
             if row.get("size") is not None and row.get("mtime_ns") is not None:
                 info.stats[row["file"]] = (row["size"], row["mtime_ns"], row["sha256"])
     return info
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """The DuckDB storage header: 'DUCK' at byte 8."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
 
 
 def is_read_only(path: Path) -> bool:

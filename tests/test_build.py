@@ -102,6 +102,15 @@ def test_read_only_database_is_served_never_replaced(tmp_path, papers):
         db.chmod(0o644)
 
 
+def test_database_open_in_this_process_is_served_not_refused(tmp_path, papers):
+    db = tmp_path / "s.duckdb"
+    build(papers, db)
+    (papers / "d.md").write_text(small_paper("d", "Delta-7B", 80.0))
+    with duckdb.connect(str(db), read_only=True, config={"threads": 1, "memory_limit": "64MB"}):
+        assert ensure_database(papers, db) is False          # the app has it open: no refusal, no rebuild
+    assert ensure_database(papers, db) is True
+
+
 def test_add_star_glob_deletes_nothing(tmp_path, papers):
     db = tmp_path / "s.duckdb"
     build(papers, db)
