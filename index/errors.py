@@ -14,6 +14,17 @@ class IngestError(Exception):
         at = f" ({where})" if where else ""
         super().__init__(f"{self.path}{at}: {reason}. {fix}")
 
+    def __reduce__(self):
+        """Picklable as it is (a paper parsed in a worker process raises it in the parent unchanged)."""
+        return _restore, (type(self), str(self), dict(self.__dict__))
+
+
+def _restore(cls: type, message: str, state: dict) -> IngestError:
+    err = Exception.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    return err
+
 
 class NotAScoreDatabase(IngestError):
     """The database path names a file that is not a score database (another program's data, a text file...)."""

@@ -267,3 +267,23 @@ def test_cli_uses_paperqa_env_settings(tmp_path, papers):
     assert (papers / "d.md").exists() and count(db) == 4
     stats = run("stats")
     assert stats.returncode == 0 and "papers 4" in stats.stdout
+
+
+def test_a_bad_paper_parsed_in_a_worker_names_the_file(tmp_path, monkeypatch):
+    import pickle
+
+    import index.build as b
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    for k in range(4):
+        (folder / f"p{k}.md").write_text(small_paper(f"p{k}", f"Model{k}-7B", 40.0 + k))
+    (folder / "unclosed.html").write_text("<h1>Broken</h1>\n<table><tr><td>Model</td><td>MMLU</td></tr>\n"
+                                         "<tr><td>X-7B</td><td>1.0</td></tr>\n")
+    err = NotAScoreDatabase("x.duckdb", "why")
+    assert str(pickle.loads(pickle.dumps(err))) == str(err)
+    monkeypatch.setattr(b, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(b, "_workers", lambda: 2)
+    db = tmp_path / "s.duckdb"
+    with pytest.raises(IngestError, match="unclosed.html") as info:
+        build(folder, db)
+    assert info.value.reason and not db.exists()
