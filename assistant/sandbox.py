@@ -26,6 +26,7 @@ from assistant.settings import Settings
 WORKER = Path(__file__).with_name("sqlworker.py")     # run as a script (-I): no package import, a quick start
 KILL_GRACE_S = 0.25          # after the limit, the worker's own interrupt() gets this long before it is killed
 START_TIMEOUT_S = 20.0
+QUEUE_WAIT_S = 2.0           # how long a query waits for the worker (busy with another query, or starting)
 
 
 class Sandbox:
@@ -49,14 +50,13 @@ class Sandbox:
     def run(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
         s = self.settings
         limit = s.sql_timeout_ms / 1000
-        deadline = time.monotonic() + limit + KILL_GRACE_S
-        if not self._lock.acquire(timeout=limit):
+        if not self._lock.acquire(timeout=limit + QUEUE_WAIT_S):     # one query at a time; a start takes ~0.5 s
             raise QueryTimeout(sql, s.sql_timeout_ms)
         try:
             self._ensure()
+            deadline = time.monotonic() + limit + KILL_GRACE_S
             request = {"sql": sql, "params": list(params) if params else None, "row_cap": s.sql_row_cap,
-                       "byte_cap": s.sql_max_result_bytes, "limit_s": max(deadline - KILL_GRACE_S - time.monotonic(),
-                                                                          0.05)}
+                       "byte_cap": s.sql_max_result_bytes, "limit_s": limit}
             self._proc.stdin.write((json.dumps(request) + "\n").encode())
             self._proc.stdin.flush()
             reply = self._read_line(deadline)
