@@ -295,6 +295,8 @@ def ensure_database(papers_dir: Path | None = None, db: Path | None = None) -> b
     folder = info.papers_dir or papers_dir
     if info.in_use or is_read_only(db) or not folder.is_dir() or _current(info, folder):
         return False
+    if info.papers_dir is None and not info.paper_names <= {p.name for p in folder.iterdir()}:
+        return False                                 # built (by older code) from papers this folder lacks
     try:
         build(folder, db, reuse=True)
     except DatabaseNotWritable:

@@ -39,6 +39,7 @@ class DbInfo:
     papers_hash: str | None = None
     papers_dir: Path | None = None                   # the folder it was built from, when recorded
     in_use: bool = False                             # open in this process with other settings: not inspected
+    paper_names: set[str] = field(default_factory=set)                      # papers.file of every paper it holds
     files: dict[str, tuple[str, str | None]] = field(default_factory=dict)   # paper_id -> (sha256, kind flag)
     stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)    # file name -> (size, mtime_ns, sha256)
 
@@ -80,6 +81,7 @@ def _read_info(db: Path, con: duckdb.DuckDBPyConnection) -> DbInfo:
     row = con.execute("SELECT index_version, papers_hash FROM build_info").fetchone()
     if row:
         info.index_version, info.papers_hash = row
+    info.paper_names = {r[0] for r in con.execute("SELECT file FROM papers").fetchall() if r[0]}
     if "build_meta" in tables:
         meta = dict(con.execute("SELECT key, value FROM build_meta").fetchall())
         info.papers_dir = Path(meta["papers_dir"]) if meta.get("papers_dir") else None

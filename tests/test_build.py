@@ -87,6 +87,19 @@ def test_database_from_another_folder_is_served_and_refreshed_from_its_own(tmp_p
     assert (other / "x.md").exists() and not (papers / "x.md").exists() and count(db) == 6
 
 
+def test_database_without_a_recorded_folder_is_not_rebuilt_from_another(tmp_path, papers):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "z.md").write_text(small_paper("z", "Zeta-7B", 10.0))
+    db = tmp_path / "s.duckdb"
+    build(other, db)
+    with duckdb.connect(str(db)) as con:                 # as older code wrote it: no record of its folder
+        con.execute("DROP TABLE build_meta")
+        con.execute("UPDATE build_info SET index_version = 'old'")
+    assert ensure_database(papers, db) is False
+    assert count(db) == 1
+
+
 def test_read_only_database_is_served_never_replaced(tmp_path, papers):
     db = tmp_path / "s.duckdb"
     build(papers, db)
