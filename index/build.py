@@ -32,13 +32,17 @@ PARALLEL_MIN = 24       # parse in worker processes from this many papers on (a 
 PROGRESS_EVERY = 50
 
 
+# Modules that only orchestrate (what they change cannot change a parsed row): left out of the code hash.
+NOT_PARSING = {"__main__.py", "build.py", "dbfile.py", "errors.py", "settings.py"}
+
+
 @lru_cache(maxsize=1)
 def index_version() -> str:
-    """INDEX_VERSION plus a hash of the index package's code and data: a database built by other code is stale."""
+    """INDEX_VERSION plus a hash of the parsing code and data: a database built by other parsing code is stale."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
     for p in sorted(here.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc" and p.name not in NOT_PARSING:
             h.update(str(p.relative_to(here)).encode() + b"\0" + p.read_bytes() + b"\0")
     return f"{INDEX_VERSION}:{h.hexdigest()[:16]}"
 

@@ -84,8 +84,9 @@ def write(rows: dict[str, list[dict]], target: Path, plan: Plan, version: str) -
         con.execute("INSERT INTO build_info VALUES (?, ?, current_timestamp)", [version, plan.fingerprint()])
         con.execute("INSERT INTO build_meta VALUES ('papers_dir', ?)",
                     [str(plan.papers_dir) if plan.papers_dir else None])
-        con.executemany("INSERT INTO paper_files VALUES (?, ?, ?, ?, ?, ?)",
-                        [(s.paper_id, s.path.name, s.sha256, s.kind, s.size, s.mtime_ns) for s in plan.sources])
+        files = [dict(paper_id=s.paper_id, file=s.path.name, sha256=s.sha256, kind=s.kind, size=s.size,
+                      mtime_ns=s.mtime_ns) for s in plan.sources]
+        _insert(con, "paper_files", list(files[0]) if files else [], files, dedupe=False)
         if plan.reused:
             copy_reused(con, plan.reuse_db, sorted(plan.reused))
             number(rows, {t: con.execute(f"SELECT coalesce(max({k}), 0) FROM {t}").fetchall()[0][0]
@@ -100,6 +101,8 @@ def write(rows: dict[str, list[dict]], target: Path, plan: Plan, version: str) -
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, cols: list[str], rows: list[dict], dedupe: bool) -> None:
+    if not rows:
+        return
     con.register("frame", pd.DataFrame(rows, columns=cols))
     try:
         select = "SELECT * FROM frame"
