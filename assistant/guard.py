@@ -6,6 +6,7 @@ past the checker cannot write, read files, load extensions or change settings.
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import sqlglot
 from sqlglot import exp
 
 from assistant.settings import Settings
+from index.dbfile import META_TABLES
 
 # Statement kinds that must not appear anywhere in the tree (also nested: `WITH x AS (DELETE ...)`,
 # `SELECT ... INTO t`, which sqlglot turns into CREATE TABLE). getattr: older sqlglot lacks a few of these.
@@ -29,15 +31,18 @@ _FORBIDDEN_NODES = tuple(
 _SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "temp", "system"}
 _SYSTEM_TABLE_PREFIXES = ("duckdb_", "pragma_", "sqlite_", "pg_")
 
-# Functions that read files, run SQL, or expose settings and the environment.
-_FORBIDDEN_FUNCTIONS = {
-    "getenv", "current_setting", "glob", "query", "query_table", "sql_auto_complete", "which_secret",
-    "checkpoint", "force_checkpoint", "sniff_csv", "load_extension", "getvariable", "set_variable",
-    "json_execute_serialized_sql", "import_database", "export_database", "copy_database",
-}
-_FORBIDDEN_FUNCTION_PREFIXES = ("read_", "parquet_", "duckdb_", "pragma_", "iceberg_", "delta_", "sqlite_",
-                                "postgres_", "mysql_", "json_execute")
-
+# The only functions LLM-written SQL may call (names as sqlglot reports them). Everything else is refused: file
+# and setting readers, and whatever builds values of unbounded size inside one operator, which DuckDB's
+# interrupt() cannot stop (repeat, lpad/format, range/generate_series/unnest, string_agg/list/array_agg).
+ALLOWED_FUNCTIONS = frozenset("""
+    and or not exists case if cast try_cast coalesce nullif greatest least
+    count count_if sum avg min max median mode any_value arg_max arg_min first last stddev stddev_pop stddev_samp
+    variance var_pop var_samp corr percentile_cont percentile_disc quantile_cont quantile_disc logical_or
+    logical_and row_number rank dense_rank percent_rank cume_dist ntile lag lead first_value last_value
+    abs round floor ceil power sqrt ln log exp sign
+    lower upper length trim ltrim rtrim substring left right str_position contains starts_with ends_with
+    split_part regexp_like regexp_extract replace concat date_part extract
+""".split())
 
 class QueryRejected(Exception):
     """A statement the fence would not run, or that DuckDB could not finish. Says how to fix it."""
@@ -60,12 +65,46 @@ class QueryTimeout(QueryRejected):
         super().__init__(sql, f"timed out after {limit_ms} ms and was interrupted")
 
 
-def check_sql(sql: str, allowed_tables: set[str]) -> str:
-    """Return `sql` normalised by sqlglot if it is one read-only query over `allowed_tables`; else raise."""
+class ResultTooLarge(QueryRejected):
+    """The statement's result passed the size cap (bytes), so it was stopped."""
+
+    FIX = "Select fewer columns or rows, or raise PAPERQA_SQL_MAX_RESULT_BYTES."
+
+    def __init__(self, sql: str, limit: int):
+        super().__init__(sql, f"its result is larger than {limit:,} bytes")
+
+
+def check_sql(sql: str, allowed_tables: set[str], max_chars: int = 4000, max_depth: int = 24) -> str:
+    """Return `sql` normalised by sqlglot if it is one read-only query over `allowed_tables`, no longer than
+    `max_chars`, nested at most `max_depth` deep and calling only ALLOWED_FUNCTIONS; else raise QueryRejected."""
+    if sql and len(sql) > max_chars:
+        raise QueryRejected(sql, f"it is {len(sql):,} characters long; the limit is {max_chars:,}")
+    if paren_depth(sql or "") > max_depth:
+        raise QueryRejected(sql, f"it nests parentheses more than {max_depth} deep")
+    try:
+        return _check(sql, allowed_tables, max_depth)
+    except RecursionError as e:           # a tree too deep for sqlglot is a rejection, never a crash
+        raise QueryRejected(sql, "it is nested too deeply to check") from e
+
+
+def paren_depth(sql: str) -> int:
+    depth = deepest = 0
+    for ch in sql:
+        if ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+    return deepest
+
+
+def _check(sql: str, allowed_tables: set[str], max_depth: int) -> str:
     statement = _parse_one(sql)
     if not isinstance(statement, exp.Query):
         raise QueryRejected(sql, f"only SELECT queries may run, got {statement.key.upper()}")
     for node in statement.walk():
+        if node.depth > 4 * max_depth:
+            raise QueryRejected(sql, f"its expression tree is deeper than {4 * max_depth} levels")
         if isinstance(node, _FORBIDDEN_NODES):
             raise QueryRejected(sql, f"{node.key.upper()} is not allowed inside a query")
         if isinstance(node, exp.Func):
@@ -93,8 +132,9 @@ def _function_name(node: exp.Func) -> str:
 
 def _check_function(sql: str, node: exp.Func) -> None:
     name = _function_name(node)
-    if name in _FORBIDDEN_FUNCTIONS or name.startswith(_FORBIDDEN_FUNCTION_PREFIXES):
-        raise QueryRejected(sql, f"function {name}() is not allowed (it reads files, settings or the catalog)")
+    if name not in ALLOWED_FUNCTIONS:
+        raise QueryRejected(sql, f"function {name}() is not allowed (only aggregates, comparisons and bounded "
+                                 f"string and number functions may be called)")
 
 
 def _check_tables(sql: str, statement: exp.Expression, allowed: set[str]) -> None:
@@ -118,6 +158,29 @@ def _check_table_name(sql: str, table: exp.Table, allowed: set[str], cte_names: 
         raise QueryRejected(sql, f"unknown table {table.name!r} (file paths are not tables); known tables: {known}")
 
 
+def fetch_capped(cursor: duckdb.DuckDBPyConnection, row_cap: int, byte_cap: int, sql: str = "") -> list[tuple]:
+    """At most `row_cap` rows, fetched in small batches; ResultTooLarge once they pass `byte_cap` bytes."""
+    size, rows = 0, []
+    while len(rows) < row_cap:
+        batch = cursor.fetchmany(min(64, row_cap - len(rows)))
+        if not batch:
+            break
+        size += sum(value_size(v) for row in batch for v in row)
+        if size > byte_cap:
+            raise ResultTooLarge(sql, byte_cap)
+        rows += batch
+    return rows
+
+
+def value_size(value: object) -> int:
+    """Bytes a result value takes when shown (strings and blobs by length; anything else as its text)."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return 8
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    return len(str(value))
+
+
 class SafeDB:
     """Read-only, time-limited, row-capped access to the score database. One connection, a cursor per query."""
 
@@ -130,12 +193,20 @@ class SafeDB:
         self._conn = duckdb.connect(str(self.path), read_only=True, config=self._config())
         self._lock = threading.Lock()
         self._tables: set[str] | None = None
+        self._box = None
+        if settings.sql_isolate and settings.llm_configured:      # start the worker before the first question
+            threading.Thread(target=self._warm_sandbox, name="sql-sandbox-start", daemon=True).start()
+
+    def _warm_sandbox(self) -> None:
+        with contextlib.suppress(QueryRejected, OSError):
+            self._sandbox().start()
 
     def _config(self) -> dict[str, Any]:
         return {
             "enable_external_access": False,
             "autoload_known_extensions": False,
             "autoinstall_known_extensions": False,
+            "temp_directory": "",          # no spilling: a big sort fails instead of writing beside the database
             "memory_limit": self.settings.sql_memory_limit,
             "threads": 2,
             "lock_configuration": True,
@@ -149,16 +220,22 @@ class SafeDB:
             self._tables = {r["table_name"] for r in rows}
         return set(self._tables)
 
+    def check(self, sql: str) -> str:
+        """check_sql against this database's score tables (not its build metadata) and the settings' limits."""
+        s = self.settings
+        return check_sql(sql, self.table_names() - set(META_TABLES), s.sql_max_chars, s.sql_max_depth)
+
     def run_checked(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
-        """check_sql against this database's tables, then query the normalised SQL."""
-        return self.query(check_sql(sql, self.table_names()), params)
+        """check(sql), then query the normalised SQL."""
+        return self.query(self.check(sql), params)
 
     def query(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
-        """Run SQL the caller trusts (not re-checked) under the time limit; at most sql_row_cap rows."""
+        """Run SQL the caller trusts (not re-checked) under the time limit; at most sql_row_cap rows and
+        sql_max_result_bytes bytes (ResultTooLarge past that)."""
         return self._run(sql, params, row_cap=self.settings.sql_row_cap)
 
     def query_all(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
-        """The project's own reads that need every row (names for the catalog, passages for search): no row cap."""
+        """The project's own reads that need every row (names for the catalog, passages for search): no caps."""
         return self._run(sql, params, row_cap=None)
 
     def _run(self, sql: str, params: list | tuple | None, row_cap: int | None) -> tuple[list[str], list[dict]]:
@@ -169,7 +246,7 @@ class SafeDB:
         try:
             cursor.execute(sql, params)
             columns = [d[0] for d in cursor.description or []]
-            rows = cursor.fetchall() if row_cap is None else cursor.fetchmany(row_cap)
+            rows = cursor.fetchall() if row_cap is None else self._fetch_capped(cursor, sql, row_cap)
         except duckdb.InterruptException as e:
             raise QueryTimeout(sql, self.settings.sql_timeout_ms) from e
         except duckdb.Error as e:
@@ -179,7 +256,26 @@ class SafeDB:
             cursor.close()
         return columns, [dict(zip(columns, row)) for row in rows]
 
+    def _fetch_capped(self, cursor: duckdb.DuckDBPyConnection, sql: str, row_cap: int) -> list[tuple]:
+        return fetch_capped(cursor, row_cap, self.settings.sql_max_result_bytes, sql)
+
+    def query_isolated(self, sql: str, params: list | tuple | None = None) -> tuple[list[str], list[dict]]:
+        """Like query(), for SQL an LLM wrote: in a worker process that is killed at the time limit and has its
+        own memory ceiling (setting sql_isolate; off, it runs like query())."""
+        if not self.settings.sql_isolate:
+            return self.query(sql, params)
+        return self._sandbox().run(sql, params)
+
+    def _sandbox(self):
+        with self._lock:
+            if self._box is None:
+                from assistant.sandbox import Sandbox
+                self._box = Sandbox(self.path, self.settings)
+            return self._box
+
     def close(self) -> None:
+        if self._box is not None:
+            self._box.close()
         self._conn.close()
 
     def __enter__(self) -> SafeDB:

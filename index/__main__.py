@@ -8,8 +8,11 @@ from pathlib import Path
 
 import duckdb
 
-from .build import DEFAULT_DB, DEFAULT_PAPERS, add, build
+from .build import add, build
 from .errors import IngestError
+from .settings import Settings
+
+KINDS = ("report", "blog", "synthesis")
 
 
 def stats(db: Path) -> str:
@@ -35,25 +38,40 @@ def stats(db: Path) -> str:
         con.close()
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser(settings: Settings) -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m index", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
+    db_help = f"score database (default: PAPERQA_DB_PATH, now {settings.db_path})"
+    papers_help = (f"papers folder (default: the folder the database was built from, else PAPERQA_PAPERS_DIR, "
+                   f"now {settings.papers_dir})")
     b = sub.add_parser("build", help="build the database from scratch")
-    b.add_argument("--papers", type=Path, default=DEFAULT_PAPERS)
-    b.add_argument("--db", type=Path, default=DEFAULT_DB)
-    a = sub.add_parser("add", help="add or replace papers")
+    b.add_argument("--papers", type=Path, default=None, help=papers_help)
+    b.add_argument("--db", type=Path, default=settings.db_path, help=db_help)
+    a = sub.add_parser("add", help="add or replace papers (only new or changed papers are parsed)")
     a.add_argument("files", type=Path, nargs="+")
-    a.add_argument("--db", type=Path, default=DEFAULT_DB)
-    a.add_argument("--papers", type=Path, default=DEFAULT_PAPERS, help="folder the papers are copied into")
+    a.add_argument("--db", type=Path, default=settings.db_path, help=db_help)
+    a.add_argument("--papers", type=Path, default=None, help=papers_help + "; the papers are copied into it")
+    a.add_argument("--kind", choices=KINDS, default=None, help="what the papers are (default: read from each paper)")
     s = sub.add_parser("stats", help="print papers, tables and score counts")
-    s.add_argument("--db", type=Path, default=DEFAULT_DB)
-    args = ap.parse_args(argv)
+    s.add_argument("--db", type=Path, default=settings.db_path, help=db_help)
+    return ap
+
+
+def build_folder(args: argparse.Namespace, settings: Settings) -> Path:
+    from .build import recorded_folder
+    from .dbfile import inspect
+    return recorded_folder(inspect(args.db), args.papers, settings.papers_dir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = Settings()
+    args = parser(settings).parse_args(argv)
     try:
         start = time.monotonic()
         if args.cmd == "build":
-            counts = build(args.papers, args.db, progress=True)
+            counts = build(args.papers or build_folder(args, settings), args.db, progress=True)
         elif args.cmd == "add":
-            counts = add(args.files, args.db, args.papers)
+            counts = add(args.files, args.db, args.papers, kind=args.kind, progress=True)
         else:
             print(stats(args.db))
             return 0

@@ -1,190 +1,326 @@
-"""Build the score database: parse every paper (pure), then write a new file and swap it in atomically."""
+"""Build the score database: parse every paper (pure, in worker processes when there are many), then write a new
+file and swap it in atomically. Papers whose file is unchanged since the last build (same content hash, same index
+code) are not read again: their rows are copied from the previous database.
+"""
 from __future__ import annotations
 
 import hashlib
 import os
 import sys
+import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from inspect import signature
+from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from . import names
-from .errors import IngestError
+from . import store
+from .dbfile import DbInfo, discard, inspect, is_read_only, prepare_target, sha256_file, swap_in
+from .errors import DatabaseNotWritable, IngestError
 from .paper import PAPER_SUFFIXES, PaperRecords, parse_paper
-from .schema import DDL
+from .settings import ROOT, Settings
+from .store import COLUMNS, collect, number  # noqa: F401  (re-exported: older callers import them from here)
 
-SUFFIXES = tuple(dict.fromkeys(PAPER_SUFFIXES + (".pdf",)))     # PDFs are read by index/pdf.py
+DEFAULT_PAPERS = ROOT / "data" / "papers"
+DEFAULT_DB = ROOT / "data" / "scores.duckdb"
+INDEX_VERSION = "2"     # bump when the database layout changes; parsing changes are caught by the code hash below
+PARALLEL_MIN = 24       # parse in worker processes from this many papers on (a small build stays in-process)
+PROGRESS_EVERY = 50
 
-DEFAULT_PAPERS = Path(__file__).resolve().parent.parent / "data" / "papers"
-DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.duckdb"
-INDEX_VERSION = "2"     # bump when parsing changes: databases built by older code are rebuilt on start-up
 
-COLUMNS = {
-    "papers": ["paper_id", "title", "file", "kind", "precedence", "precedence_note", "sha256"],
-    "tables": ["paper_id", "table_id", "table_no", "caption", "page", "section", "format", "orientation", "note",
-               "line", "n_values"],
-    "scores": ["score_id", "paper_id", "table_id", "table_no", "caption", "page", "section", "model_id",
-               "benchmark_id", "grp", "setting", "metric", "value", "unit", "raw_cell", "row_header", "col_header",
-               "model_raw", "benchmark_raw", "is_bold", "spread", "source_kind"],
-    "facts": ["fact_id", "paper_id", "table_id", "table_no", "caption", "page", "section", "model_id", "subject",
-              "attribute", "value", "unit", "value_text", "raw_cell", "row_header", "col_header"],
-    "passages": ["passage_id", "paper_id", "section", "page", "text", "original", "line"],
-    "claims": ["claim_id", "paper_id", "table_id", "claim", "mark", "verified", "confidence"],
-    "models": ["model_id", "family", "size_b", "active_b", "variant", "version"],
-    "model_aliases": ["alias", "norm", "model_id", "paper_id"],
-    "benchmarks": ["benchmark_id", "family", "category"],
-    "benchmark_aliases": ["alias", "norm", "benchmark_id"],
-}
+# Modules that only orchestrate (what they change cannot change a parsed row): left out of the code hash.
+NOT_PARSING = {"__main__.py", "build.py", "dbfile.py", "errors.py", "settings.py"}
+
+
+@lru_cache(maxsize=1)
+def index_version() -> str:
+    """INDEX_VERSION plus a hash of the parsing code and data: a database built by other parsing code is stale."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for p in sorted(here.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc" and p.name not in NOT_PARSING:
+            h.update(str(p.relative_to(here)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return f"{INDEX_VERSION}:{h.hexdigest()[:16]}"
+
+
+@dataclass
+class Source:
+    """One paper to index: its file, its content hash, and the `--kind` it was added with (if any)."""
+    path: Path
+    sha256: str
+    kind: str | None = None
+    text: str | None = None          # given instead of reading the file (tests, generated papers)
+    size: int | None = None
+    mtime_ns: int | None = None
+
+    @property
+    def paper_id(self) -> str:
+        return self.path.stem
+
+
+@dataclass
+class Plan:
+    """What one build writes: all sources, which of them are copied from `reuse_db` instead of parsed."""
+    sources: list[Source]
+    papers_dir: Path | None = None
+    reuse_db: Path | None = None
+    reused: set[str] = field(default_factory=set)
+
+    @property
+    def to_parse(self) -> list[Source]:
+        return [s for s in self.sources if s.paper_id not in self.reused]
+
+    def fingerprint(self) -> str:
+        return papers_hash(self.sources)
 
 
 def paper_files(folder: Path) -> list[Path]:
+    """The papers in `folder`: files with a paper suffix. A link to a file outside the folder is refused."""
+    folder = Path(folder)
     if not folder.is_dir():
         raise IngestError(folder, "is not a folder of papers")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    root = folder.resolve()
+    files = []
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() not in PAPER_SUFFIXES or not (p.is_file() or p.is_symlink()):
+            continue
+        target = p.resolve()
+        if not target.is_relative_to(root):
+            raise IngestError(p, f"links to {target}, which is outside the papers folder; copy the paper into "
+                                 "the folder instead of linking to it")
+        if target.is_file():
+            files.append(p)
     if not files:
-        raise IngestError(folder, f"holds no papers (files ending in {', '.join(SUFFIXES)})")
+        raise IngestError(folder, f"holds no papers (files ending in {', '.join(PAPER_SUFFIXES)})")
     return files
 
 
-def parse_all(sources: list[tuple[Path, str | None]], progress: bool = False) -> list[PaperRecords]:
-    out, start = [], time.monotonic()
-    for k, (path, text) in enumerate(sources, 1):
-        out.append(parse_paper(path, text))
-        if progress and (k % 50 == 0 or k == len(sources)) and len(sources) >= 50:
-            print(f"  parsed {k}/{len(sources)} papers ({time.monotonic() - start:.1f} s)", file=sys.stderr)
-    ids = [p.paper["paper_id"] for p in out]
-    dupes = {i for i in ids if ids.count(i) > 1}
+def make_sources(items: list[tuple[Path, str | None]], kinds: dict[str, str] | None = None,
+                 known: dict[str, tuple[int, int, str]] | None = None) -> list[Source]:
+    """Sources with their content hash. A file whose size and modification time match what the last build
+    recorded (`known`: name -> (size, mtime_ns, sha256)) is not read again, as git does for its index."""
+    kinds, known = kinds or {}, known or {}
+    out = []
+    for path, text in items:
+        path = Path(path)
+        if text is not None:
+            out.append(Source(path, hashlib.sha256(text.encode()).hexdigest(), kinds.get(path.stem), text))
+            continue
+        st = _stat(path)
+        seen = known.get(path.name)
+        sha = seen[2] if seen and seen[:2] == (st.st_size, st.st_mtime_ns) else _file_hash(path)
+        out.append(Source(path, sha, kinds.get(path.stem), None, st.st_size, st.st_mtime_ns))
+    ids = [s.paper_id for s in out]
+    dupes = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
     if dupes:
-        raise IngestError(sorted(dupes)[0], "two papers share this name (file stem); rename one")
+        raise IngestError(dupes[0], "two papers share this name (file stem); rename one")
     return out
 
 
-def collect(papers: list[PaperRecords]) -> dict[str, list[dict]]:
-    rows: dict[str, list[dict]] = {k: [] for k in COLUMNS}
-    models: dict[str, names.ModelName] = {}
-    benches: dict[str, names.Benchmark] = {}
-    m_alias, b_alias = set(), set()
-    for p in papers:
-        rows["papers"].append(p.paper)
-        rows["tables"] += p.tables
-        rows["passages"] += p.passages
-        for rec in p.records:
-            rows["scores"] += rec.scores
-            rows["facts"] += rec.facts
-            rows["claims"] += rec.claims
-            for k, v in rec.models.items():
-                models.setdefault(k, v)
-            for k, v in rec.benchmarks.items():
-                benches.setdefault(k, v)
-            m_alias |= {(a, m, p.paper["paper_id"]) for a, m in rec.model_aliases}
-            b_alias |= rec.benchmark_aliases
-    number(rows)
-    rows["models"] = [dict(model_id=m.canonical, family=m.family, size_b=m.size_b, active_b=m.active_b,
-                           variant=m.variant, version=m.version) for m in models.values()]
-    rows["model_aliases"] = [dict(alias=a, norm=names.model_key(a), model_id=m, paper_id=pid)
-                             for a, m, pid in sorted(m_alias | {(m, m, None) for m in models}, key=str)]
-    rows["benchmarks"] = [dict(benchmark_id=b.canonical, family=b.family, category=b.category)
-                          for b in benches.values()]
-    rows["benchmark_aliases"] = [dict(alias=a, norm=names.model_key(a), benchmark_id=b) for a, b in sorted(b_alias)]
-    return rows
+def _stat(path: Path) -> os.stat_result:
+    try:
+        return path.stat()
+    except OSError as e:
+        raise IngestError(path, f"cannot be read ({e.strerror or type(e).__name__})") from e
 
 
-def number(rows: dict[str, list[dict]]) -> None:
-    for table, key in (("scores", "score_id"), ("facts", "fact_id"), ("passages", "passage_id")):
-        for k, r in enumerate(rows[table], 1):
-            r[key] = k
+def _file_hash(path: Path) -> str:
+    try:
+        return sha256_file(path)
+    except OSError as e:
+        raise IngestError(path, f"cannot be read ({e.strerror or type(e).__name__})") from e
 
 
-def papers_hash(sources: list[tuple[Path, str | None]]) -> str:
+def papers_hash(sources: list[Source]) -> str:
     h = hashlib.sha256()
-    for path, text in sorted(sources, key=lambda s: s[0].name):
-        h.update(path.name.encode() + b"\0" + (text.encode() if text is not None else path.read_bytes()) + b"\0")
+    for s in sorted(sources, key=lambda s: s.path.name):
+        h.update(f"{s.path.name}\0{s.sha256}\0{s.kind or ''}\0".encode())
     return h.hexdigest()
 
 
-def write(rows: dict[str, list[dict]], target: Path, fingerprint: str) -> None:
-    con = duckdb.connect(str(target))
+# -- parsing ---------------------------------------------------------------------------------------------------
+def parse_all(sources: list, progress: bool = False) -> list[PaperRecords]:
+    """Parse every source (a Source, or a (path, text) pair); in worker processes when there are many."""
+    if sources and not isinstance(sources[0], Source):
+        sources = make_sources(sources)
+    jobs = [(s.path, s.text, s.kind) for s in sources]
+    start, out = time.monotonic(), []
+    results = _parse_in_workers(jobs) if len(jobs) >= PARALLEL_MIN and _workers() > 1 else map(_parse_job, jobs)
+    for k, rec in enumerate(results, 1):
+        out.append(rec)
+        if progress and len(jobs) >= PROGRESS_EVERY and (k % PROGRESS_EVERY == 0 or k == len(jobs)):
+            print(f"\r  parsed {k}/{len(jobs)} papers ({time.monotonic() - start:.1f} s)", end="",
+                  file=sys.stderr, flush=True)
+    if progress and len(jobs) >= PROGRESS_EVERY:
+        print(file=sys.stderr)
+    return out
+
+
+def _parse_job(job: tuple[Path, str | None, str | None]) -> PaperRecords:
+    path, text, kind = job
+    if not kind:
+        return parse_paper(path, text)
+    if "kind" in signature(parse_paper).parameters:
+        return parse_paper(path, text, kind=kind)
+    rec = parse_paper(path, text)               # a parser without the keyword: the flag still sets the kind
+    rec.paper["kind"] = kind
+    return rec
+
+
+def _workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _pool_context():
+    """fork when only one Python thread runs (the CLI: quick, and the caller's script is not imported again);
+    else forkserver, so a threaded caller (the web app) is never forked while another thread holds a lock."""
+    return get_context("fork" if threading.active_count() == 1 else "forkserver")
+
+
+def _parse_in_workers(jobs: list):
+    pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=_pool_context())
     try:
-        con.execute(DDL)
-        con.execute("INSERT INTO build_info VALUES (?, ?, current_timestamp)", [INDEX_VERSION, fingerprint])
-        for table, cols in COLUMNS.items():
-            if rows[table]:
-                con.register("frame", pd.DataFrame(rows[table], columns=cols))
-                con.execute(f"INSERT INTO {table} SELECT * FROM frame")
-                con.unregister("frame")
-        con.execute("CHECKPOINT")
+        yield from pool.map(_parse_job, jobs, chunksize=max(1, min(16, len(jobs) // (_workers() * 4))))
     finally:
-        con.close()
+        pool.shutdown(cancel_futures=True)
 
 
-def swap_in(tmp: Path, db: Path) -> None:
-    wal = Path(str(db) + ".wal")
-    if wal.exists():
-        wal.unlink()
-    os.replace(tmp, db)
+# -- building --------------------------------------------------------------------------------------------------
+def build_database(sources: list, db: Path, progress: bool = False, papers_dir: Path | None = None,
+                   reuse: DbInfo | None = None) -> dict[str, int]:
+    """Parse the sources, write them into a fresh file, swap it in. On any error the old file is untouched.
 
-
-def build_database(sources: list[tuple[Path, str | None]], db: Path, progress: bool = False) -> dict[str, int]:
-    """Parse all sources, write them into a fresh file, swap it in. On any error the old file is untouched."""
-    papers = parse_all(sources, progress)
+    With `reuse` (what the old database records), papers whose content hash is unchanged are copied, not parsed."""
+    db = Path(db)
+    srcs = sources if sources and isinstance(sources[0], Source) else make_sources(sources)
+    plan = Plan(srcs, Path(papers_dir).resolve() if papers_dir else None)
+    if reuse is not None and reuse.exists and reuse.index_version == index_version():
+        plan.reuse_db = db
+        plan.reused = {s.paper_id for s in srcs if reuse.files.get(s.paper_id) == (s.sha256, s.kind)}
+    papers = parse_all(plan.to_parse, progress)
     rows = collect(papers)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db.with_name(f".{db.name}.tmp{os.getpid()}")
-    for stale in (tmp, Path(str(tmp) + ".wal")):
-        stale.unlink(missing_ok=True)
+    tmp = prepare_target(db)
     try:
-        write(rows, tmp, papers_hash(sources))
+        counts = store.write(rows, tmp, plan, index_version())
         swap_in(tmp, db)
+    except (duckdb.IOException, duckdb.PermissionException, OSError) as e:
+        raise DatabaseNotWritable(db, str(e).splitlines()[0] if str(e) else type(e).__name__) from e
     finally:
-        for stale in (tmp, Path(str(tmp) + ".wal")):
-            stale.unlink(missing_ok=True)
-    return {k: len(v) for k, v in rows.items()}
-
-
-def build(papers_dir: Path = DEFAULT_PAPERS, db: Path = DEFAULT_DB, progress: bool = False) -> dict[str, int]:
-    return build_database([(p, None) for p in paper_files(papers_dir)], db, progress)
-
-
-def add(files: list[Path], db: Path = DEFAULT_DB, papers_dir: Path | None = DEFAULT_PAPERS) -> dict[str, int]:
-    """Add or replace papers: rebuild from the papers folder plus the new files; then copy them in."""
-    new = {f.stem: f for f in files}
-    for f in files:
-        if f.suffix.lower() not in SUFFIXES:
-            raise IngestError(f, f"is not a paper (expected one of {', '.join(SUFFIXES)})")
-    kept = [p for p in paper_files(papers_dir) if p.stem not in new] if papers_dir and papers_dir.is_dir() else []
-    counts = build_database([(p, None) for p in kept] + [(f, None) for f in files], db)
-    if papers_dir:
-        papers_dir.mkdir(parents=True, exist_ok=True)
-        for f in files:
-            if f.resolve().parent != papers_dir.resolve():
-                for old in papers_dir.glob(f.stem + ".*"):
-                    old.unlink()
-                (papers_dir / f.name).write_bytes(f.read_bytes())
+        discard(tmp)
     return counts
 
 
-def ensure_database(papers_dir: Path = DEFAULT_PAPERS, db: Path = DEFAULT_DB) -> bool:
-    """Build the database if it is missing, was built by older index code, or the papers changed since.
+def _settings() -> Settings:
+    return Settings()
 
+
+def build(papers_dir: Path | None = None, db: Path | None = None, progress: bool = False,
+          reuse: bool = False) -> dict[str, int]:
+    """Build `db` from every paper in `papers_dir` (defaults: the settings). `reuse` copies unchanged papers."""
+    s = _settings()
+    papers_dir, db = Path(papers_dir or s.papers_dir), Path(db or s.db_path)
+    info = inspect(db)                               # refuses a file that is not a score database
+    kinds = {pid: kind for pid, (_, kind) in info.files.items() if kind}
+    sources = make_sources([(p, None) for p in paper_files(papers_dir)], kinds, info.stats if reuse else None)
+    return build_database(sources, db, progress, papers_dir, info if reuse else None)
+
+
+def recorded_folder(info: DbInfo, papers_dir: Path | None, default: Path) -> Path:
+    """The papers folder to use with a database: the one asked for, else the one it records, else the default.
+    Asking for a different folder than the one a database records is refused: it would drop its papers."""
+    if papers_dir is None:
+        return info.papers_dir or Path(default)
+    if info.papers_dir and Path(papers_dir).resolve() != info.papers_dir:
+        raise IngestError(info.path, f"was built from {info.papers_dir}, not {papers_dir}",
+                          fix=f"Pass --papers {info.papers_dir}, or use another --db for the other folder.")
+    return Path(papers_dir)
+
+
+def add(files: list[Path], db: Path | None = None, papers_dir: Path | None = None, kind: str | None = None,
+        progress: bool = False) -> dict[str, int]:
+    """Add or replace papers: only new or changed papers are parsed; then the files are copied into the folder.
+
+    Deletes nothing but the paper each file replaces (same name; or same stem with another suffix)."""
+    s = _settings()
+    db = Path(db or s.db_path)
+    files = [Path(f) for f in files]
+    for f in files:
+        if f.suffix.lower() not in PAPER_SUFFIXES:
+            raise IngestError(f, f"is not a paper (expected one of {', '.join(PAPER_SUFFIXES)})")
+        if not f.is_file():
+            raise IngestError(f, "does not exist or is not a file")
+    info = inspect(db)
+    folder = recorded_folder(info, Path(papers_dir) if papers_dir else None, s.papers_dir)
+    new = {f.stem for f in files}
+    kept = [p for p in paper_files(folder) if p.stem not in new] if folder.is_dir() else []
+    kinds = {pid: k for pid, (_, k) in info.files.items() if k and pid not in new}
+    kinds.update({f.stem: kind for f in files} if kind else {})
+    known = {name: st for name, st in info.stats.items() if Path(name).stem not in new}
+    sources = make_sources([(p, None) for p in kept] + [(f, None) for f in files], kinds, known)
+    counts = build_database(sources, db, progress, folder, info)
+    copy_into(files, folder)
+    return counts
+
+
+def copy_into(files: list[Path], folder: Path) -> None:
+    """Copy each new paper into the folder (atomically), then remove the one paper it replaces, if any."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DatabaseNotWritable(folder, e.strerror or type(e).__name__) from e
+    root = folder.resolve()
+    for f in files:
+        if f.resolve().parent == root:
+            continue
+        dest, tmp = folder / f.name, folder / f".{f.name}.tmp{os.getpid()}"
+        tmp.write_bytes(f.read_bytes())
+        os.replace(tmp, dest)
+        for old in folder.iterdir():
+            if old.stem == f.stem and old.name != f.name and old.suffix.lower() in PAPER_SUFFIXES and old.is_file():
+                old.unlink()
+
+
+def ensure_database(papers_dir: Path | None = None, db: Path | None = None) -> bool:
+    """Build the database if it is missing, or was built by other index code, or its papers changed since.
+
+    A database records the folder it was built from and is refreshed from that folder; a read-only database is
+    served as built. Raises NotAScoreDatabase (never replacing the file) when `db` is something else.
     Returns True when it built one."""
-    papers_dir, db = Path(papers_dir), Path(db)
-    if db.exists() and is_current(papers_dir, db):
+    s = _settings()
+    papers_dir, db = Path(papers_dir or s.papers_dir), Path(db or s.db_path)
+    info = inspect(db)
+    if not info.exists:
+        build(papers_dir, db)
+        return True
+    folder = info.papers_dir or papers_dir
+    if info.in_use or is_read_only(db) or not folder.is_dir() or _current(info, folder):
         return False
-    build(papers_dir, db)
+    if info.papers_dir is None and not info.paper_names <= {p.name for p in folder.iterdir()}:
+        return False                                 # built (by older code) from papers this folder lacks
+    try:
+        build(folder, db, reuse=True)
+    except DatabaseNotWritable:
+        return False                                 # cannot refresh it here: serve it as built
     return True
 
 
 def is_current(papers_dir: Path, db: Path) -> bool:
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            row = con.execute("SELECT index_version, papers_hash FROM build_info").fetchone()
-        finally:
-            con.close()
-    except duckdb.Error:
-        return False          # unreadable, or built before build_info existed
-    if not papers_dir.is_dir():
-        return True           # nothing to compare with: keep what we have
-    return row == (INDEX_VERSION, papers_hash([(p, None) for p in paper_files(papers_dir)]))
+    """True when `db` was built by this index code from the papers now in its folder (or `papers_dir`)."""
+    info = inspect(Path(db))
+    if not info.exists:
+        return False
+    if info.in_use:
+        return True                                  # being served by this process: treated as current
+    folder = info.papers_dir or Path(papers_dir)
+    return not folder.is_dir() or _current(info, folder)
+
+
+def _current(info: DbInfo, folder: Path) -> bool:
+    if info.index_version != index_version():
+        return False
+    kinds = {pid: kind for pid, (_, kind) in info.files.items() if kind}
+    return info.papers_hash == papers_hash(make_sources([(p, None) for p in paper_files(folder)], kinds, info.stats))

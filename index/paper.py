@@ -11,7 +11,7 @@ from .document import Document, Table, parse_document
 from .grid import to_grid
 from .interpret import Context, Records, interpret
 
-PAPER_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
+PAPER_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")     # PDFs are read by index/pdf.py
 PRECEDENCE = re.compile(r"\b(?:takes?|should take|shall take|have|has) (?:the )?precedence\b", re.I)
 SELF_PRECEDENCE = re.compile(r"\b(?:this|these|our|the present)\s+(?:paper|report|document|results?|numbers?|post|blog)\b"
                              r"[^.]{0,40}$", re.I)

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 MODES = ("ok", "hang", "500", "429", "malformed", "empty_choices", "null_content", "bad_sql", "truncated",
-         "length_empty", "refusal", "trickle")
+         "length_empty", "refusal", "trickle", "flood")
 BAD_SQL = ('{"route": "sql", "sql": "DROP TABLE scores"}',
            '{"route": "sql", "sql": "SELECT * FROM read_csv(\'/etc/passwd\')"}')
 EMBED_DIM = 64
@@ -128,6 +128,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, completion('{"route": "sql", "sql": "SELECT model_id, value FROM sco', "length"))
         elif mode == "length_empty":
             self._send_json(200, completion("", "length"))
+        elif mode == "flood":
+            self._flood()
         elif mode == "refusal":
             self._send_json(200, completion(None, refusal="I can't help with that request."))
         else:   # ok, bad_sql
@@ -145,6 +147,21 @@ class _Handler(BaseHTTPRequestHandler):
                     return
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
+
+    def _flood(self, total: int = 200 << 20) -> None:
+        """A reply that claims 200 MB and sends it as fast as the client reads: a reader must stop early."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(total))
+        self.end_headers()
+        head = b'{"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": "'
+        with contextlib.suppress(OSError):
+            self.wfile.write(head)
+            block = b"9" * (1 << 16)
+            for _ in range((total - len(head)) // len(block)):
+                if self.scripted.released.is_set():
+                    return
+                self.wfile.write(block)
 
     def _send_json(self, status: int, obj: dict) -> None:
         self._send_raw(status, json.dumps(obj).encode(), "application/json")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlglot
 
-from assistant.guard import QueryRejected, QueryTimeout, SafeDB, check_sql
+from assistant.guard import QueryRejected, QueryTimeout, ResultTooLarge, SafeDB, check_sql
 from assistant.settings import Settings
 from index.schema import TABLE_NAMES
 from tests.llm_servers import score_db_path
@@ -206,3 +206,64 @@ def test_concurrent_queries_from_8_threads(db):
 def test_missing_database_says_how_to_build_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="index.build"):
         SafeDB(tmp_path / "nope.duckdb", Settings())
+
+
+# Functions off the allow-list: values of unbounded size built inside one operator, settings, versions, files.
+OFF_LIST = {
+    "repeat": "SELECT repeat('x', 1500000000) FROM scores",
+    "range_scalar": "SELECT range(100000000) FROM scores",
+    "unnest": "SELECT unnest(range(100000000)) FROM scores",
+    "generate_series": "SELECT generate_series(1, 100000000) FROM scores",
+    "string_agg": "SELECT string_agg(raw_cell, ',') FROM scores",
+    "list": "SELECT list(raw_cell) FROM scores",
+    "array_agg": "SELECT array_agg(raw_cell) FROM scores",
+    "version": "SELECT version()",
+    "lpad": "SELECT lpad(raw_cell, 1000000, 'x') FROM scores",
+    "format": "SELECT format('{:>1000000}', raw_cell) FROM scores",
+    "md5": "SELECT md5(raw_cell) FROM scores",
+    "unknown": "SELECT some_new_function(raw_cell) FROM scores",
+    "lambda": "SELECT list_transform([1, 2], x -> x + 1) FROM scores",
+    "array_literal": "SELECT [1, 2, 3] FROM scores",
+}
+
+
+@pytest.mark.parametrize("sql", list(OFF_LIST.values()), ids=list(OFF_LIST))
+def test_functions_off_the_allow_list_are_rejected(sql):
+    with pytest.raises(QueryRejected, match="not allowed"):
+        check_sql(sql, ALLOWED)
+
+
+def test_window_and_string_functions_on_the_list_run(db):
+    sql = ("SELECT model_id, benchmark_id, value, rank() OVER (PARTITION BY benchmark_id ORDER BY value DESC) AS r, "
+           "lower(coalesce(setting, '')) AS s, round(value, 1) AS v FROM scores WHERE benchmark_id ILIKE 'math%' "
+           "AND value BETWEEN 0 AND 100 QUALIFY r <= 3")
+    columns, rows = db.run_checked(sql)
+    assert rows and all(r["r"] <= 3 for r in rows)
+
+
+def test_length_and_nesting_limits_are_settings(db_path):
+    with _db(db_path, sql_max_chars=60, sql_max_depth=3) as db:
+        with pytest.raises(QueryRejected, match="characters long"):
+            db.check("SELECT score_id FROM scores WHERE model_id = '" + "x" * 60 + "'")
+        with pytest.raises(QueryRejected, match="more than 3 deep"):
+            db.check("SELECT ((((1))))")
+        assert db.check("SELECT ((1)) AS one")
+
+
+def test_result_size_cap_in_bytes(db_path):
+    with _db(db_path, sql_max_result_bytes=2000) as db:
+        with pytest.raises(ResultTooLarge, match="2,000 bytes") as info:
+            db.query("SELECT s.raw_cell || repeat('x', 500) AS big FROM scores s")
+        assert "PAPERQA_SQL_MAX_RESULT_BYTES" in str(info.value)
+        assert db.query("SELECT model_id FROM scores LIMIT 3")[1]
+
+
+def test_build_metadata_is_not_for_llm_sql(db_path, tmp_path):
+    from index.build import build
+    from tests.conftest import PAPERS
+    db_file = tmp_path / "s.duckdb"
+    build(PAPERS, db_file)
+    with _db(db_file) as db:
+        for table in ("build_meta", "paper_files", "build_info"):
+            with pytest.raises(QueryRejected, match="unknown table"):
+                db.run_checked(f"SELECT * FROM {table}")
