@@ -15,6 +15,7 @@ from assistant import Assistant
 from assistant.settings import Settings
 from index.build import ensure_database, is_current
 from tests.checks import assert_numbers
+from index.errors import NotAScoreDatabase
 from tests.conftest import copy_papers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,21 +66,28 @@ def test_a_removed_paper_disappears_at_start_up(tmp_path):
     assert values(db, "SELECT count(*) FROM scores WHERE paper_id = 'llama-3.1-excerpt'") == [(0,)]
 
 
-def test_a_corrupt_database_file_is_rebuilt_from_the_papers(tmp_path):
-    """The database is derived data: a file DuckDB cannot open is replaced by a fresh build, papers untouched."""
+def test_a_file_that_is_not_a_database_is_refused_and_left_as_it_was(tmp_path):
+    """A file DuckDB cannot open may be someone else's data: start-up refuses it by name and changes nothing."""
     papers, db = small_corpus(tmp_path / "papers"), tmp_path / "scores.duckdb"
     before = {p.name: p.read_bytes() for p in papers.iterdir()}
-    db.write_bytes(b"this is not a duckdb file\x00" * 100)
-    assert not is_current(papers, db)
-    assert ensure_database(papers, db) is True
-    assert values(db, SQUAD_8B) == [(77.0,)]
+    junk = b"this is not a duckdb file\x00" * 100
+    db.write_bytes(junk)
+    with pytest.raises(NotAScoreDatabase, match="scores.duckdb"):
+        ensure_database(papers, db)
+    assert db.read_bytes() == junk
     assert {p.name: p.read_bytes() for p in papers.iterdir()} == before
 
 
-def test_a_truncated_database_file_is_rebuilt(tmp_path):
+def test_a_truncated_database_file_is_refused_not_replaced(tmp_path):
+    """A database DuckDB can no longer read is not rebuilt over: the message says which file and what to do."""
     papers, db = small_corpus(tmp_path / "papers"), tmp_path / "scores.duckdb"
     ensure_database(papers, db)
     db.write_bytes(db.read_bytes()[: 8192])
+    cut = db.read_bytes()
+    with pytest.raises(NotAScoreDatabase, match="left untouched"):
+        ensure_database(papers, db)
+    assert db.read_bytes() == cut
+    db.unlink()                                       # what the message asks the user to do: then it builds again
     assert ensure_database(papers, db) is True
     assert values(db, SQUAD_8B) == [(77.0,)]
 
