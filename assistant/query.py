@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from .catalog import words
 from .guard import SafeDB
-from .parse import Plan
+from .plan import Plan
 
 SCORE_SQL = """SELECT s.model_id, s.benchmark_id, s.value, s.unit, s.setting, s.grp, s.metric, s.raw_cell,
        s.paper_id, p.title AS paper_title, p.kind, p.precedence, s.table_id, s.table_no, s.caption, s.page,
@@ -62,7 +62,10 @@ def scope_where(plan: Plan, params: list, alias: str = "s") -> list[str]:
     return where
 
 
-def scores(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] | None) -> Result:
+def scores(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] | None,
+           by_value: bool | None = None) -> Result:
+    """Score rows with their provenance. by_value (True: highest first) ranks in SQL, so the row cap can only cut
+    the bottom of a ranking, never change its top."""
     params: list = []
     where = []
     if models:
@@ -70,8 +73,9 @@ def scores(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] 
     if benches:
         where.append(in_list("s.benchmark_id", benches, params))
     where += scope_where(plan, params)
-    sql = SCORE_SQL + ("\nWHERE " + "\n  AND ".join(where) if where else "") + \
-        "\nORDER BY p.precedence, s.paper_id, s.score_id"
+    order = "p.precedence, s.paper_id, s.score_id" if by_value is None else \
+        f"s.value {'DESC' if by_value else 'ASC'}, p.precedence, s.score_id"
+    sql = SCORE_SQL + ("\nWHERE " + "\n  AND ".join(where) if where else "") + "\nORDER BY " + order
     return Result(show(sql, params), db.query(sql, params)[1])
 
 
@@ -92,6 +96,12 @@ def facts(db: SafeDB, plan: Plan, models: list[str], attributes: list[str]) -> R
 def run(db: SafeDB, sql: str, params: list | None = None) -> Result:
     params = params or []
     return Result(show(sql, params), db.query(sql, params)[1])
+
+
+def run_all(db: SafeDB, sql: str, params: list | None = None) -> Result:
+    """An aggregate the caller knows is bounded (one row per name): no row cap, which would change the answer."""
+    params = params or []
+    return Result(show(sql, params), db.query_all(sql, params)[1])
 
 
 # -- settings ------------------------------------------------------------------------------------

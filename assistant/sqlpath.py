@@ -6,20 +6,27 @@ from dataclasses import replace
 
 from . import query
 from .catalog import Catalog
+from .claims import ClaimsPath
 from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, setting_label, value_lines,
                       value_text)
+from .corpus import CorpusPath
 from .guard import SafeDB
-from .parse import Plan
+from .plan import Intent, Plan
 
 
 class SqlPath:
     def __init__(self, db: SafeDB, cat: Catalog):
         self.db, self.cat = db, cat
         self.notes = {pid: p["precedence_note"] for pid, p in cat.papers.items() if p.get("precedence_note")}
+        self.corpus, self.claims = CorpusPath(db, cat), ClaimsPath(db, cat)
+        self.handlers = {Intent.LOOKUP: self.on_lookup, Intent.COMPARE: self.on_compare, Intent.RANK: self.on_rank,
+                         Intent.DIFF: self.on_diff, Intent.AVERAGE: self.on_average, Intent.LIST: self.on_list,
+                         Intent.COUNT: self.on_count, Intent.VERIFY: self.on_verify, Intent.FACT: self.on_fact,
+                         Intent.CORPUS: self.corpus.answer, Intent.CLAIMS: self.claims.answer}
 
     def answer(self, plan: Plan) -> tuple[Draft, str, list[dict]] | None:
-        handler = getattr(self, f"on_{plan.intent}", None) or self.on_lookup
-        return handler(plan)
+        """(Draft, the SQL that ran, its rows), or None when the papers hold nothing for this plan."""
+        return self.handlers[plan.intent](plan)
 
     # -- intents ----------------------------------------------------------------------------------
     def on_lookup(self, plan: Plan):
@@ -80,7 +87,8 @@ class SqlPath:
     def on_rank(self, plan: Plan):
         if not plan.bench_ids:
             return None
-        res = query.scores(self.db, plan, plan.model_ids if len(plan.model_ids) > 1 else None, plan.bench_ids)
+        res = query.scores(self.db, plan, plan.model_ids if len(plan.model_ids) > 1 else None, plan.bench_ids,
+                           by_value=plan.descending)
         rows = query.pick_setting(res.rows, plan.setting_words)
         if not rows:
             return None
@@ -204,17 +212,16 @@ class SqlPath:
         return None
 
     def on_count(self, plan: Plan):
-        q = plan.question.lower()
-        if "claim" in q:
-            return self.count_claims(plan)
-        noun = re.search(r"how many (\w+)|number of (\w+)", q)
-        noun = (noun.group(1) or noun.group(2)) if noun else ""
+        noun = plan.count_noun
         params: list = []
         where = query.scope_where(plan, params)
         if plan.bench_ids:
             where.append(query.in_list("s.benchmark_id", plan.bench_ids, params))
         if plan.model_ids:
             where.append(query.in_list("s.model_id", plan.model_ids, params))
+        if plan.category:
+            where.append("s.benchmark_id IN (SELECT benchmark_id FROM benchmarks WHERE category = ?)")
+            params.append(plan.category)
         col = {"benchmarks": "s.benchmark_id", "tables": "s.paper_id || s.table_id", "papers": "s.paper_id",
                "scores": "s.score_id", "values": "s.score_id", "results": "s.score_id"}.get(noun, "s.model_id")
         sql = (f"SELECT count(DISTINCT {col}) AS n, list(DISTINCT {col} ORDER BY {col}) AS items\n"
@@ -226,27 +233,9 @@ class SqlPath:
             return None
         d = Draft()
         what = noun if noun in ("benchmarks", "tables", "papers", "scores", "values", "results") else "models"
-        d.lines.append(f"**{n}** {what}" + (f": {', '.join(map(str, items[:40]))}" if what != "scores" else "") + ".")
-        return d, res.sql, res.rows
-
-    def count_claims(self, plan: Plan):
-        q = plan.question.lower()
-        where = "WHERE c.verified" if re.search(r"\bverified\b|\bconfirmed\b", q) and "not verified" not in q \
-            else ("WHERE NOT c.verified" if re.search(r"not verified|unverified|false", q) else "")
-        sql = ("SELECT c.claim, c.mark, c.verified, c.confidence, c.paper_id, p.title AS paper_title, p.kind, "
-               "c.table_id\nFROM claims c JOIN papers p ON p.paper_id = c.paper_id\n" + where +
-               ("\n" if where else "") + "ORDER BY c.claim_id")
-        res = query.run(self.db, sql)
-        if not res.rows:
-            return None
-        total = query.run(self.db, "SELECT count(*) AS n FROM claims").rows[0]["n"]
-        d = Draft()
-        kind = "verified" if "c.verified" in where and "NOT" not in where else ("not verified" if where else "")
-        d.lines.append(f"**{len(res.rows)}** of the {total} extracted claims are marked {kind or 'in the table'} "
-                       f"(*{res.rows[0]['paper_title']}*, “{res.rows[0]['table_id']}” table):")
-        d.lines += [f"- {r['mark']} {r['claim']} (confidence {r['confidence']})" for r in res.rows]
-        for r in res.rows[:1]:
-            d.source(dict(r, table_no=None, page=None, section=None, caption=None, raw_cell=r["claim"]))
+        shown = items[:40] if what not in ("scores", "values", "results") else []
+        d.lines.append(f"**{n}** {what}" + (f": {', '.join(map(str, shown))}" if shown else "")
+                       + (f" and {len(items) - 40} more" if shown and len(items) > 40 else "") + ".")
         return d, res.sql, res.rows
 
     def benchmark_facts(self, plan: Plan):

@@ -14,6 +14,7 @@ from . import names
 from .errors import IngestError
 from .paper import PAPER_SUFFIXES, PaperRecords, parse_paper
 from .schema import DDL
+from .vocab import COLUMNS as VOCAB_COLUMNS, vocab_rows
 
 DEFAULT_PAPERS = Path(__file__).resolve().parent.parent / "data" / "papers"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.duckdb"
@@ -34,6 +35,7 @@ COLUMNS = {
     "model_aliases": ["alias", "norm", "model_id", "paper_id"],
     "benchmarks": ["benchmark_id", "family", "category"],
     "benchmark_aliases": ["alias", "norm", "benchmark_id"],
+    **VOCAB_COLUMNS,
 }
 
 
@@ -86,6 +88,7 @@ def collect(papers: list[PaperRecords]) -> dict[str, list[dict]]:
     rows["benchmarks"] = [dict(benchmark_id=b.canonical, family=b.family, category=b.category)
                           for b in benches.values()]
     rows["benchmark_aliases"] = [dict(alias=a, norm=names.model_key(a), benchmark_id=b) for a, b in sorted(b_alias)]
+    rows.update(vocab_rows(rows))
     return rows
 
 
