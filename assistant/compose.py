@@ -138,9 +138,10 @@ def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalo
                        f" — {where}.")
         place += len(g)
     rest = ordered[len(top):len(top) + 5]
+    compared = max(len(ordered), max((r.get("compared") or 0) for r in rows))
     if rest:
         d.lines.append("Next: " + ", ".join(f"{r['model_id']} {value_text(r)}" for r in rest) +
-                       (f" ({len(ordered)} models compared)." if len(ordered) > len(top) + 5 else "."))
+                       (f" ({compared} models compared)." if compared > len(top) + 5 else "."))
     d.chart += [{"label": r["model_id"], "value": r["value"]} for r in ordered[:15]]
 
 

@@ -87,17 +87,17 @@ class SqlPath:
     def on_rank(self, plan: Plan):
         if not plan.bench_ids:
             return None
-        res = query.scores(self.db, plan, plan.model_ids if len(plan.model_ids) > 1 else None, plan.bench_ids,
-                           by_value=plan.descending)
-        rows = query.pick_setting(res.rows, plan.setting_words)
+        models = plan.model_ids if len(plan.model_ids) > 1 else None
+        combos, lower = query.chosen_settings(self.db, plan, models, plan.bench_ids)
+        if not combos:
+            return None
+        desc = plan.descending if plan.literal else plan.descending != lower
+        res = query.ranked(self.db, plan, models, plan.bench_ids, plan.k, desc, combos)
+        rows = res.rows
         if not rows:
             return None
-        benches = list(dict.fromkeys(r["benchmark_id"] for r in rows))
         d = Draft()
-        lower = any(re.search(r"lower(?:,)? (?:is )?the better|lower is better", r.get("caption") or "", re.I)
-                    for r in rows)
-        for b in benches:
-            desc = plan.descending if plan.literal else plan.descending != lower
+        for b in dict.fromkeys(r["benchmark_id"] for r in rows):
             rank_lines(d, [r for r in rows if r["benchmark_id"] == b], plan.k, desc, self.cat)
         if lower:
             d.lines.append("(In this table lower is better, as its caption says.)")
@@ -144,23 +144,22 @@ class SqlPath:
         return d, sql, rows
 
     def average_across_models(self, plan: Plan):
-        res = query.scores(self.db, plan, None, plan.bench_ids)
-        rows = query.pick_setting(res.rows, plan.setting_words)
-        best: dict[tuple, dict] = {}
-        for r in rows:
-            best.setdefault((r["model_id"], r["benchmark_id"], r.get("setting")), r)
-        if not best:
+        combos, _ = query.chosen_settings(self.db, plan, None, plan.bench_ids)
+        if not combos:
+            return None
+        agg, first = query.averaged(self.db, plan, plan.bench_ids, combos)
+        if not agg.rows:
             return None
         d = Draft()
-        for bid in dict.fromkeys(k[1] for k in best):
-            picked = [r for k, r in best.items() if k[1] == bid]
-            mean = sum(r["value"] for r in picked) / len(picked)
+        for a in agg.rows:
+            picked = [r for r in first.rows if r["benchmark_id"] == a["benchmark_id"]]
             each = ", ".join(f"{r['model_id']} {value_text(r)}" for r in picked)
-            d.lines.append(f"Average {bid} score over {len(picked)} models: **{round(mean, decimals(*picked) + 2):g}** "
-                           f"({each}).")
+            more = f" and {a['n'] - len(picked)} more" if a["n"] > len(picked) else ""
+            d.lines.append(f"Average {a['benchmark_id']} score over {a['n']} models: "
+                           f"**{round(a['mean'], decimals(*picked) + 2):g}** ({each}{more}).")
             for r in picked[:1]:
                 d.source(r)
-        return d, res.sql, rows
+        return d, agg.sql + ";\n" + first.sql, first.rows
 
     def on_fact(self, plan: Plan):
         if not plan.model_ids:
@@ -181,16 +180,17 @@ class SqlPath:
         """No parameter table for the model: say what its name states (9B, 57B-A14B), and that it is only the name."""
         if not {"total_params", "active_params"} & set(plan.attributes):
             return None
-        sized = [(mid, self.cat.models[mid]) for mid in plan.model_ids if self.cat.models[mid].get("size_b")]
-        if not sized:
+        params: list = []
+        res = query.run(self.db, "SELECT model_id, size_b, active_b FROM models WHERE size_b IS NOT NULL AND "
+                        + query.in_list("model_id", plan.model_ids, params) + " ORDER BY model_id", params)
+        if not res.rows:
             return None
         d = Draft()
-        for mid, m in sized:
+        for m in res.rows:
             active = f", {m['active_b']:g}B active" if m.get("active_b") else ""
-            d.lines.append(f"- {model_label(mid, self.cat)}: **{m['size_b']:g}B** parameters{active} — from the model's "
-                           f"name; the papers give no parameter table for it.")
-        return d, "SELECT model_id, size_b, active_b FROM models WHERE model_id IN (...)", [
-            dict(model_id=mid, size_b=m["size_b"], active_b=m.get("active_b")) for mid, m in sized]
+            d.lines.append(f"- {model_label(m['model_id'], self.cat)}: **{m['size_b']:g}B** parameters{active} — from "
+                           f"the model's name; the papers give no parameter table for it.")
+        return d, res.sql, res.rows
 
     def on_list(self, plan: Plan):
         if plan.model_ids and not plan.bench_ids:
