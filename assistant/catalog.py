@@ -126,9 +126,11 @@ class Catalog:
             if len(k) < 5 or not re.search(r"\d", k):
                 continue
             limit = 1 if len(k) < 9 else 2
-            best = process.extractOne(k, self.model_key_list, scorer=Levenshtein.distance, score_cutoff=limit)
-            if best and best[0][:2] == k[:2]:
-                ids = sorted(self.v("model", best[0]))
+            near = process.extract(k, self.model_key_list, scorer=Levenshtein.distance, score_cutoff=limit, limit=5)
+            # a typo in the letters only: a different number is a different model ('Corvid-7B' is not 'Corvid-3B')
+            near = [c for c, _, _ in near if c[:2] == k[:2] and re.findall(r"\d+", c) == re.findall(r"\d+", k)]
+            if near:
+                ids = sorted(self.v("model", near[0]))
                 out.append(Mention(tok, m.start(), m.end(), ids, exact=False, kind="fuzzy",
                                    note=f"read '{tok}' as {', '.join(ids)}"))
         return out
@@ -166,7 +168,7 @@ class Catalog:
             return [], True
         k = key(text)
         ids = self.v("benchmark", k) | self.v("benchmark_family", k)
-        if self.ordinary(text):          # lowercase 'math' may be MATH; 'average' is never the aggregate column
+        if k in self.vocab.get("word", {}):   # 'math' may be MATH; 'Average' is never the aggregate column
             ids = {i for i in ids if (self.benchmarks.get(i) or {}).get("category") != "aggregate"}
         return sorted(ids), len(ids) <= 1
 

@@ -103,13 +103,15 @@ class Assistant:
 
     def on_none(self, plan: Plan, budget: Budget) -> Answer:
         """Model-shaped names the papers do not hold: say so, and what they do hold."""
-        return self.abstain_unknown(plan.unknown)
+        return self.abstain_unknown(plan.unknown, plan.bench_ids)
 
     def on_sql(self, plan: Plan, budget: Budget) -> Answer:
         """Scores, facts, counts, the corpus and claims from SQL; else an LLM-written query; else a sentence naming
         the same model and benchmark; else an abstention that says what the papers do hold."""
         found = self.sql.answer(plan)
         if found:
+            if plan.unknown:                  # 'Compare Lumen-2 and GLM-4.5': say which name found nothing
+                found[0].ambiguities.append(f"{', '.join(plan.unknown)}: not in the indexed papers; not shown.")
             return self.from_draft(*found, route="sql")
         if plan.intent == Intent.FACT or (plan.methodology and not plan.benchmarks):
             return self.on_text(plan, budget)
@@ -207,16 +209,26 @@ class Assistant:
                 lines.append(f"{what} is reported for: {bounded([r['model_id'] for r in rows])}.")
         return Answer(" ".join(lines[:1]) + ("\n\n" + "\n\n".join(lines[1:]) if lines[1:] else ""), "none")
 
-    def abstain_unknown(self, unknown: list[str]) -> Answer:
+    def abstain_unknown(self, unknown: list[str], bench_ids: list[str] | None = None) -> Answer:
         """Never another model's numbers: say the name is not in the papers, and name what is there."""
         names = ", ".join(dict.fromkeys(unknown))
         lines = [f"None of the indexed papers mention {names}, so no scores are reported for it here."]
         kin = sorted({m for u in unknown for m in self.cat.family_of(u)})
         if kin:
             lines.append(f"Models of that family in the papers: {bounded(kin)}.")
-        lines.append(f"The papers cover {len(self.cat.models)} models, e.g. {bounded(sorted(self.cat.models), 8)}; "
-                     f"papers indexed: {bounded([p['title'] for p in self.cat.papers.values()], 5)}.")
-        return Answer("\n\n".join(lines), "none")
+        sql = None
+        if bench_ids:
+            params: list = []
+            res = query.run_all(self.db, "SELECT DISTINCT model_id FROM scores WHERE "
+                                + query.in_list("benchmark_id", bench_ids, params) + " ORDER BY 1", params)
+            sql = res.sql
+            if res.rows:
+                lines.append(f"{' / '.join(bench_ids)} is reported for {len(res.rows)} models: "
+                             f"{bounded([r['model_id'] for r in res.rows])}.")
+        else:
+            lines.append(f"The papers cover {len(self.cat.models)} models, e.g. {bounded(sorted(self.cat.models), 8)}; "
+                         f"papers indexed: {bounded([p['title'] for p in self.cat.papers.values()], 5)}.")
+        return Answer("\n\n".join(lines), "none", sql=sql)
 
 
 def bounded(items: list[str], limit: int = 12) -> str:

@@ -89,6 +89,9 @@ def scope(q: str, plan: Plan, cat) -> None:
     m = re.search(r"(?:" + LESS + r")\s*(\d+(?:\.\d+)?)\s*b\b", ql)
     if m:
         plan.size_max = float(m.group(1))
+    m = re.search(r"\bbetween\s+(\d+(?:\.\d+)?)\s*b?\s+and\s+(\d+(?:\.\d+)?)\s*b\b", ql)
+    if m:
+        plan.size_min, plan.size_max = float(m.group(1)), float(m.group(2))
     thresholds(ql, plan)
     plan.variant = plan.variant or variant(ql, cat)
 
@@ -107,6 +110,9 @@ def thresholds(ql: str, plan: Plan) -> None:
     m = re.search(NUM + r"\s+or\s+(?:lower|less|below|worse|fewer)\b", ql)
     if m:
         plan.value_max, plan.strict = float(m.group(1)), False
+    m = re.search(r"\b(?:between|from)\s+" + NUM + r"\s+(?:and|to)\s+" + NUM, ql)
+    if m:
+        plan.value_min, plan.value_max, plan.strict = float(m.group(1)), float(m.group(2)), False
 
 
 VARIANT_PHRASE = re.compile(r"\b((?:[\w.-]+\s+){0,3}[\w-]+)\s+(?:language\s+)?(?:models?|versions?|variants?|"
