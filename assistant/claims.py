@@ -19,7 +19,7 @@ NUMBER = re.compile(r"(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.])")
 @dataclass
 class Verdict:
     claim: dict
-    status: str                                   # 'supported', 'contradicted', 'not found', 'no score'
+    status: str                       # 'supported', 'rounded', 'contradicted', 'not found', 'no score'
     models: list[Mention] = field(default_factory=list)
     value: float | None = None
     evidence: list[dict] = field(default_factory=list)
@@ -52,7 +52,7 @@ class ClaimsPath:
             self.about(d, verdicts, total)
         else:
             self.summary(d, verdicts, total, plan, primary)
-            order = {"supported": 0, "contradicted": 1, "not found": 2, "no score": 3}
+            order = {"supported": 0, "rounded": 1, "contradicted": 2, "not found": 3, "no score": 4}
             if plan.claim_filter in ("supported", "contradicted"):
                 verdicts.sort(key=lambda v: (v.status != plan.claim_filter, order[v.status]))
             d.lines += [self.line(d, v) for v in verdicts]
@@ -74,9 +74,13 @@ class ClaimsPath:
         scope = Plan(papers=primary or [p for p, r in self.cat.papers.items() if r["kind"] != "synthesis"])
         rows = query.scores(self.db, scope, ids, [b for m in benches for b in m.ids]).rows
         value = nums[-1]
+        places = len(str(nums[-1]).split(".")[1].rstrip("0")) if "." in NUMBER.findall("".join(blank))[-1] else 0
         hits = [r for r in rows if abs(r["value"] - value) < 1e-6]
         if hits:
             return Verdict(claim, "supported", models, value, hits)
+        rounded = [r for r in rows if abs(round(r["value"], places) - value) < 1e-6]
+        if rounded:                                   # '9.1' for a printed 9.12: right, to the claim's precision
+            return Verdict(claim, "rounded", models, value, rounded)
         return Verdict(claim, "contradicted" if rows else "not found", models, value, rows)
 
     @staticmethod
@@ -99,15 +103,21 @@ class ClaimsPath:
 
     # -- writing ------------------------------------------------------------------------------------
     def summary(self, d: Draft, verdicts: list[Verdict], total: int, plan: Plan, primary: list[str]) -> None:
-        counts = {s: sum(v.status == s for v in verdicts) for s in ("supported", "contradicted", "not found",
-                                                                    "no score")}
+        counts = {s: sum(v.status == s for v in verdicts) for s in ("supported", "rounded", "contradicted",
+                                                                    "not found", "no score")}
         first = verdicts[0].claim
         marked = {"verified": " marked verified", "unverified": " marked not verified"}.get(plan.claim_filter or "", "")
         against = ", ".join(f"*{self.cat.papers[p]['title']}*" for p in primary) or "the primary sources"
         d.lines.append(f"**{len(verdicts)}** of the {total} claims extracted in *{first['paper_title']}* "
                        f"(“{first['table_id']}”){marked}; checked against {against}: "
-                       f"{counts['supported']} supported, {counts['contradicted']} contradicted, "
+                       f"{counts['supported']} supported, {counts['rounded']} supported up to rounding, "
+                       f"{counts['contradicted']} contradicted, "
                        f"{counts['not found']} not found in any table, {counts['no score']} state no score.")
+        asked = plan.claim_filter if plan.claim_filter in ("supported", "contradicted") else None
+        if asked:
+            n = counts[asked] + (counts["rounded"] if asked == "supported" else 0)
+            d.lines.insert(0, f"**{n}** claim{'s are' if n != 1 else ' is'} {asked} by the primary sources." if n
+                           else f"No claim is {asked} by the primary sources.")
         d.source(dict(first, table_no=None, page=None, section=None, caption=None, raw_cell=None))
 
     def line(self, d: Draft, v: Verdict) -> str:
@@ -117,6 +127,10 @@ class ClaimsPath:
         if v.status == "supported":
             r = v.evidence[0]
             return f"{head} — **supported**: {r['model_id']} {r['benchmark_id']} = **{value_text(r)}** in {d.source(r)}."
+        if v.status == "rounded":
+            r = v.evidence[0]
+            return (f"{head} — **supported up to rounding**: {d.source(r)} prints **{value_text(r)}**, which the claim "
+                    f"rounds to {v.value:g}.")
         if v.status == "contradicted":
             said = "; ".join(f"{r['model_id']} **{value_text(r)}** in {d.source(r)}" for r in v.evidence[:3])
             return f"{head} — **contradicted**: the primary sources print {said}, not {v.value:g}."

@@ -105,6 +105,9 @@ def ambiguity_notes(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
         if len(shown) > 1:
             d.ambiguities.append(f"“{m.text}” names {len(shown)} models here ({', '.join(shown)}); each is shown "
                                  f"with its own score.")
+        if not shown and rows:
+            what = " / ".join(plan.bench_ids) or "these benchmarks"
+            d.ambiguities.append(f"The papers report no {what} score for {m.text} ({', '.join(m.ids[:6])}).")
 
 
 def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalog) -> None:

@@ -194,7 +194,7 @@ class Assistant:
     def abstain(self, plan: Plan) -> Answer:
         what = " / ".join(plan.bench_ids) or "that"
         who = " / ".join(m.text for m in plan.models) or "any model"
-        lines = [f"The indexed papers do not report {what} for {who}."]
+        lines = [f"The indexed papers do not report {what} for {who}{filters_text(plan, self.cat)}."]
         if plan.model_ids:
             params: list = []
             rows = query.run(self.db, "SELECT DISTINCT s.benchmark_id FROM scores s WHERE s.benchmark_id <> 'Average' "
@@ -229,6 +229,26 @@ class Assistant:
             lines.append(f"The papers cover {len(self.cat.models)} models, e.g. {bounded(sorted(self.cat.models), 8)}; "
                          f"papers indexed: {bounded([p['title'] for p in self.cat.papers.values()], 5)}.")
         return Answer("\n\n".join(lines), "none", sql=sql)
+
+
+def filters_text(plan: Plan, cat: Catalog) -> str:
+    """' (instruction-tuned, over 100B, in the ChatGLM report)': the filters an empty answer was under."""
+    bits = []
+    if plan.variant:
+        bits.append({"chat": "instruction-tuned", "base": "base models"}.get(plan.variant, plan.variant))
+    if plan.size_min is not None:
+        bits.append(f"at least {plan.size_min:g}B")
+    if plan.size_max is not None:
+        bits.append(f"at most {plan.size_max:g}B")
+    if plan.value_min is not None:
+        bits.append(f"scoring {'above' if plan.strict else 'at least'} {plan.value_min:g}")
+    if plan.value_max is not None:
+        bits.append(f"scoring {'below' if plan.strict else 'at most'} {plan.value_max:g}")
+    if plan.table_no:
+        bits.append(f"Table {plan.table_no}")
+    if plan.papers:
+        bits.append("in " + " / ".join(f"*{cat.papers[p]['title']}*" for p in plan.papers))
+    return f" ({', '.join(bits)})" if bits else ""
 
 
 def bounded(items: list[str], limit: int = 12) -> str:

@@ -167,16 +167,22 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
         plan.methodology = False
         return
     corpus = CORPUS_WORDS.search(ql)
-    if corpus and not plan.model_ids and not plan.bench_ids and not plan.attributes:
-        what = corpus.group("kind") or corpus.group("what")
-        plan.corpus = {"paper": "papers", "papers": "papers", "document": "papers", "documents": "papers",
-                       "sources": "papers", "model": "models", "models": "models", "benchmark": "benchmarks",
-                       "benchmarks": "benchmarks", "datasets": "benchmarks", "kind": "kind", "type": "kind",
-                       "sort": "kind"}[what]
-        if plan.corpus == "papers" or plan.papers or plan.category or plan.table_no:
-            plan.intent = Intent.CORPUS if plan.intent != Intent.COUNT or plan.corpus == "papers" else plan.intent
-            plan.methodology = plan.corpus == "kind"
+    named = [m for m in plan.benchmarks if m.kind == "name"]
+    if corpus and not named and not plan.attributes and plan.intent in (Intent.LOOKUP, Intent.LIST, Intent.COUNT,
+                                                                           Intent.COMPARE):
+        what = CORPUS_NOUN[corpus.group("kind") or corpus.group("what")]
+        scoped = bool(plan.papers or plan.category or plan.table_no)
+        if (what == "benchmarks" or not plan.benchmarks) and (not plan.model_ids or (what == "benchmarks"
+                                                                                    and scoped)):
+            plan.corpus, plan.benchmarks = what, []
+            plan.intent = Intent.CORPUS if plan.intent != Intent.COUNT or what == "papers" else plan.intent
+            plan.methodology = what == "kind"
     plan.text_asked = bool(TEXT_ASKED.search(q))
+
+
+CORPUS_NOUN = {"paper": "papers", "papers": "papers", "document": "papers", "documents": "papers",
+               "sources": "papers", "model": "models", "models": "models", "benchmark": "benchmarks",
+               "benchmarks": "benchmarks", "datasets": "benchmarks", "kind": "kind", "type": "kind", "sort": "kind"}
 
 
 def claim_filter(ql: str) -> str | None:
