@@ -172,11 +172,11 @@ class Catalog:
             ids = {i for i in ids if (self.benchmarks.get(i) or {}).get("category") != "aggregate"}
         return sorted(ids), len(ids) <= 1
 
-    def find_benchmarks(self, q: str, taken: list[Mention]) -> list[Mention]:
-        """Benchmarks named in the question; an ordinary word ('math') counts only when a model is named and
-        nothing else is."""
+    def find_benchmarks(self, q: str, taken: list[Mention], named_model: bool | None = None) -> list[Mention]:
+        """Benchmarks named in the question outside the `taken` spans; an ordinary word ('math') counts only when a
+        model is named (named_model, default: any taken) and nothing else is."""
         found = self._scan(q, 5, lambda t: (*self.bench_ids(t), "name"), taken)
-        if not found and taken:
+        if not found and (bool(taken) if named_model is None else named_model):
             found = self._scan(q, 5, lambda t: (*self.bench_ids(t, allow_common=True), "name"), taken)
         return found
 

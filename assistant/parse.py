@@ -28,13 +28,15 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     plan = read_names(q, cat)
     plan.unknown = cat.unknown_models(q, plan.models + plan.benchmarks)
     turns = messages(history)
-    carried = bool(turns) and follows_up(q, plan) and carry(plan, q, cat, turns)
+    carried = carry(plan, q, cat, turns) if turns and follows_up(q, plan) else ""
     scope(q, plan, cat)
     plan.category = cat.category(q)
     restrict_variant(plan, cat)
     read_intent(q, plan)
     if carried and plan.intent == Intent.LOOKUP and not OWN_CUE.search(q):
         read_intent(plan.question, plan)         # 'and GLM-4.5-Air?' asks what the earlier question asked
+        if plan.intent == Intent.RANK and carried == "answer":      # 'its MMLU-Pro?' after 'which is best?'
+            plan.intent = Intent.LOOKUP if len(plan.models) == 1 else Intent.COMPARE
     special(q, plan, cat)
     plan.route = route(plan)
     plan.search = method_part(plan.question, plan)
@@ -42,14 +44,13 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
 
 
 def read_names(q: str, cat: Catalog) -> Plan:
-    models = cat.find_models(q)
-    benches = cat.find_benchmarks(q, models)
-    plan = Plan(models=models, benchmarks=benches, question=q)
+    plan = Plan(question=q)
     plan.papers = cat.find_papers(q)
-    if plan.papers:
-        named = [m.span(1) for m in PAPER_NAME.finditer(q)]
-        plan.models = [m for m in models if not any(s <= m.start and m.end <= e for s, e in named)]
-        plan.benchmarks = [m for m in benches if not any(s <= m.start and m.end <= e for s, e in named)]
+    named = [m.span(1) for m in PAPER_NAME.finditer(q)] if plan.papers else []
+    inside = lambda m: any(s <= m.start and m.end <= e for s, e in named)  # noqa: E731  'the GLM-4.5 report'
+    found = cat.find_models(q)
+    plan.models = [m for m in found if not inside(m)]
+    plan.benchmarks = [m for m in cat.find_benchmarks(q, found, named_model=bool(plan.models)) if not inside(m)]
     plan.setting_words = setting_words(q, cat) - {w for m in plan.models + plan.benchmarks
                                                    for w in m.text.lower().split()}
     if not plan.benchmarks:
@@ -88,10 +89,11 @@ def follows_up(q: str, plan: Plan) -> bool:
 OWN_CUE = re.compile(r"\b(?:how|why|which|who|compare|rank|average|best|better|worse|list)\b", re.I)
 
 
-def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> bool:
+def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str:
     """Fill what a follow-up leaves out from the conversation: models from the latest turn naming any (an answer's
-    models count: 'them'), benchmarks and papers from the latest user question naming any."""
-    prev = None
+    models count: 'them'), benchmarks and papers from the latest user question naming any. Returns where the models
+    came from: 'answer', 'question', or '' (nothing carried)."""
+    prev, source = None, ""
     for role, text in reversed(turns):
         p = read_names(strip_citations(text) if role == "assistant" else text, cat)
         if role == "user" and (p.models or p.benchmarks):
@@ -99,17 +101,17 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> boo
             prev = prev or p
             break
         if role == "assistant" and p.models and not plan.models:
-            plan.models = [relocate(m) for m in p.models]
+            plan.models, source = [relocate(m) for m in p.models], "answer"
     if prev is None:
-        return bool(plan.models)
+        return source
     if not plan.models:
-        plan.models = [relocate(m) for m in prev.models]
+        plan.models, source = [relocate(m) for m in prev.models], "question"
     if not plan.benchmarks and not FACT_ASKED.search(q):
         plan.benchmarks = [relocate(m) for m in prev.benchmarks]
         plan.setting_words |= prev.setting_words
     plan.papers = plan.papers or prev.papers
     plan.question = rewrite(prev, plan, q)
-    return True
+    return source or "question"
 
 
 FACT_ASKED = re.compile("|".join(p for p, _ in FACT_WORDS), re.I)
@@ -200,7 +202,7 @@ def claim_filter(ql: str) -> str | None:
 
 
 def route(plan: Plan) -> Route:
-    if plan.unknown and not plan.models and not plan.methodology:
+    if plan.unknown and not plan.models and (not plan.methodology or plan.benchmarks):
         return Route.NONE
     if plan.intent in (Intent.CORPUS, Intent.CLAIMS):
         second = method_part(plan.question, plan) != plan.question
@@ -218,7 +220,7 @@ def route(plan: Plan) -> Route:
 
 def method_part(q: str, plan: Plan) -> str:
     """'What is X's Y score and how was it evaluated?' -> 'how was it evaluated X Y' for the text search."""
-    m = re.search(r"\b(?:and|also)\s+((?:how|why|what|which)\b.*)$", q, re.I)
+    m = re.search(r"\w\W*\s(?:and|also)\s+((?:how|why|what|which)\b.*)$", q, re.I)
     if not m:
         return q
     names = " ".join(x.text for x in plan.models + plan.benchmarks)

@@ -4,6 +4,9 @@ Cases are questions written for these tests (not the dev set); each is checked w
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from assistant import Assistant
@@ -280,3 +283,16 @@ def test_llm_garbage_falls_back_to_right_answer(real_db):
     assert "84.1" in ans.text and not ans.llm_used
     ans = a.ask("How did the Qwen2 team run the multilingual human evaluation?")
     assert len(fake.history) <= 2
+
+
+OWN = [json.loads(line) for line in (Path(__file__).with_name("questions_own.jsonl")).read_text().splitlines()
+       if line.strip()]
+
+
+@pytest.mark.parametrize("case", OWN, ids=[c["id"] for c in OWN])
+def test_own_questions(assistant, case):
+    """Questions written in other words than the dev sets (families, filters, follow-ups with answers in the
+    history, the corpus, claims, unknown names), each checked with the scorer's rules."""
+    ans = assistant.ask(case["q"], case.get("history"))
+    ok, why = check(case, ans.text)
+    assert ok, f"{why}\n{ans.route}: {ans.text}"
