@@ -63,6 +63,8 @@ class Catalog:
     setting_vocab: set[str] = field(default_factory=set)                      # words of those labels
     model_key_list: list[str] = field(default_factory=list)                   # for rapidfuzz
     sorted_keys: list[str] = field(default_factory=list)                      # for prefix checks
+    setting_needs: list[tuple[str, set[str], set]] = field(default_factory=list)  # label, its words, pairs
+    bench_words: list[tuple[str, set[str]]] = field(default_factory=list)     # unnamed benchmarks' words
 
     @classmethod
     def load(cls, db: SafeDB) -> Catalog:
@@ -78,6 +80,11 @@ class Catalog:
             if r["kind"] == "setting":
                 c.setting_benches.setdefault(r["name"].lower(), set()).add((r["target"], r["paper_id"]))
         c.setting_vocab = {w for label in c.setting_benches for w in words(label) if len(w) > 1}
+        c.setting_needs = [(part, need, pairs) for part, pairs in c.setting_benches.items()
+                           if (need := words(part) - STOP_WORDS)
+                           and any(len(w) >= 5 and "ordinary" not in c.v("word", key(w)) for w in need)]
+        c.bench_words = [(bid, need) for bid, r in c.benchmarks.items() if r.get("category") in ("other", None)
+                         and len(need := {w[:7] for w in tokens(bid) if len(w) >= 4 and w.isalpha()}) >= 2]
         c.model_key_list = sorted(set(c.vocab.get("model", {})))
         c.sorted_keys = sorted({k for kind in ("model", "model_nover", "model_stem", "family")
                                 for k in c.vocab.get(kind, {})})
@@ -212,10 +219,8 @@ class Catalog:
         """'lowest harmful rate for pornography' names no benchmark, but 'Pornography' is a setting of one."""
         asked = words(q)
         best: list[Mention] = []
-        for part, pairs in self.setting_benches.items():
-            need = words(part) - STOP_WORDS
-            if not need or not need <= asked or not any(len(w) >= 5 and "ordinary" not in self.v("word", key(w))
-                                                        for w in need):
+        for part, need, pairs in self.setting_needs:
+            if not need <= asked:
                 continue
             hits = sorted({b for b, p in pairs if not papers or p in papers})
             if 0 < len(hits) <= 3:
@@ -228,11 +233,8 @@ class Catalog:
         """Benchmarks named after their table ('in-house English evaluation'), found by most of their words."""
         asked = {w[:7] for w in tokens(q) if len(w) >= 4 and w.isalpha()}
         out = []
-        for bid, r in self.benchmarks.items():
-            if r.get("category") not in ("other", None):
-                continue
-            need = {w[:7] for w in tokens(bid) if len(w) >= 4 and w.isalpha()}
-            if len(need) >= 2 and len(need & asked) >= 2 and len(need & asked) / len(need) >= 0.6:
+        for bid, need in self.bench_words:
+            if len(need & asked) >= 2 and len(need & asked) / len(need) >= 0.6:
                 out.append((len(need & asked) / len(need), bid))
         if not out:
             return []

@@ -28,6 +28,7 @@ class Verdict:
 class ClaimsPath:
     def __init__(self, db: SafeDB, cat: Catalog):
         self.db, self.cat = db, cat
+        self._verdicts: dict[tuple, Verdict] = {}     # (claim_id, primary papers) -> verdict; the database is fixed
 
     def answer(self, plan: Plan):
         params: list = []
@@ -43,7 +44,7 @@ class ClaimsPath:
         res = query.run_all(self.db, sql, params)
         total = query.run_all(self.db, "SELECT count(*) AS n FROM claims").rows[0]["n"]
         primary = [p for p in plan.papers if self.cat.papers[p]["kind"] != "synthesis"]
-        verdicts = [self.judge(c, primary) for c in res.rows]
+        verdicts = [self.judged(c, primary) for c in res.rows]
         verdicts = [v for v in verdicts if self.wanted(v, plan)]
         if not verdicts:
             return None
@@ -60,6 +61,12 @@ class ClaimsPath:
         return d, res.sql, rows
 
     # -- judging ------------------------------------------------------------------------------------
+    def judged(self, claim: dict, primary: list[str]) -> Verdict:
+        k = (claim["claim_id"], tuple(primary))
+        if k not in self._verdicts:
+            self._verdicts[k] = self.judge(claim, primary)
+        return self._verdicts[k]
+
     def judge(self, claim: dict, primary: list[str]) -> Verdict:
         text = claim["claim"]
         models = self.cat.find_models(text)

@@ -19,6 +19,7 @@ class SqlPath:
         self.db, self.cat = db, cat
         self.notes = {pid: p["precedence_note"] for pid, p in cat.papers.items() if p.get("precedence_note")}
         self.corpus, self.claims = CorpusPath(db, cat), ClaimsPath(db, cat)
+        self._text_facts: list[tuple[str, set[str]]] | None = None
         self.handlers = {Intent.LOOKUP: self.on_lookup, Intent.COMPARE: self.on_compare, Intent.RANK: self.on_rank,
                          Intent.DIFF: self.on_diff, Intent.AVERAGE: self.on_average, Intent.LIST: self.on_list,
                          Intent.COUNT: self.on_count, Intent.VERIFY: self.on_verify, Intent.FACT: self.on_fact,
@@ -256,8 +257,10 @@ class SqlPath:
     def text_facts(self, plan: Plan):
         """Facts held as text in tables about no model (e.g. the languages per region) whose name the question uses."""
         asked = set(re.findall(r"[a-z]{4,}", plan.question.lower()))
-        kinds = query.run(self.db, "SELECT DISTINCT attribute FROM facts WHERE model_id IS NULL AND value IS NULL").rows
-        wanted = [r["attribute"] for r in kinds if set(re.findall(r"[a-z]{4,}", r["attribute"])) <= asked]
+        if self._text_facts is None:          # the attributes are the database's: read once
+            self._text_facts = [(r["attribute"], set(re.findall(r"[a-z]{4,}", r["attribute"]))) for r in query.run_all(
+                self.db, "SELECT DISTINCT attribute FROM facts WHERE model_id IS NULL AND value IS NULL").rows]
+        wanted = [a for a, need in self._text_facts if need <= asked]
         if not wanted:
             return None
         params: list = []
