@@ -11,7 +11,7 @@ Model display format (ModelName.canonical)::
   Families printed with a space (API products) join further words with a space, others with '-'.
 * size: '72B', '0.5B', '57B-A14B', '8x22B' (size_b = 8*22 = 176, total experts x expert size,
   not the real 141B), 'A2.7B'. Well-known MoE sizes get their active part ('Qwen3 235B' ->
-  'Qwen3-235B-A22B', see lexicon.KNOWN_ACTIVE).
+  'Qwen3-235B-A22B', see known_active in seed_vocab.json).
 * Chat models carry the family's own suffix ('-Instruct' for Qwen2/Qwen2.5/Llama-3/Mixtral/Mistral,
   '-it' for Gemma, '-Chat' otherwise). Families whose bare name *is* the chat model (Kimi-K2,
   DeepSeek-V3/R1, GLM-4.5, Qwen3, ChatGLM) carry no chat suffix and mark base models with
@@ -367,7 +367,7 @@ def _exact(s: str) -> Benchmark | None:
 
 
 def _versioned(b: Benchmark, ver: str) -> Benchmark:
-    """'LCB' + '2407-2501' -> the lexicon's 'LiveCodeBench (2407-2501)', else a new version."""
+    """'LCB' + '2407-2501' -> the seed's 'LiveCodeBench (2407-2501)', else a new version."""
     for cand in (f"{b.family} {ver}", f"{b.family} ({ver})"):
         hit = _exact(cand)
         if hit and hit.family == b.family:
