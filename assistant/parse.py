@@ -7,10 +7,13 @@ then the intent and the route are read from cue words. Nothing downstream reads 
 from __future__ import annotations
 
 import re
+
+from index.names import tokens
+
 from .catalog import Catalog, Mention
-from .plan import Intent, Plan, Route
 from .cues import (CLAIM_WORDS, CORPUS_WORDS, FACT_WORDS, METHOD, PROCEDURE, RANK_CUE, REFERS_BACK, SCORE_SEEKING,
                    TEXT_ASKED, WEAK_METHOD, read_intent, scope)
+from .plan import Intent, Plan, Route
 
 
 def messages(history) -> list[tuple[str, str]]:
@@ -40,6 +43,7 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     special(q, plan, cat)
     plan.route = route(plan)
     plan.search = method_part(plan.question, plan)
+    plan.words = set(tokens(plan.question))
     return plan
 
 
@@ -86,6 +90,7 @@ def follows_up(q: str, plan: Plan) -> bool:
     return bool(REFERS_BACK.search(q)) or (short and not (plan.models and plan.benchmarks))
 
 
+SINGULAR = re.compile(r"\b(?:it|its|it's|that model|this model|the winner|the top one)\b", re.I)
 OWN_CUE = re.compile(r"\b(?:how|why|which|who|compare|rank|average|best|better|worse|list)\b", re.I)
 
 
@@ -101,7 +106,8 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
             prev = prev or p
             break
         if role == "assistant" and p.models and not plan.models:
-            plan.models, source = [relocate(m) for m in p.models], "answer"
+            chosen = p.models[:1] if SINGULAR.search(q) else p.models     # 'its' is the answer's first model
+            plan.models, source = [relocate(m) for m in chosen], "answer"
     if prev is None:
         return source
     if not plan.models:
@@ -118,7 +124,9 @@ FACT_ASKED = re.compile("|".join(p for p, _ in FACT_WORDS), re.I)
 
 
 def strip_citations(text: str) -> str:
-    """An answer without its citations ('— *Paper* (report), Table 6'), parentheses and markup."""
+    """An answer without its appendices (a '**Sources**' or '**SQL**' block), citations ('— *Paper* (report),
+    Table 6'), parentheses and markup: what is left names the models the answer was about."""
+    text = re.split(r"\*\*[A-Z][A-Za-z ]{1,30}\*\*:?\s*(?:[-*•]\s|```|>)|```", text)[0]
     text = re.sub(r"\s+—\s+[^\n]*", "", text)
     text = re.sub(r"\([^()]*\)", " ", text)
     return re.sub(r"[*_`>]", "", text)

@@ -59,6 +59,7 @@ class Plan:
     unknown: list[str] = field(default_factory=list)    # model-shaped names the papers do not hold
     question: str = ""                            # the question, or the earlier one with the new name put in
     search: str = ""                              # what the text path searches for (a second question part)
+    words: set[str] = field(default_factory=set)  # the question's words (index.names.tokens), for fact labels
 
     @property
     def model_ids(self) -> list[str]:

@@ -245,7 +245,7 @@ class SqlPath:
         sql = (query.FACT_SQL + " JOIN benchmark_aliases a ON a.alias = f.subject\nWHERE f.model_id IS NULL AND "
                + query.in_list("a.benchmark_id", plan.bench_ids, params) + "\nORDER BY p.precedence, f.fact_id")
         res = query.run(self.db, sql, params)
-        asked = {w[:6] for w in re.findall(r"[a-z]{5,}", plan.question.lower())}
+        asked = {w[:6] for w in plan.words if len(w) >= 5 and w.isalpha()}
         rows = [r for r in res.rows if asked & {w[:6] for w in re.findall(r"[a-z]{5,}", r["attribute"])}]
         if not rows:
             return None
@@ -256,7 +256,7 @@ class SqlPath:
 
     def text_facts(self, plan: Plan):
         """Facts held as text in tables about no model (e.g. the languages per region) whose name the question uses."""
-        asked = set(re.findall(r"[a-z]{4,}", plan.question.lower()))
+        asked = {w for w in plan.words if len(w) >= 4 and w.isalpha()}
         if self._text_facts is None:          # the attributes are the database's: read once
             self._text_facts = [(r["attribute"], set(re.findall(r"[a-z]{4,}", r["attribute"]))) for r in query.run_all(
                 self.db, "SELECT DISTINCT attribute FROM facts WHERE model_id IS NULL AND value IS NULL").rows]

@@ -105,3 +105,20 @@ def test_follow_up_reads_models_from_the_answer(cat):
                                                 "(report), Table 4."}]
     plan = parse("What about its MMLU-Pro?", cat, history)
     assert plan.model_ids == ["Grok 4"] and plan.bench_ids == ["MMLU-Pro"]
+
+
+def test_follow_up_ignores_an_answers_sources_and_sql(cat):
+    """/chat keeps the answer as markdown (flattened to one line): its Sources and SQL blocks name papers and
+    models that are not what the answer was about."""
+    answer = ("**GLM-4.5** scores **90.0** and **Kimi-K2** **89.5** on MMLU. **Sources** - *Qwen2 Tech Report*, "
+              "Qwen2-72B-Instruct row **SQL** ```sql SELECT * FROM scores WHERE model_id = 'GPT-4o' ```")
+    plan = parse("How do they do on GPQA?", cat, [{"role": "user", "content": "Compare GLM-4.5 and Kimi-K2 on MMLU"},
+                                                  {"role": "assistant", "content": answer}])
+    assert plan.model_ids == ["GLM-4.5", "Kimi-K2"] and plan.bench_ids == ["GPQA"]
+
+
+def test_its_is_the_first_model_of_a_ranking_answer(cat):
+    answer = "**Grok 4** has the highest SciCode score: **45.7**. Next: Gemini 2.5 Pro 42.8, GLM-4.5 41.7."
+    plan = parse("and its GPQA?", cat, [{"role": "user", "content": "best model on SciCode"},
+                                        {"role": "assistant", "content": answer}])
+    assert plan.model_ids == ["Grok 4"] and plan.intent is Intent.LOOKUP
