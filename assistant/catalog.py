@@ -22,6 +22,10 @@ VARIANT_TAIL = re.compile(r"[-\s_](?:chat|instruct|base|it)(?:[-\s_]\d+[kKmM])?$
 DATE = re.compile(r"\b20\d\d-?(0[1-9]|1[0-2])-?([0-3]\d)\b")
 TOKEN = re.compile(r"\S+")
 STRIP = "?,;:!\"“”‘’()[]{}*`"
+# A name asked for as a benchmark: 'on X', "model's X score", 'X accuracy' (X capitalised, as names are written).
+BENCH_ASKED = re.compile(r"\b(?:on|in)\s+(?:the\s+)?([A-Z][\w.+\-]*[A-Za-z0-9+])(?=\s*(?:[?.,;]|$|\s+(?:benchmark|score|"
+                         r"results?|test|set|and|or|with|for)\b))|(?:'s|’s)\s+([A-Z][\w.+\-]*[A-Za-z0-9+])\s+"
+                         r"(?:scores?|results?|accuracy|numbers?)\b")
 NEXT_VERSION = re.compile(r"[\s-]?\d")
 MODEL_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9.]*(?:[-_][A-Za-z0-9.]+)*(?:\s+\d+(?:\.\d+)?[A-Za-z]?\b(?![+%]))?")
 
@@ -160,6 +164,22 @@ class Catalog:
                 out.append(tok)
         return out
 
+    def unknown_benchmarks(self, q: str, taken: list[Mention]) -> list[str]:
+        """Benchmark-shaped names asked for by score that name nothing in the papers ('GLM-4.5's FooBench score')."""
+        spans = [(m.start, m.end) for m in taken]
+        out = []
+        for m in BENCH_ASKED.finditer(q):
+            g = 1 if m.group(1) else 2
+            tok = bare(m.group(g)).rstrip(".")
+            s, e = m.span(g)
+            if not tok or any(s < te and ts < e for ts, te in spans) or tok.lower() in STOP_WORDS:
+                continue
+            k = key(tok)
+            if len(k) >= 3 and not self.is_other_name(k) and not self.known_prefix(k) \
+                    and k not in self.vocab.get("word", {}):
+                out.append(tok)
+        return list(dict.fromkeys(out))
+
     def is_other_name(self, k: str) -> bool:
         return any(k in self.vocab.get(kind, {}) for kind in ("benchmark", "benchmark_family", "setting", "paper",
                                                                "category", "variant", "paper_kind"))
@@ -273,11 +293,12 @@ class Catalog:
 
     def paper_named(self, name: str) -> set[str]:
         """Papers a short name means: the longest leading words of the name that are a paper's short name."""
-        ws = name.split()
-        for n in range(len(ws), 0, -1):
-            hit = self.v("paper", key(" ".join(ws[-n:])))
-            if hit:
-                return hit
+        ws = [w for w in name.split() if w.lower() not in STOP_WORDS]
+        for n in range(len(ws), 0, -1):              # longest run of words first: 'the Qwen2 team report' -> Qwen2
+            for i in range(len(ws) - n, -1, -1):
+                hit = self.v("paper", key(" ".join(ws[i:i + n])))
+                if hit:
+                    return hit
         return set()
 
 

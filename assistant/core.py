@@ -102,8 +102,10 @@ class Assistant:
         return self.routes[plan.route](self, plan, budget)
 
     def on_none(self, plan: Plan, budget: Budget) -> Answer:
-        """Model-shaped names the papers do not hold: say so, and what they do hold."""
-        return self.abstain_unknown(plan.unknown, plan.bench_ids)
+        """Model or benchmark names the papers do not hold: say so, and what they do hold."""
+        if plan.unknown:
+            return self.abstain_unknown(plan.unknown, plan.bench_ids)
+        return self.abstain_benchmark(plan)
 
     def on_sql(self, plan: Plan, budget: Budget) -> Answer:
         """Scores, facts, counts, the corpus and claims from SQL; else an LLM-written query; else a sentence naming
@@ -208,6 +210,24 @@ class Assistant:
             if rows:
                 lines.append(f"{what} is reported for: {bounded([r['model_id'] for r in rows])}.")
         return Answer(" ".join(lines[:1]) + ("\n\n" + "\n\n".join(lines[1:]) if lines[1:] else ""), "none")
+
+    def abstain_benchmark(self, plan: Plan) -> Answer:
+        """'GLM-4.5's FooBench score': no benchmark of that name; never the model's other scores in its place."""
+        names = ", ".join(plan.unknown_benchmarks)
+        lines = [f"None of the indexed papers report a benchmark named {names}, so that score is not reported here."]
+        sql = None
+        if plan.model_ids:
+            params: list = []
+            res = query.run_all(self.db, "SELECT DISTINCT benchmark_id FROM scores WHERE benchmark_id <> 'Average' AND "
+                                + query.in_list("model_id", plan.model_ids, params) + " ORDER BY 1", params)
+            sql = res.sql
+            who = " / ".join(m.text for m in plan.models)
+            if res.rows:
+                lines.append(f"For {who} they report: {bounded([r['benchmark_id'] for r in res.rows], 20)}.")
+        else:
+            lines.append(f"They report {len(self.cat.benchmarks)} benchmarks, e.g. "
+                         f"{bounded(sorted(self.cat.benchmarks), 12)}.")
+        return Answer("\n\n".join(lines), "none", sql=sql)
 
     def abstain_unknown(self, unknown: list[str], bench_ids: list[str] | None = None) -> Answer:
         """Never another model's numbers: say the name is not in the papers, and name what is there."""

@@ -50,6 +50,7 @@ PROCEDURE = re.compile(r"\bhow\b(?!\s+(?:many|much)\b).*\b(?:computed|calculated
 SCORE_SEEKING = re.compile(r"\b(?:score|scores|scored|scoring|result|results|benchmarks?|perform\w*|accuracy|rank\w*|"
                            r"best|worst|highest|lowest|compare\w*|vs\.?|versus|list|reported|evaluated on|numbers?)\b|"
                            r"\bhow (?:well|good)\b|\bdo(?:es)? (?:better|worse)\b", re.I)
+HOW_SCORED = re.compile(r"\bhow (?:does|did|do|would|well)\b.*\b(?:do|does|perform|fare|score|rank)\w*\b", re.I)
 SCORE_ASKED = re.compile(r"\b(?:score|scores|result|accuracy|perform|achiev|get|reach)", re.I)
 RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top|strongest|leading|leads?|wins?|lowest|worst|"
                       r"weakest|most|least)\b|\brank|\btop[- ]?\d+|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
@@ -136,8 +137,9 @@ def read_intent(q: str, plan: Plan) -> None:
         ql = re.sub(cue, word, ql)
     attrs = [a for pat, a in FACT_WORDS if re.search(pat, ql)]
     nums = [float(x) for x, _ in NUMBER.findall(strip_names(q, plan))]
-    weak = WEAK_METHOD.search(q) and not (plan.models and plan.benchmarks) and not attrs
-    plan.about_model = bool(plan.models) and not plan.benchmarks and not attrs and not SCORE_SEEKING.search(q)
+    weak = WEAK_METHOD.search(q) and not (plan.models and plan.benchmarks) and not attrs and not HOW_SCORED.search(q)
+    plan.about_model = bool(plan.models) and not plan.benchmarks and not attrs and not SCORE_SEEKING.search(q) \
+        and not HOW_SCORED.search(q) and not plan.unknown_benchmarks
     plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak or plan.about_model)
     plan.score_asked = bool(SCORE_ASKED.search(q))
     if re.search(r"\bis it (?:true|correct|right)\b|\btrue that\b|\bcorrect that\b|\bconfirm\b|\bverify\b|"

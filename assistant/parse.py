@@ -30,6 +30,8 @@ def messages(history) -> list[tuple[str, str]]:
 def parse(q: str, cat: Catalog, history=None) -> Plan:
     plan = read_names(q, cat)
     plan.unknown = cat.unknown_models(q, plan.models + plan.benchmarks)
+    if not plan.benchmarks:
+        plan.unknown_benchmarks = cat.unknown_benchmarks(q, plan.models)
     turns = messages(history)
     carried = carry(plan, q, cat, turns) if turns and follows_up(q, plan) else ""
     scope(q, plan, cat)
@@ -211,6 +213,9 @@ def claim_filter(ql: str) -> str | None:
 
 def route(plan: Plan) -> Route:
     if plan.unknown and not plan.models and (not plan.methodology or plan.benchmarks):
+        return Route.NONE
+    if plan.unknown_benchmarks and not plan.benchmarks and not plan.methodology and not plan.attributes \
+            and plan.intent not in (Intent.CORPUS, Intent.CLAIMS):
         return Route.NONE
     if plan.intent in (Intent.CORPUS, Intent.CLAIMS):
         second = method_part(plan.question, plan) != plan.question

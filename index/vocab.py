@@ -117,5 +117,7 @@ def paper_rows(rows, add) -> None:
         add(head, "paper", pid)
         for text in (head, pid):
             words = [w for w in re.split(r"[\s_]+|-(?=[a-z]{2,})", text) if w and w.lower() not in KIND_WORDS]
+            while words and words[0].lower() in ("the", "a", "an"):     # 'The Llama 3 Herd of Models'
+                words = words[1:]
             for n in range(1, min(len(words), 4) + 1):
                 add(" ".join(words[:n]), "paper", pid)

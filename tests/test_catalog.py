@@ -122,3 +122,13 @@ def test_its_is_the_first_model_of_a_ranking_answer(cat):
     plan = parse("and its GPQA?", cat, [{"role": "user", "content": "best model on SciCode"},
                                         {"role": "assistant", "content": answer}])
     assert plan.model_ids == ["Grok 4"] and plan.intent is Intent.LOOKUP
+
+
+@pytest.mark.parametrize("q,unknown", [("What is GLM-4.5's FooBench score?", ["FooBench"]),
+                                       ("How does Qwen2-72B do on NovaQA?", ["NovaQA"]),
+                                       ("What does GLM-4.5 score on English?", []),
+                                       ("GLM-4.5 on Table 3", []),
+                                       ("How does GLM-4.5 do on MMLU?", [])])
+def test_unknown_benchmark_names(cat, q, unknown):
+    models = cat.find_models(q)
+    assert cat.unknown_benchmarks(q, models + cat.find_benchmarks(q, models)) == unknown

@@ -47,6 +47,7 @@ CASES = [
      'history': [{'role': 'user', 'content': 'Compare Corvid-14B-Chat and Marten-2-13B-Chat on TideMath'},
                  {'role': 'assistant', 'content': 'Corvid-14B-Chat scores 55.0 and Marten-2-13B-Chat 49.4.'}]},
     {'id': 'C12', 'q': 'Best Marten model on GlyphQA', 'all': [57.9], 'forbid': [70.2]},
+    {'id': 'C13', 'q': "What is Corvid-14B's ZetaEval score?", 'abstain': True, 'forbid': [58.7, 47.3, 51.8, 68.4]},
 ]
 
 
