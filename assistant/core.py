@@ -123,7 +123,12 @@ class Assistant:
                 or self.text_answer(plan.question, plan, budget, strict=True) or self.abstain(plan))
 
     def on_text(self, plan: Plan, budget: Budget) -> Answer:
-        """How something was done: the text (with any text-valued facts); nothing found is an abstention."""
+        """How something was done: the text (with any text-valued facts); nothing found is an abstention. A question
+        the parser could not read at all goes to an LLM-written query first, when an LLM is configured."""
+        if not (plan.methodology or plan.text_asked):
+            found = self.llm_sql(plan.question, plan, budget)
+            if found:
+                return found
         text = self.text_answer(plan.search, plan, budget)
         facts = self.sql.text_facts(plan)
         if facts:
