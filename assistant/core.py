@@ -114,6 +114,8 @@ class Assistant:
         if found:
             if plan.unknown:                  # 'Compare Lumen-2 and GLM-4.5': say which name found nothing
                 found[0].ambiguities.append(f"{', '.join(plan.unknown)}: not in the indexed papers; not shown.")
+            if plan.size_min is not None or plan.size_max is not None:
+                found[0].ambiguities += self.unsized(plan)
             return self.from_draft(*found, route="sql")
         if plan.intent == Intent.FACT or (plan.methodology and not plan.benchmarks):
             return self.on_text(plan, budget)
@@ -196,6 +198,19 @@ class Assistant:
         if not result.ok or not result.rows or result.route not in ("sql", "both"):
             return None
         return llm_rows_answer(result)
+
+    def unsized(self, plan: Plan) -> list[str]:
+        """A size filter reads sizes from model names: say which models in scope it could not place."""
+        params: list = []
+        where = ["m.size_b IS NULL"] + ([query.in_list("s.paper_id", plan.papers, params)] if plan.papers else [])
+        if plan.bench_ids:
+            where.append(query.in_list("s.benchmark_id", plan.bench_ids, params))
+        rows = query.run_all(self.db, "SELECT DISTINCT s.model_id FROM scores s LEFT JOIN models m ON m.model_id = "
+                             "s.model_id WHERE " + " AND ".join(where) + " ORDER BY 1", params).rows
+        if not rows:
+            return []
+        return [f"Sizes come from model names; {len(rows)} models here have none in their name and are left out: "
+                f"{bounded([r['model_id'] for r in rows], 8)}."]
 
     # -- abstaining -------------------------------------------------------------------------------
     def abstain(self, plan: Plan) -> Answer:

@@ -12,7 +12,8 @@ NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|points?)?(?![\w.])")
 FACT_WORDS = [
     (r"\b(?:activated|active)\s+param", "active_params"),
     (r"\bnon[- ]?emb", "non_embedding_params"),
-    (r"\btotal\s+param|\bparameters?\b|\bparams?\b|\bhow (?:big|large)\b|\bmodel size\b", "total_params"),
+    (r"\btotal\s+param|\bparameters?\b|\bparams?\b|\bhow (?:big|large)\b|\bmodel size\b|\b(?:bigger|larger|"
+     r"smaller)\b(?! than \d)", "total_params"),
     (r"\bhidden\s+(?:dim|size)|\bmodel\s+dim(?:ension)?|\bd_?model\b", "hidden_dim"),
     (r"\bvocab(?:ulary)?(?:\s+size)?\b", "vocab_size"),
     (r"\bcontext(?:\s+(?:length|window|size))?\b.*\b(?:support|handle|length|window)|\bcontext length|"

@@ -63,19 +63,11 @@ def scope_where(plan: Plan, params: list, alias: str = "s") -> list[str]:
     return where
 
 
-def scores(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] | None,
-           by_value: bool | None = None) -> Result:
-    """Score rows with their provenance. by_value (True: highest first) ranks in SQL, so the row cap can only cut
-    the bottom of a ranking, never change its top."""
+def scores(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] | None) -> Result:
+    """Score rows with their provenance, for named models and/or benchmarks (bounded: rankings use `ranked`)."""
     params: list = []
-    where = []
-    if models:
-        where.append(in_list("s.model_id", models, params))
-    if benches:
-        where.append(in_list("s.benchmark_id", benches, params))
-    where += scope_where(plan, params)
-    order = "p.precedence, s.paper_id, s.score_id" if by_value is None else \
-        f"s.value {'DESC' if by_value else 'ASC'}, p.precedence, s.score_id"
+    where = filters(plan, models, benches, params)
+    order = "p.precedence, s.paper_id, s.score_id"
     sql = SCORE_SQL + ("\nWHERE " + "\n  AND ".join(where) if where else "") + "\nORDER BY " + order
     return Result(show(sql, params), db.query(sql, params)[1])
 
