@@ -69,6 +69,8 @@ class Catalog:
     sorted_keys: list[str] = field(default_factory=list)                      # for prefix checks
     setting_needs: list[tuple[str, set[str], set]] = field(default_factory=list)  # label, its words, pairs
     bench_words: list[tuple[str, set[str]]] = field(default_factory=list)     # unnamed benchmarks' words
+    by_word: dict[str, list[int]] = field(default_factory=dict)   # a word -> setting_needs holding it
+    bench_by_word: dict[str, list[int]] = field(default_factory=dict)   # a word stem -> bench_words holding it
 
     @classmethod
     def load(cls, db: SafeDB) -> Catalog:
@@ -89,6 +91,12 @@ class Catalog:
                            and any(len(w) >= 5 and "ordinary" not in c.v("word", key(w)) for w in need)]
         c.bench_words = [(bid, need) for bid, r in c.benchmarks.items() if r.get("category") in ("other", None)
                          and len(need := {w[:7] for w in tokens(bid) if len(w) >= 4 and w.isalpha()}) >= 2]
+        for i, (_, need, _) in enumerate(c.setting_needs):        # indexed by word: a question touches a few labels
+            for w in need:
+                c.by_word.setdefault(w, []).append(i)
+        for i, (_, need) in enumerate(c.bench_words):
+            for w in need:
+                c.bench_by_word.setdefault(w, []).append(i)
         c.model_key_list = sorted(set(c.vocab.get("model", {})))
         c.sorted_keys = sorted({k for kind in ("model", "model_nover", "model_stem", "family")
                                 for k in c.vocab.get(kind, {})})
@@ -239,7 +247,8 @@ class Catalog:
         """'lowest harmful rate for pornography' names no benchmark, but 'Pornography' is a setting of one."""
         asked = words(q)
         best: list[Mention] = []
-        for part, need, pairs in self.setting_needs:
+        for i in sorted({i for w in asked for i in self.by_word.get(w, ())}):
+            part, need, pairs = self.setting_needs[i]
             if not need <= asked:
                 continue
             hits = sorted({b for b, p in pairs if not papers or p in papers})
@@ -253,7 +262,8 @@ class Catalog:
         """Benchmarks named after their table ('in-house English evaluation'), found by most of their words."""
         asked = {w[:7] for w in tokens(q) if len(w) >= 4 and w.isalpha()}
         out = []
-        for bid, need in self.bench_words:
+        for i in sorted({i for w in asked for i in self.bench_by_word.get(w, ())}):
+            bid, need = self.bench_words[i]
             if len(need & asked) >= 2 and len(need & asked) / len(need) >= 0.6:
                 out.append((len(need & asked) / len(need), bid))
         if not out:
