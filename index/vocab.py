@@ -108,14 +108,15 @@ KIND_WORDS = {"report", "technical", "tech", "paper", "blog", "post", "synthesis
 
 
 def paper_rows(rows, add) -> None:
-    """Short names a reader uses for a paper: the title's head ('GLM-4.5' of 'GLM-4.5: Agentic ...') and the
-    leading words of the title head and of the file name, without the words for its kind."""
+    """Short names a reader uses for a paper: the title's heads ('GLM-4.5' of 'GLM-4.5: Agentic ...', and the part
+    after a first colon) and their leading words and those of the file name, without the words for its kind."""
     for p in rows["papers"]:
         pid = p["paper_id"]
         add(pid, "paper", pid)
-        head = (p.get("title") or "").split(":")[0]
-        add(head, "paper", pid)
-        for text in (head, pid):
+        heads = [h.strip() for h in (p.get("title") or "").split(":")[:2] if h.strip()]
+        for head in heads:
+            add(head, "paper", pid)
+        for text in (*heads, pid):
             words = [w for w in re.split(r"[\s_]+|-(?=[a-z]{2,})", text) if w and w.lower() not in KIND_WORDS]
             while words and words[0].lower() in ("the", "a", "an"):     # 'The Llama 3 Herd of Models'
                 words = words[1:]
