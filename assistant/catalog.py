@@ -217,13 +217,17 @@ class Catalog:
 
     def category(self, q: str) -> str | None:
         """A benchmark category the question names ('coding benchmarks', 'long-context ability')."""
+        return self.category_word(q)[0]
+
+    def category_word(self, q: str) -> tuple[str | None, str | None]:
+        """(category, the words naming it in the question)."""
+        toks = tokens(q.replace("-", " "))
         for n in (2, 1):
-            toks = tokens(q.replace("-", " "))
             for i in range(len(toks) - n + 1):
                 hit = self.v("category", key(" ".join(toks[i:i + n])))
                 if hit:
-                    return sorted(hit)[0]
-        return None
+                    return sorted(hit)[0], " ".join(toks[i:i + n])
+        return None, None
 
     # -- shared scan ------------------------------------------------------------------------------
     def _scan(self, q: str, longest: int, lookup, taken: list[Mention] | None = None) -> list[Mention]:

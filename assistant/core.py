@@ -114,6 +114,10 @@ class Assistant:
         if found:
             if plan.unknown:                  # 'Compare Lumen-2 and GLM-4.5': say which name found nothing
                 found[0].ambiguities.append(f"{', '.join(plan.unknown)}: not in the indexed papers; not shown.")
+            if any(m.kind == "category" for m in plan.benchmarks):
+                shown = sorted({r["benchmark_id"] for r in found[2] if r.get("benchmark_id")})
+                found[0].ambiguities.append(f"No benchmark was named: “{plan.category}” is read as the "
+                                            f"{plan.category} benchmarks reported here ({bounded(shown, 10)}).")
             if plan.size_min is not None or plan.size_max is not None:
                 found[0].ambiguities += self.unsized(plan)
             return self.from_draft(*found, route="sql")

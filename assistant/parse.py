@@ -37,6 +37,7 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     scope(q, plan, cat)
     plan.category = cat.category(q)
     restrict_variant(plan, cat)
+    expand_category(q, plan, cat)
     read_intent(q, plan)
     if carried and plan.intent == Intent.LOOKUP and not OWN_CUE.search(q):
         read_intent(plan.question, plan)         # 'and GLM-4.5-Air?' asks what the earlier question asked
@@ -148,6 +149,24 @@ def rewrite(prev: Plan, cur: Plan, q: str) -> str:
             m = old[0]
             return prev.question[:m.start] + new[0].text + prev.question[m.end:]
     return q + " " + " ".join(m.text for m in cur.models + cur.benchmarks)
+
+
+BENCH_LISTING = re.compile(r"\b(?:which|what|list|how many|name)\b(?:\s+[\w-]+){0,2}?\s+benchmarks?\b", re.I)
+
+
+def expand_category(q: str, plan: Plan, cat: Catalog) -> None:
+    """'better at coding', 'the best coding model': no benchmark named, but a category is; it stands for its
+    benchmarks (a question listing the benchmarks themselves is a corpus question)."""
+    if plan.benchmarks or not plan.category or BENCH_LISTING.search(q):
+        return
+    word = re.escape(cat.category_word(q)[1] or "").replace(r"\ ", r"[\s-]+")
+    as_score = re.search(r"\b(?:at|on|in|for)\s+(?:the\s+)?" + word + r"\b|\b" + word + r"\s+(?:models?|benchmarks?|"
+                         r"scores?|results?|tasks?|abilit\w*|performance|skills?|evaluations?)\b", q, re.I)
+    if not as_score or not (plan.models or RANK_CUE.search(q.lower())):
+        return
+    ids = sorted(b for b, r in cat.benchmarks.items() if r.get("category") == plan.category)
+    if ids:
+        plan.benchmarks = [Mention(plan.category, 0, 0, ids, exact=False, kind="category")]
 
 
 def restrict_variant(plan: Plan, cat: Catalog) -> None:

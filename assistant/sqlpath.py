@@ -54,7 +54,29 @@ class SqlPath:
                 found[0].lines.insert(0, f"{model_label(a['model_id'], self.cat)} is ahead of "
                                          f"{model_label(b['model_id'], self.cat)} on {a['benchmark_id']} by "
                                          f"**{gap:g}** points ({value_text(a)} vs {value_text(b)}).")
+        elif found and len(plan.models) == 2 and len(plan.bench_ids) > 1:
+            found[0].lines.insert(0, self.tally(plan, found[2]))
         return found
+
+    def tally(self, plan: Plan, rows: list[dict]) -> str:
+        """Two models over several benchmarks: who is ahead on how many of those both report."""
+        first: dict[tuple, dict] = {}
+        for r in rows:
+            first.setdefault((r["model_id"], r["benchmark_id"]), r)
+        a_ids, b_ids = set(plan.models[0].ids), set(plan.models[1].ids)
+        wins = {0: 0, 1: 0, 2: 0}
+        both = 0
+        for bid in plan.bench_ids:
+            a = [r for (m, b), r in first.items() if b == bid and m in a_ids]
+            b = [r for (m, b2), r in first.items() if b2 == bid and m in b_ids]
+            if a and b:
+                both += 1
+                wins[0 if a[0]["value"] > b[0]["value"] else 1 if b[0]["value"] > a[0]["value"] else 2] += 1
+        if not both:
+            return f"No benchmark here has scores for both {plan.models[0].text} and {plan.models[1].text}."
+        ties = f", {wins[2]} tied" if wins[2] else ""
+        return (f"Of the {both} benchmarks with scores for both, **{plan.models[0].text}** is ahead on **{wins[0]}** and "
+                f"**{plan.models[1].text}** on **{wins[1]}**{ties}.")
 
     def on_verify(self, plan: Plan):
         # the synthesis holds claims, not scores: check them against the other papers
