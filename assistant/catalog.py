@@ -168,8 +168,9 @@ class Catalog:
             if any(m.start() < e and s < m.end() for s, e in spans) or first in STOP_WORDS or not tok:
                 continue
             k = key(tok)
-            if model_shaped(tok) and not self.is_other_name(k) and not self.known_prefix(k):
-                out.append(tok)
+            shaped = model_shaped(tok) or (key(first) in self.vocab.get("family", {}) and bool(re.search(r"\d", tok)))
+            if shaped and not self.is_other_name(k) and not self.known_prefix(k):
+                out.append(tok)                  # 'gemini 3 pro': a known family's word with an unknown version
         return out
 
     def unknown_benchmarks(self, q: str, taken: list[Mention]) -> list[str]:

@@ -52,6 +52,8 @@ def test_a_different_number_is_never_a_typo(cat):
 @pytest.mark.parametrize("q,unknown", [("What is Lumen-2's MMLU score?", ["Lumen-2"]),
                                        ("Grok 5 on GPQA", ["Grok 5"]),
                                        ("Phi-3-mini GSM8K", ["Phi-3-mini"]),
+                                       ("gemini 3 pro on HLE", ["gemini 3"]),
+                                       ("What is Qwen2.5-72B's MMLU?", ["Qwen2.5-72B"]),
                                        ("top 3 on MATH 500 in Table 2", []),
                                        ("models under 10B with 128k context", [])])
 def test_unknown_model_names(cat, q, unknown):
