@@ -30,6 +30,10 @@ NEXT_VERSION = re.compile(r"[\s-]?\d")
 MODEL_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9.]*(?:[-_][A-Za-z0-9.]+)*(?:\s+\d+(?:\.\d+)?[A-Za-z]?\b(?![+%]))?")
 
 
+class OutdatedDatabase(Exception):
+    """The database predates the vocabulary table; it must be rebuilt."""
+
+
 def bare(token: str) -> str:
     """A question token without surrounding punctuation or a possessive: 'GLM-4-9B's' -> 'GLM-4-9B'."""
     return token.strip(STRIP).removesuffix("'s").removesuffix("’s")
@@ -74,6 +78,9 @@ class Catalog:
 
     @classmethod
     def load(cls, db: SafeDB) -> Catalog:
+        if "vocab" not in db.table_names():
+            raise OutdatedDatabase(f"{db.path} was built by an older index (it has no vocab table): rebuild it with "
+                                   "`python -m index build`, or delete it and start the app to rebuild it.")
         c = cls()
         run = lambda sql: db.query_all(sql)[1]  # noqa: E731
         c.models = {r["model_id"]: r for r in run("SELECT * FROM models")}

@@ -134,3 +134,18 @@ def test_its_is_the_first_model_of_a_ranking_answer(cat):
 def test_unknown_benchmark_names(cat, q, unknown):
     models = cat.find_models(q)
     assert cat.unknown_benchmarks(q, models + cat.find_benchmarks(q, models)) == unknown
+
+
+def test_a_database_without_vocabulary_says_how_to_fix_it(real_db, tmp_path):
+    import shutil
+
+    import duckdb
+
+    from assistant.catalog import OutdatedDatabase
+    old = tmp_path / "old.duckdb"
+    shutil.copy(real_db, old)
+    con = duckdb.connect(str(old))
+    con.execute("DROP TABLE vocab")
+    con.close()
+    with pytest.raises(OutdatedDatabase, match="python -m index build"):
+        Catalog.load(SafeDB(old, Settings()))
