@@ -28,7 +28,7 @@ class Verdict:
 class ClaimsPath:
     def __init__(self, db: SafeDB, cat: Catalog):
         self.db, self.cat = db, cat
-        self._verdicts: dict[tuple, Verdict] = {}     # (claim_id, primary papers) -> verdict; the database is fixed
+        self._verdicts: dict[tuple, Verdict] = {}     # (paper, claim, primary papers) -> verdict; the db is fixed
 
     def answer(self, plan: Plan):
         params: list = []
@@ -62,7 +62,7 @@ class ClaimsPath:
 
     # -- judging ------------------------------------------------------------------------------------
     def judged(self, claim: dict, primary: list[str]) -> Verdict:
-        k = (claim["claim_id"], tuple(primary))
+        k = (claim["paper_id"], claim["claim_id"], tuple(primary))
         if k not in self._verdicts:
             self._verdicts[k] = self.judge(claim, primary)
         return self._verdicts[k]
@@ -119,7 +119,8 @@ class ClaimsPath:
                        f"(“{first['table_id']}”){marked}; checked against {against}: "
                        f"{counts['supported']} supported, {counts['rounded']} supported up to rounding, "
                        f"{counts['contradicted']} contradicted, "
-                       f"{counts['not found']} not found in any table, {counts['no score']} state no score.")
+                       f"{counts['not found']} not found in any table, {counts['no score']} "
+                       f"{'states' if counts['no score'] == 1 else 'state'} no score.")
         asked = plan.claim_filter if plan.claim_filter in ("supported", "contradicted") else None
         if asked:
             n = counts[asked] + (counts["rounded"] if asked == "supported" else 0)

@@ -223,7 +223,7 @@ def claim_filter(ql: str) -> str | None:
         return "verified"
     if re.search(r"\bcontradict|\bdisagree|\bconflict", ql):
         return "contradicted"
-    if re.search(r"\bsupport|\bback(?:ed)?\b|\bagree|\bhold up|\bcheck|\baudit|\btrue\b|\baccurate", ql):
+    if re.search(r"\bsupport|\bback(?:ed)?\b|\bagree|\bhold up|\btrue\b|\baccurate", ql):
         return "supported"
     if re.search(r"\b(?:which|what) models?\b.*\babout\b|\babout which models?\b", ql):
         return "about"

@@ -47,6 +47,14 @@ CASES = [
      'history': [{'role': 'user', 'content': 'Compare Corvid-14B-Chat and Marten-2-13B-Chat on TideMath'},
                  {'role': 'assistant', 'content': 'Corvid-14B-Chat scores 55.0 and Marten-2-13B-Chat 49.4.'}]},
     {'id': 'C12', 'q': 'Best Marten model on GlyphQA', 'all': [57.9], 'forbid': [70.2]},
+    # claims of a synthesis about that paper, audited against it
+    {'id': 'C14', 'q': 'Which claims of the Corvid synthesis are contradicted by the primary sources?',
+     'all': [47.3, 51.8, 50.0, 61.0], 'kw_all': ['contradicted']},
+    {'id': 'C15', 'q': 'Check the claims in the Corvid synthesis', 'all': [70.2, 30.1, 47.3, 51.8],
+     'kw_all': ['supported', 'supported up to rounding', 'contradicted', 'not found', 'states no score'],
+     'forbid': []},
+    {'id': 'C16', 'q': 'Which Corvid synthesis claims are marked verified?', 'all': [70.2], 'kw_all': ['9.5 trillion'],
+     'forbid': [50.0, 61.0]},
     {'id': 'C13', 'q': "What is Corvid-14B's ZetaEval score?", 'abstain': True, 'forbid': [58.7, 47.3, 51.8, 68.4]},
 ]
 
@@ -60,7 +68,7 @@ def assistant(tmp_path_factory):
     fixtures = ROOT / "tests" / "fixtures"
     for args in (["build", "--papers", str(papers)],
                  ["add", str(fixtures / "llama-3.1-excerpt.md"), str(fixtures / "corvid-report.md"),
-                  "--papers", str(papers)]):
+                  str(fixtures / "corvid-synthesis.md"), "--papers", str(papers)]):
         out = subprocess.run([sys.executable, "-m", "index", *args, "--db", str(db)], capture_output=True, text=True,
                              cwd=ROOT)
         assert out.returncode == 0, out.stderr
