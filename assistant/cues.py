@@ -153,10 +153,11 @@ def read_intent(q: str, plan: Plan) -> None:
         plan.intent = Intent.DIFF
     elif re.search(r"\baverage\b|\bmean\b", ql) and not RANK_CUE.search(ql) and (plan.bench_ids or plan.model_ids):
         plan.intent = Intent.AVERAGE
-    elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,2}(?:models?|benchmarks?|tables?|"
+    elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}(?:models?|benchmarks?|tables?|"
                    r"papers?|scores?|results?|values?|claims?|datasets?)\b", ql) and not attrs:
         plan.intent = Intent.COUNT
-        m = re.search(r"(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,2}?(\w+s)\b", ql)
+        m = re.search(r"(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}?(models|benchmarks|tables|papers|"
+                      r"scores|values|results|claims|datasets)\b", ql)
         plan.count_noun = m.group(1) if m and m.group(1) in COUNTED else "models"
     elif re.search(r"\bhow many\b", ql) and not attrs:
         plan.methodology = True
@@ -173,6 +174,9 @@ def read_intent(q: str, plan: Plan) -> None:
         plan.intent = Intent.LIST
     elif attrs and plan.models:
         plan.intent, plan.attributes = Intent.FACT, attrs
+    if plan.about_model and plan.intent not in (Intent.LOOKUP, Intent.FACT):   # 'how many of them are base models?'
+        plan.about_model = False
+        plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak)
     if plan.intent in (Intent.LOOKUP, Intent.COMPARE) and not plan.models and plan.benchmarks and (
             plan.value_min is not None or plan.value_max is not None):
         plan.intent = Intent.LIST                     # 'which models score at least 60 on X'

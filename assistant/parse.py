@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from index.names import tokens
+from index.names import key, tokens
 
 from .catalog import Catalog, Mention
 from .cues import (CLAIM_WORDS, CORPUS_WORDS, FACT_WORDS, METHOD, PROCEDURE, RANK_CUE, REFERS_BACK, SCORE_SEEKING,
@@ -94,6 +94,7 @@ def follows_up(q: str, plan: Plan) -> bool:
 
 
 SINGULAR = re.compile(r"\b(?:it|its|it's|that model|this model|the winner|the top one)\b", re.I)
+LISTING = 12
 OWN_CUE = re.compile(r"\b(?:how|why|which|who|compare|rank|average|best|better|worse|list)\b", re.I)
 
 
@@ -101,18 +102,22 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
     """Fill what a follow-up leaves out from the conversation: models from the latest turn naming any (an answer's
     models count: 'them'), benchmarks and papers from the latest user question naming any. Returns where the models
     came from: 'answer', 'question', or '' (nothing carried)."""
-    prev, source = None, ""
+    prev, source, scope = None, "", []
     for role, text in reversed(turns):
         p = read_names(strip_citations(text) if role == "assistant" else text, cat)
         if role == "user" and (p.models or p.benchmarks):
             p.question = text
             prev = prev or p
             break
-        if role == "assistant" and p.models and not plan.models:
+        if role == "user" and p.papers and not scope:
+            scope = p.papers                      # 'how many models are in the blog?' -> 'how many of them ...'
+        # an answer naming a few models is what 'them' means; a long listing stands for its question's scope
+        if role == "assistant" and 0 < len(p.models) <= LISTING and not plan.models:
             chosen = p.models[:1] if SINGULAR.search(q) else p.models     # 'its' is the answer's first model
-            plan.models, source = [relocate(m) for m in chosen], "answer"
+            plan.models, source = [printed(m) for m in chosen], "answer"
+    plan.papers = plan.papers or scope
     if prev is None:
-        return source
+        return source or ("scope" if scope else "")
     if not plan.models:
         plan.models, source = [relocate(m) for m in prev.models], "question"
     if not plan.benchmarks and not FACT_ASKED.search(q):
@@ -130,9 +135,15 @@ def strip_citations(text: str) -> str:
     """An answer without its appendices (a '**Sources**' or '**SQL**' block), citations ('— *Paper* (report),
     Table 6'), parentheses and markup: what is left names the models the answer was about."""
     text = re.split(r"\*\*[A-Z][A-Za-z ]{1,30}\*\*:?\s*(?:[-*•]\s|```|>)|```", text)[0]
-    text = re.sub(r"\s+—\s+[^\n]*", "", text)
+    text = re.sub(r"\s+—\s+.*?(?=\s[-•]\s|\n|$)", "", text)       # up to the next bullet: answers may be one line
     text = re.sub(r"\([^()]*\)", " ", text)
     return re.sub(r"[*_`>]", "", text)
+
+
+def printed(m: Mention) -> Mention:
+    """A model named in an answer: answers print canonical ids, so 'Qwen2-72B' there is that model, not its variants."""
+    exact = [i for i in m.ids if key(i) == key(m.text)]
+    return Mention(m.text, 0, 0, exact or m.ids, bool(exact) or m.exact, m.note, "name" if exact else m.kind)
 
 
 def relocate(m: Mention) -> Mention:
@@ -148,6 +159,8 @@ def rewrite(prev: Plan, cur: Plan, q: str) -> str:
         if new and old:
             m = old[0]
             return prev.question[:m.start] + new[0].text + prev.question[m.end:]
+    if not (new_models or new_benches):
+        return prev.question                    # 'and the base models?' asks the earlier question again
     return q + " " + " ".join(m.text for m in cur.models + cur.benchmarks)
 
 
