@@ -120,6 +120,8 @@ class Catalog:
     def model_ids(self, text: str) -> tuple[list[str], str]:
         """Models a name may mean, and how: 'name' (one), 'variants' (of one model), 'family', or '' (none)."""
         k = key(DATE.sub(r"\1\2", text))
+        if k in self.vocab.get("word", {}) and not re.search(r"\d", text) and not text.isupper():
+            return [], ""                 # an everyday word ('Average') is no model name, whatever a table says
         exact = set(self.v("model", k))
         has_variant = bool(VARIANT_WORD.search(text))
         has_version = bool(re.search(r"\(|\b\d{4}\b|\d{4}-\d{2}", text))

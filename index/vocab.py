@@ -49,7 +49,7 @@ def vocab_rows(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
     benchmark_rows(rows, add)
     paper_rows(rows, add)
     seen = names_seen(out)
-    for w in sorted(SEED.ORDINARY_WORDS | set(common_words())):
+    for w in sorted(everyday()):
         if names.key(w) in seen:
             add(w, "word", "ordinary" if w in SEED.ORDINARY_WORDS else "common")
     for kind, table in SEED.QUESTION_WORDS.items():
@@ -57,6 +57,10 @@ def vocab_rows(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
             for w in words:
                 add(w, kind, target)
     return {"vocab": list(out.values())}
+
+
+def everyday() -> set[str]:
+    return SEED.ORDINARY_WORDS | set(common_words())
 
 
 def names_seen(out: dict[tuple, dict]) -> set[str]:
@@ -73,8 +77,8 @@ def model_rows(rows, add) -> None:
         add(stem(mid), "model_stem", mid)
         if m.get("family"):
             add(m["family"], "family", mid)
-            first = re.match(r"[A-Za-z]+", m["family"])
-            if first and len(first.group(0)) >= 3:
+            first = re.match(r"[A-Za-z]+", m["family"])          # 'Claude' of 'Claude 3 Opus'; not 'Average'
+            if first and len(first.group(0)) >= 3 and first.group(0).lower() not in everyday():
                 add(first.group(0), "family", mid)
     for a in rows["model_aliases"]:
         add(a["alias"], "model", a["model_id"])
