@@ -51,9 +51,11 @@ class SqlPath:
             if pair:
                 a, b = sorted(pair, key=lambda r: -r["value"])
                 gap = difference(a, b)
-                found[0].lines.insert(0, f"{model_label(a['model_id'], self.cat)} is ahead of "
-                                         f"{model_label(b['model_id'], self.cat)} on {a['benchmark_id']} by "
-                                         f"**{gap:g}** points ({value_text(a)} vs {value_text(b)}).")
+                who = f"{model_label(a['model_id'], self.cat)} and {model_label(b['model_id'], self.cat)}"
+                found[0].lines.insert(0, f"{who} tie on {a['benchmark_id']} at **{value_text(a)}**." if gap == 0 else
+                                      f"{model_label(a['model_id'], self.cat)} is ahead of "
+                                      f"{model_label(b['model_id'], self.cat)} on {a['benchmark_id']} by "
+                                      f"**{gap:g}** points ({value_text(a)} vs {value_text(b)}).")
         elif found and len(plan.models) == 2 and len(plan.bench_ids) > 1:
             found[0].lines.insert(0, self.tally(plan, found[2]))
         return found
@@ -137,7 +139,8 @@ class SqlPath:
             gap = difference(a, b)
             who_a, who_b = self.side(a, b), self.side(b, a)
             line = f"{who_a} {'leads' if gap >= 0 else 'trails'} {who_b} by **{abs(gap):g}** points " \
-                   f"({value_text(a)} vs {value_text(b)})."
+                   f"({value_text(a)} vs {value_text(b)})." if gap else \
+                f"{who_a} and {who_b} tie at **{value_text(a)}** (a difference of 0 points)."
             d.lines.insert(0, line[:1].upper() + line[1:])
         return d, sql, rows
 
