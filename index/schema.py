@@ -33,7 +33,7 @@ CREATE TABLE vocab (                   -- every name key the assistant reads (in
     key VARCHAR,                       -- index.names.key(name): the one normaliser
     name VARCHAR,                      -- as printed in a paper, or as seeded
     kind VARCHAR,                      -- model, model_nover, model_stem, family, benchmark, benchmark_family,
-                                       -- setting, category, variant, paper, paper_kind
+                                       -- setting, category, variant, paper, paper_kind, word
     target VARCHAR,                    -- the model_id, benchmark_id, category, variant, paper_id or kind named
     paper_id VARCHAR                   -- for settings: the paper whose scores carry it
 );
