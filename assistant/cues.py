@@ -51,10 +51,11 @@ PROCEDURE = re.compile(r"\bhow\b(?!\s+(?:many|much)\b).*\b(?:computed|calculated
 SCORE_SEEKING = re.compile(r"\b(?:score|scores|scored|scoring|result|results|benchmarks?|perform\w*|accuracy|rank\w*|"
                            r"best|worst|highest|lowest|compare\w*|vs\.?|versus|list|reported|evaluated on|numbers?)\b|"
                            r"\bhow (?:well|good)\b|\bdo(?:es)? (?:better|worse)\b", re.I)
-HOW_SCORED = re.compile(r"\bhow (?:does|did|do|would|well)\b.*\b(?:do|does|perform|fare|score|rank)\w*\b", re.I)
+HOW_SCORED = re.compile(r"\bhow (?:does|did|do|would|well)\b.*\b(?:do|does|perform|fare|score|rank|compare)\w*\b",
+                        re.I)
 SCORE_ASKED = re.compile(r"\b(?:score|scores|result|accuracy|perform|achiev|get|reach)", re.I)
 RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top|strongest|leading|leads?|wins?|lowest|worst|"
-                      r"weakest|most|least)\b|\brank|\btop[- ]?\d+|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
+                      r"weakest|most|least)\b|\brank|\btop[- ]?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
                       r"\bweakest\b|\bstrongest\b")
 # A follow-up that points back at the conversation's models.
 REFERS_BACK = re.compile(r"\b(?:they|them|their|both|these|those|either|each of them|which of them|the two|"
@@ -66,6 +67,23 @@ CORPUS_WORDS = re.compile(r"\bwhat (?P<kind>kind|type|sort) of\b|\b(?:which|what
 TEXT_ASKED = re.compile(r"\bpercent(?:age)? of\s+[^?]{0,40}?(?:'s|’s)\s|\bby what percent|\bpercent(?:age)? "
                         r"(?:improvement|increase|gain)|\b(?:report|paper|blog)(?:'s|’s) (?:text|prose)\b|"
                         r"\bin the (?:text|prose)\b|\bdecimal places?\b", re.I)
+
+NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten"
+ORDINALS = "second|third|fourth|fifth|2nd|3rd|4th|5th"
+
+
+def count_of(word: str) -> int:
+    """'3', 'three', 'third', '3rd' -> 3 (a 'second best' question is answered with the top two, numbered)."""
+    words = NUMBER_WORDS.split("|")
+    ords = ["second", "third", "fourth", "fifth"]
+    if word.isdigit():
+        return int(word)
+    if word in words:
+        return words.index(word) + 2
+    if word in ords:
+        return ords.index(word) + 2
+    return int(re.match(r"\d+", word).group(0))
+
 
 CJK_CUES = [("最 高|最 好|最 佳|第 一", " best "), ("最 低|最 差", " lowest "), ("比 较|对 比|相 比", " compare "),
             ("平 均", " average "), ("差 距|相 差|高 多 少", " difference "), ("参 数", " parameters "),
@@ -165,8 +183,10 @@ def read_intent(q: str, plan: Plan) -> None:
         plan.intent = Intent.RANK
         plan.descending = not re.search(r"\b(?:lowest|worst|weakest|least)\b", ql)
         plan.literal = bool(re.search(r"\b(?:highest|lowest|most|least)\b", ql))
-        m = re.search(r"\btop[- ]?(\d+)|\b(\d+) best\b", ql)
-        plan.k = int(m.group(1) or m.group(2)) if m else 1
+        m = re.search(r"\btop[- ]?(\d+|" + NUMBER_WORDS + r")\b|\b(\d+|" + NUMBER_WORDS + r") (?:best|highest|"
+                      r"lowest|worst|strongest|weakest)\b|\b(" + ORDINALS + r")[- ](?:best|highest|lowest|worst|"
+                      r"strongest|weakest)\b", ql)
+        plan.k = count_of(next(g for g in m.groups() if g)) if m else 1
     elif re.search(r"\bcompare\b|\bcomparison\b|\bvs\.?\b|\bversus\b|\bwhich is better\b|\bbetter\b", ql) or (
             len(plan.model_ids) > 1 and len({m.text for m in plan.models}) > 1):
         plan.intent = Intent.COMPARE

@@ -69,7 +69,7 @@ def scores(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] 
     where = filters(plan, models, benches, params)
     order = "p.precedence, s.paper_id, s.score_id"
     sql = SCORE_SQL + ("\nWHERE " + "\n  AND ".join(where) if where else "") + "\nORDER BY " + order
-    return Result(show(sql, params), db.query(sql, params)[1])
+    return Result(show(sql, params), db.query_all(sql, params)[1])     # bounded by the names; never cut
 
 
 def filters(plan: Plan, models: list[str] | None, benches: list[str] | None, params: list) -> list[str]:

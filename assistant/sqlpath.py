@@ -45,6 +45,8 @@ class SqlPath:
         return d, res.sql, rows
 
     def on_compare(self, plan: Plan):
+        if len(plan.models) == 2 and not plan.bench_ids:        # 'compare A and B': on the benchmarks both report
+            plan = replace(plan, benchmarks=self.shared_benchmarks(plan))
         found = self.on_lookup(plan)
         if found and len(plan.models) == 2 and len(plan.bench_ids) == 1:
             pair = self.pair(plan, found[2])
@@ -59,6 +61,18 @@ class SqlPath:
         elif found and len(plan.models) == 2 and len(plan.bench_ids) > 1:
             found[0].lines.insert(0, self.tally(plan, found[2]))
         return found
+
+    def shared_benchmarks(self, plan: Plan) -> list:
+        """The benchmarks every named model has a score on (in the question's scope), as mentions."""
+        from .catalog import Mention
+        params: list = []
+        parts = []
+        for m in plan.models:
+            where = [query.in_list("s.model_id", m.ids, params)] + query.scope_where(plan, params)
+            parts.append("SELECT s.benchmark_id " + query.FROM + " WHERE s.benchmark_id <> 'Average' AND "
+                         + " AND ".join(where))
+        rows = query.run_all(self.db, "\nINTERSECT\n".join(parts) + "\nORDER BY 1", params).rows
+        return [Mention(r["benchmark_id"], 0, 0, [r["benchmark_id"]], kind="shared") for r in rows]
 
     def tally(self, plan: Plan, rows: list[dict]) -> str:
         """Two models over several benchmarks: who is ahead on how many of those both report."""
