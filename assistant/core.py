@@ -209,6 +209,8 @@ class Assistant:
         where = ["m.size_b IS NULL"] + ([query.in_list("s.paper_id", plan.papers, params)] if plan.papers else [])
         if plan.bench_ids:
             where.append(query.in_list("s.benchmark_id", plan.bench_ids, params))
+        if plan.model_ids:
+            where.append(query.in_list("s.model_id", plan.model_ids, params))
         rows = query.run_all(self.db, "SELECT DISTINCT s.model_id FROM scores s LEFT JOIN models m ON m.model_id = "
                              "s.model_id WHERE " + " AND ".join(where) + " ORDER BY 1", params).rows
         if not rows:
