@@ -313,7 +313,20 @@ class Catalog:
             return by_kind
         if hits:
             return hits
+        if self.unknown_paper(q):
+            return []                 # 'the Foo-9 report' names no indexed paper: no scope, and the parser says so
         return [pid for pid, p in self.papers.items() if p["kind"] in kinds]
+
+    def unknown_paper(self, q: str) -> str | None:
+        """A name-shaped word before 'report'/'paper'/'blog' that names no indexed paper ('the Foo-9 report')."""
+        for m in PAPER_PHRASE.finditer(q):
+            for name in (m.group(1) or "", m.group(2) or ""):
+                ws = [bare(w) for w in name.split() if w.lower() not in STOP_WORDS]
+                named = [w for w in ws if re.search(r"[A-Z\d]", w) and not self.paper_named(w)
+                         and not self.is_other_name(key(w)) and not self.known_prefix(key(w))]
+                if named and not self.paper_named(bare(name)):
+                    return " ".join(named)
+        return None
 
     def paper_named(self, name: str) -> set[str]:
         """Papers a short name means: the longest leading words of the name that are a paper's short name."""

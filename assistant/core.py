@@ -120,7 +120,7 @@ class Assistant:
                                             f"{plan.category} benchmarks reported here ({bounded(shown, 10)}).")
             if plan.size_min is not None or plan.size_max is not None:
                 found[0].ambiguities += self.unsized(plan)
-            return self.from_draft(*found, route="sql")
+            return self.from_draft(*found, route="sql", plan=plan)
         if plan.intent == Intent.FACT or (plan.methodology and not plan.benchmarks):
             return self.on_text(plan, budget)
         if not (plan.models or plan.benchmarks or plan.intent == Intent.COUNT):
@@ -154,7 +154,10 @@ class Assistant:
     routes = {Route.NONE: on_none, Route.SQL: on_sql, Route.TEXT: on_text, Route.BOTH: on_both}
 
     # -- paths ------------------------------------------------------------------------------------
-    def from_draft(self, d: Draft, sql: str, rows: list[dict], route: str = "sql") -> Answer:
+    def from_draft(self, d: Draft, sql: str, rows: list[dict], route: str = "sql", plan: Plan | None = None) -> Answer:
+        if plan is not None and plan.unknown_paper:
+            d.ambiguities.append(f"No indexed paper is called “{plan.unknown_paper}”; this answer covers every "
+                                 f"indexed paper ({bounded([p['title'] for p in self.cat.papers.values()], 5)}).")
         text = "\n".join(d.lines)
         if d.ambiguities:
             text += "\n\n" + "\n".join(f"_Note: {a}_" for a in dict.fromkeys(d.ambiguities))

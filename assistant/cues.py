@@ -55,7 +55,8 @@ HOW_SCORED = re.compile(r"\bhow (?:does|did|do|would|well)\b.*\b(?:do|does|perfo
                         re.I)
 SCORE_ASKED = re.compile(r"\b(?:score|scores|result|accuracy|perform|achiev|get|reach)", re.I)
 RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top|strongest|leading|leads?|wins?|lowest|worst|"
-                      r"weakest|most|least)\b|\brank|\btop[- ]?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
+                      r"weakest|most|least)\b|\brank|\btop[- ]?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|"
+                      r"\btop (?:model|scorer|performer|score)s?\b|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
                       r"\bweakest\b|\bstrongest\b")
 # A follow-up that points back at the conversation's models.
 REFERS_BACK = re.compile(r"\b(?:they|them|their|both|these|those|either|each of them|which of them|the two|"

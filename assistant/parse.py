@@ -30,6 +30,7 @@ def messages(history) -> list[tuple[str, str]]:
 def parse(q: str, cat: Catalog, history=None) -> Plan:
     plan = read_names(q, cat)
     plan.unknown = cat.unknown_models(q, plan.models + plan.benchmarks)
+    plan.unknown_paper = None if plan.papers else cat.unknown_paper(q)
     if not plan.benchmarks:
         plan.unknown_benchmarks = cat.unknown_benchmarks(q, plan.models)
     turns = messages(history)

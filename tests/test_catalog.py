@@ -149,3 +149,10 @@ def test_a_database_without_vocabulary_says_how_to_fix_it(real_db, tmp_path):
     con.close()
     with pytest.raises(OutdatedDatabase, match="python -m index build"):
         Catalog.load(SafeDB(old, Settings()))
+
+
+def test_a_paper_name_no_paper_has_is_said(cat):
+    assert cat.unknown_paper("Which model is best on MMLU in the Zephyrine paper?") == "Zephyrine"
+    assert cat.find_papers("Which model is best on MMLU in the Zephyrine paper?") == []
+    assert cat.unknown_paper("Which model is best on MMLU in the technical report?") is None
+    assert cat.unknown_paper("top model on GSM8K in the Qwen2 blog") is None
