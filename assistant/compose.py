@@ -105,6 +105,9 @@ def ambiguity_notes(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
         if len(shown) > 1:
             d.ambiguities.append(f"“{m.text}” names {len(shown)} models here ({', '.join(shown)}); each is shown "
                                  f"with its own score.")
+        if not shown and rows:
+            what = " / ".join(plan.bench_ids) or "these benchmarks"
+            d.ambiguities.append(f"The papers report no {what} score for {m.text} ({', '.join(m.ids[:6])}).")
 
 
 def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalog) -> None:
@@ -116,15 +119,32 @@ def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalo
             best[r["model_id"]] = r
     ordered = sorted(best.values(), key=lambda r: r["value"], reverse=descending)
     top = ordered[:max(k, 1)]
+    while len(top) < len(ordered) and ordered[len(top)]["value"] == top[-1]["value"]:
+        top.append(ordered[len(top)])              # a tie at the cut is named, not dropped
     word = "highest" if descending else "lowest"
-    for i, r in enumerate(top, 1):
-        prefix = f"{i}. " if k > 1 else ""
-        d.lines.append(f"{prefix}{model_label(r['model_id'], cat)} has the {word if i == 1 else 'next'} "
-                       f"{r['benchmark_id']}{setting_label(r)} score: **{value_text(r)}** — {d.source(r)}.")
+    groups: list[list[dict]] = []
+    for r in top:
+        if groups and groups[-1][0]["value"] == r["value"]:
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    place = 1
+    for g in groups:
+        prefix = f"{place}. " if k > 1 else ""
+        which = word if place == 1 else "next"
+        who = " and ".join(model_label(r["model_id"], cat) for r in g)
+        where = "; ".join(dict.fromkeys(d.source(r) for r in g))
+        verb = f"tie for the {which}" if len(g) > 1 else f"has the {which}"
+        tie = f" ({len(g)}-way tie)" if len(g) > 1 else ""
+        r = g[0]
+        d.lines.append(f"{prefix}{who} {verb} {r['benchmark_id']}{setting_label(r)} score: **{value_text(r)}**{tie}"
+                       f" — {where}.")
+        place += len(g)
     rest = ordered[len(top):len(top) + 5]
+    compared = max(len(ordered), max((r.get("compared") or 0) for r in rows))
     if rest:
         d.lines.append("Next: " + ", ".join(f"{r['model_id']} {value_text(r)}" for r in rest) +
-                       (f" ({len(ordered)} models compared)." if len(ordered) > len(top) + 5 else "."))
+                       (f" ({compared} models compared)." if compared > len(top) + 5 else "."))
     d.chart += [{"label": r["model_id"], "value": r["value"]} for r in ordered[:15]]
 
 

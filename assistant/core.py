@@ -8,15 +8,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import names
+from index.names import key
 
 from . import prompts, query
 from .answer import Answer, Source
-from .catalog import Catalog, key
+from .catalog import Catalog
 from .compose import Draft
 from .guard import SafeDB
 from .llm import LLM, make_llm
-from .parse import Plan, parse
+from .parse import messages, parse
+from .plan import Intent, Plan, Route
 from .settings import Settings
 from .sqlpath import SqlPath
 
@@ -24,7 +25,6 @@ NUDGE = ("Ask me about the indexed LLM papers — for example “What is GLM-4-9
          "“How did the Qwen2 team check for contamination?”")
 OUT_OF_SCOPE = ("I can only answer questions about the indexed LLM papers (their benchmark scores, model facts and "
                 "methods); none of the indexed papers cover that.")
-SCORE_WORDS = re.compile(r"\b(score|scores|result|accuracy|perform|achiev|get|reach)", re.I)
 
 
 @dataclass
@@ -96,67 +96,68 @@ class Assistant:
         q = clean_question(question)
         if not q:
             return Answer(NUDGE, "none")
-        past = [clean_question(m.get("content")) for m in history or []
-                if isinstance(m, dict) and m.get("role") == "user" and isinstance(m.get("content"), str)]
-        plan = parse(q, self.cat, [p for p in past if p])
-        budget = Budget(time.monotonic() + self.settings.llm_timeout_s, history=[
-            {"role": m["role"], "content": m["content"]} for m in history or []
-            if isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)])
-        return self.route(q, plan, budget)
+        turns = [{"role": role, "content": clean_question(text)} for role, text in messages(history)]
+        plan = parse(q, self.cat, [t for t in turns if t["content"]])
+        budget = Budget(time.monotonic() + self.settings.llm_timeout_s, history=turns)
+        return self.routes[plan.route](self, plan, budget)
 
-    def route(self, q: str, plan: Plan, budget: Budget) -> Answer:
-        """Try each path in turn; the first that has an answer gives it."""
-        unknown = unknown_models(q, plan, self.cat)
-        if unknown and not plan.models and not plan.methodology:
-            return self.abstain_unknown(unknown)
-        for attempt in (self.claims, self.model_facts, self.methods, self.numbers):
-            answer = attempt(plan, budget)
-            if answer:
-                return answer
-        llm = self.llm_sql(q, plan, budget)
-        return llm or self.text_answer(plan.question, plan, budget) or Answer(OUT_OF_SCOPE, "none")
+    def on_none(self, plan: Plan, budget: Budget) -> Answer:
+        """Model or benchmark names the papers do not hold: say so, and what they do hold."""
+        if plan.unknown:
+            return self.abstain_unknown(plan.unknown, plan.bench_ids)
+        return self.abstain_benchmark(plan)
 
-    def claims(self, plan: Plan, budget: Budget) -> Answer | None:
-        """Counting or listing the synthesis's claims; a second question part ('and what ...') from the text."""
-        if "claim" not in plan.question.lower() or plan.intent not in ("count", "list"):
-            return None
-        found = self.sql.answer(plan)
-        if not found:
-            return None
-        second = method_part(plan.question, plan)
-        if second == plan.question:
-            return self.from_draft(*found, route="sql")
-        return self.merge(found, self.text_answer(second, plan, budget))
-
-    def model_facts(self, plan: Plan, budget: Budget) -> Answer | None:
-        found = self.sql.answer(plan) if plan.intent == "fact" and plan.models else None
-        return self.from_draft(*found, route="sql") if found else None
-
-    def methods(self, plan: Plan, budget: Budget) -> Answer | None:
-        """How something was done: the text; with the score too when one is asked ('... and how was it evaluated')."""
-        if not plan.methodology:
-            return None
-        text = self.text_answer(method_part(plan.question, plan), plan, budget)
-        if plan.models and plan.benchmarks and SCORE_WORDS.search(plan.question) and plan.intent != "fact":
-            found = self.sql.answer(plan)
-            if found:
-                return self.merge(found, text)
-        facts = self.sql.text_facts(plan)
-        return self.merge(facts, text) if facts else text
-
-    def numbers(self, plan: Plan, budget: Budget) -> Answer | None:
-        """Scores and counts: SQL; else an LLM-written query; else a sentence naming the same model and benchmark;
-        else an abstention that says what the papers do hold."""
-        if not (plan.models or plan.benchmarks or plan.intent == "count"):
-            return None
+    def on_sql(self, plan: Plan, budget: Budget) -> Answer:
+        """Scores, facts, counts, the corpus and claims from SQL; else an LLM-written query; else a sentence naming
+        the same model and benchmark; else an abstention that says what the papers do hold."""
         found = self.sql.answer(plan)
         if found:
-            return self.from_draft(*found, route="sql")
+            if plan.unknown:                  # 'Compare Lumen-2 and GLM-4.5': say which name found nothing
+                found[0].ambiguities.append(f"{', '.join(plan.unknown)}: not in the indexed papers; not shown.")
+            if any(m.kind == "category" for m in plan.benchmarks):
+                shown = sorted({r["benchmark_id"] for r in found[2] if r.get("benchmark_id")})
+                found[0].ambiguities.append(f"No benchmark was named: “{plan.category}” is read as the "
+                                            f"{plan.category} benchmarks reported here ({bounded(shown, 10)}).")
+            if plan.size_min is not None or plan.size_max is not None:
+                found[0].ambiguities += self.unsized(plan)
+            return self.from_draft(*found, route="sql", plan=plan)
+        if plan.intent == Intent.FACT or (plan.methodology and not plan.benchmarks):
+            return self.on_text(plan, budget)
+        if not (plan.models or plan.benchmarks or plan.intent == Intent.COUNT):
+            return self.llm_sql(plan.question, plan, budget) or self.on_text(plan, budget)
         return (self.llm_sql(plan.question, plan, budget)
                 or self.text_answer(plan.question, plan, budget, strict=True) or self.abstain(plan))
 
+    def on_text(self, plan: Plan, budget: Budget) -> Answer:
+        """How something was done: the text (with any text-valued facts); nothing found is an abstention. A question
+        the parser could not read at all goes to an LLM-written query first, when an LLM is configured."""
+        if not (plan.methodology or plan.text_asked):
+            found = self.llm_sql(plan.question, plan, budget)
+            if found:
+                return found
+        text = self.text_answer(plan.search, plan, budget)
+        facts = self.sql.text_facts(plan)
+        if facts:
+            return self.merge(facts, text)
+        if text:
+            return text
+        return self.llm_sql(plan.question, plan, budget) or Answer(OUT_OF_SCOPE, "none")
+
+    def on_both(self, plan: Plan, budget: Budget) -> Answer:
+        """A number and how it was obtained: the SQL answer with the text's."""
+        found = self.sql.answer(plan)
+        text = self.text_answer(plan.search, plan, budget)
+        if found:
+            return self.merge(found, text)
+        return text or self.on_sql(plan, budget)
+
+    routes = {Route.NONE: on_none, Route.SQL: on_sql, Route.TEXT: on_text, Route.BOTH: on_both}
+
     # -- paths ------------------------------------------------------------------------------------
-    def from_draft(self, d: Draft, sql: str, rows: list[dict], route: str = "sql") -> Answer:
+    def from_draft(self, d: Draft, sql: str, rows: list[dict], route: str = "sql", plan: Plan | None = None) -> Answer:
+        if plan is not None and plan.unknown_paper:
+            d.ambiguities.append(f"No indexed paper is called “{plan.unknown_paper}”; this answer covers every "
+                                 f"indexed paper ({bounded([p['title'] for p in self.cat.papers.values()], 5)}).")
         text = "\n".join(d.lines)
         if d.ambiguities:
             text += "\n\n" + "\n".join(f"_Note: {a}_" for a in dict.fromkeys(d.ambiguities))
@@ -205,57 +206,106 @@ class Assistant:
             return None
         return llm_rows_answer(result)
 
+    def unsized(self, plan: Plan) -> list[str]:
+        """A size filter reads sizes from model names: say which models in scope it could not place."""
+        params: list = []
+        where = ["m.size_b IS NULL"] + ([query.in_list("s.paper_id", plan.papers, params)] if plan.papers else [])
+        if plan.bench_ids:
+            where.append(query.in_list("s.benchmark_id", plan.bench_ids, params))
+        if plan.model_ids:
+            where.append(query.in_list("s.model_id", plan.model_ids, params))
+        rows = query.run_all(self.db, "SELECT DISTINCT s.model_id FROM scores s LEFT JOIN models m ON m.model_id = "
+                             "s.model_id WHERE " + " AND ".join(where) + " ORDER BY 1", params).rows
+        if not rows:
+            return []
+        return [f"Sizes come from model names; {len(rows)} models here have none in their name and are left out: "
+                f"{bounded([r['model_id'] for r in rows], 8)}."]
+
     # -- abstaining -------------------------------------------------------------------------------
     def abstain(self, plan: Plan) -> Answer:
         what = " / ".join(plan.bench_ids) or "that"
         who = " / ".join(m.text for m in plan.models) or "any model"
-        lines = [f"The indexed papers do not report {what} for {who}."]
+        lines = [f"The indexed papers do not report {what} for {who}{filters_text(plan, self.cat)}."]
         if plan.model_ids:
             params: list = []
             rows = query.run(self.db, "SELECT DISTINCT s.benchmark_id FROM scores s WHERE s.benchmark_id <> 'Average' "
                              "AND " + query.in_list("s.model_id", plan.model_ids, params) + " ORDER BY 1", params).rows
             if rows:
-                lines.append(f"For {who} they report: {', '.join(r['benchmark_id'] for r in rows)}.")
+                lines.append(f"For {who} they report: {bounded([r['benchmark_id'] for r in rows])}.")
         if plan.bench_ids:
             params = []
             rows = query.run(self.db, "SELECT DISTINCT s.model_id FROM scores s WHERE " +
                              query.in_list("s.benchmark_id", plan.bench_ids, params) + " ORDER BY 1", params).rows
             if rows:
-                lines.append(f"{what} is reported for: {', '.join(r['model_id'] for r in rows)}.")
+                lines.append(f"{what} is reported for: {bounded([r['model_id'] for r in rows])}.")
         return Answer(" ".join(lines[:1]) + ("\n\n" + "\n\n".join(lines[1:]) if lines[1:] else ""), "none")
 
-    def abstain_unknown(self, unknown: list[str]) -> Answer:
-        return Answer(f"None of the indexed papers mention {', '.join(unknown)}, so its scores are not reported "
-                      f"here. Papers indexed: " + "; ".join(p["title"] for p in self.cat.papers.values()) + ".", "none")
+    def abstain_benchmark(self, plan: Plan) -> Answer:
+        """'GLM-4.5's FooBench score': no benchmark of that name; never the model's other scores in its place."""
+        names = ", ".join(plan.unknown_benchmarks)
+        lines = [f"None of the indexed papers report a benchmark named {names}, so that score is not reported here."]
+        sql = None
+        if plan.model_ids:
+            params: list = []
+            res = query.run_all(self.db, "SELECT DISTINCT benchmark_id FROM scores WHERE benchmark_id <> 'Average' AND "
+                                + query.in_list("model_id", plan.model_ids, params) + " ORDER BY 1", params)
+            sql = res.sql
+            who = " / ".join(m.text for m in plan.models)
+            if res.rows:
+                lines.append(f"For {who} they report: {bounded([r['benchmark_id'] for r in res.rows], 20)}.")
+        else:
+            lines.append(f"They report {len(self.cat.benchmarks)} benchmarks, e.g. "
+                         f"{bounded(sorted(self.cat.benchmarks), 12)}.")
+        return Answer("\n\n".join(lines), "none", sql=sql)
+
+    def abstain_unknown(self, unknown: list[str], bench_ids: list[str] | None = None) -> Answer:
+        """Never another model's numbers: say the name is not in the papers, and name what is there."""
+        names = ", ".join(dict.fromkeys(unknown))
+        lines = [f"None of the indexed papers mention {names}, so no scores are reported for it here."]
+        kin = sorted({m for u in unknown for m in self.cat.family_of(u)})
+        if kin:
+            lines.append(f"Models of that family in the papers: {bounded(kin)}.")
+        sql = None
+        if bench_ids:
+            params: list = []
+            res = query.run_all(self.db, "SELECT DISTINCT model_id FROM scores WHERE "
+                                + query.in_list("benchmark_id", bench_ids, params) + " ORDER BY 1", params)
+            sql = res.sql
+            if res.rows:
+                lines.append(f"{' / '.join(bench_ids)} is reported for {len(res.rows)} models: "
+                             f"{bounded([r['model_id'] for r in res.rows])}.")
+        else:
+            lines.append(f"The papers cover {len(self.cat.models)} models, e.g. {bounded(sorted(self.cat.models), 8)}; "
+                         f"papers indexed: {bounded([p['title'] for p in self.cat.papers.values()], 5)}.")
+        return Answer("\n\n".join(lines), "none", sql=sql)
 
 
-ASKING = {"which", "what", "who", "how", "is", "does", "did", "the", "a", "an", "and", "or", "of", "on", "in", "for",
-          "compare", "best", "top", "models", "model"}
+def filters_text(plan: Plan, cat: Catalog) -> str:
+    """' (instruction-tuned, over 100B, in the ChatGLM report)': the filters an empty answer was under."""
+    bits = []
+    if plan.variant:
+        bits.append({"chat": "instruction-tuned", "base": "base models"}.get(plan.variant, plan.variant))
+    if plan.size_min is not None:
+        bits.append(f"at least {plan.size_min:g}B")
+    if plan.size_max is not None:
+        bits.append(f"at most {plan.size_max:g}B")
+    if plan.value_min is not None:
+        bits.append(f"scoring {'above' if plan.strict else 'at least'} {plan.value_min:g}")
+    if plan.value_max is not None:
+        bits.append(f"scoring {'below' if plan.strict else 'at most'} {plan.value_max:g}")
+    if plan.table_no:
+        bits.append(f"Table {plan.table_no}")
+    if plan.papers:
+        bits.append("in " + " / ".join(f"*{cat.papers[p]['title']}*" for p in plan.papers))
+    return f" ({', '.join(bits)})" if bits else ""
 
 
-def unknown_models(q: str, plan: Plan, cat: Catalog) -> list[str]:
-    """Model-like names in the question that match nothing in the papers ('Grok 5', 'Mistral-Large-2')."""
-    spans = [(m.start, m.end) for m in plan.models + plan.benchmarks]
-    known = list(cat.model_keys) + list(cat.stem_keys)
-    out = []
-    for m in re.finditer(r"[A-Za-z][\w.\-]*(?:\s+\d+(?:\.\d+)?\b(?![+%]))?", q):
-        tok = m.group(0).rstrip(".")
-        if any(m.start() < e and s < m.end() for s, e in spans) or tok.split()[0].lower() in ASKING:
-            continue
-        k = key(tok)
-        if re.search(r"\d", tok) and names.looks_like_model(tok) and not names.lookup_benchmark(tok) \
-                and not any(kk.startswith(k) for kk in known):
-            out.append(tok)
-    return out
-
-
-def method_part(q: str, plan: Plan) -> str:
-    """'What is X's Y score and how was it evaluated?' -> 'how was it evaluated X Y' for the text search."""
-    m = re.search(r"\b(?:and|also)\s+((?:how|why|what|which)\b.*)$", q, re.I)
-    if not m:
-        return q
-    names = " ".join(x.text for x in plan.models + plan.benchmarks)
-    return f"{m.group(1)} {names}".strip()
+def bounded(items: list[str], limit: int = 12) -> str:
+    """'a, b, c and 312 more': answers stay short at any corpus size."""
+    items = list(items)
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
 
 
 def mentions_all(text: str, plan: Plan) -> bool:

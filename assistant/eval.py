@@ -15,7 +15,15 @@ from .settings import Settings
 
 
 def history_messages(case: dict) -> list[dict]:
-    return [{"role": "user", "content": h} for h in case.get("history", [])]
+    """A case's conversation as {role, content} messages: dicts are kept (user and assistant turns), bare strings
+    are user questions."""
+    out = []
+    for h in case.get("history") or []:
+        if isinstance(h, dict) and isinstance(h.get("content"), str):
+            out.append({"role": h.get("role") or "user", "content": h["content"]})
+        elif isinstance(h, str):
+            out.append({"role": "user", "content": h})
+    return out
 
 
 def evaluate(assistant: Assistant, cases: list[dict]) -> tuple[list[tuple[dict, object, bool, str]], float]:
@@ -52,10 +60,16 @@ def report(results, seconds: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m assistant.eval", description=__doc__)
     ap.add_argument("file")
+    ap.add_argument("--min", type=int, default=None, metavar="N",
+                    help="exit with status 1 when fewer than N cases pass (for CI)")
     args = ap.parse_args(argv)
     assistant = Assistant.from_settings(Settings())
     results, seconds = evaluate(assistant, load(args.file))
     print(report(results, seconds))
+    passed = sum(ok for _, _, ok, _ in results)
+    if args.min is not None and passed < args.min:
+        print(f"FAILED: {passed} passed, below --min {args.min}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,268 +1,277 @@
-"""Question -> Plan: what is asked (intent), about which models and benchmarks, in which setting and scope.
+"""Question (+ conversation) -> Plan: every reading of the question happens here, once.
 
-No templates keyed on wordings: names are found by scanning the question against the catalog, intents by
-cue words, and a follow-up borrows whatever slot it does not fill itself from the earlier question.
+Names are found by scanning the question against the catalog (the database's vocabulary); a follow-up borrows the
+models, benchmarks and scope it does not state from the conversation (user questions and the assistant's answers);
+then the intent and the route are read from cue words. Nothing downstream reads the raw question again.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+
+from index.names import key, tokens
 
 from .catalog import Catalog, Mention
+from .cues import (CLAIM_WORDS, CORPUS_WORDS, FACT_WORDS, METHOD, PROCEDURE, RANK_CUE, REFERS_BACK, SCORE_SEEKING,
+                   TEXT_ASKED, WEAK_METHOD, read_intent, scope)
+from .plan import Intent, Plan, Route
 
-NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|points?)?(?![\w.])")
-FACT_WORDS = [
-    (r"\b(?:activated|active)\s+param", "active_params"),
-    (r"\bnon[- ]?emb", "non_embedding_params"),
-    (r"\btotal\s+param|\bparameters?\b|\bparams?\b|\bhow (?:big|large)\b|\bmodel size\b", "total_params"),
-    (r"\bhidden\s+(?:dim|size)|\bmodel\s+dim(?:ension)?|\bd_?model\b", "hidden_dim"),
-    (r"\bvocab(?:ulary)?(?:\s+size)?\b", "vocab_size"),
-    (r"\bcontext(?:\s+(?:length|window|size))?\b.*\b(?:support|handle|length|window)|\bcontext length|"
-     r"\bcontext window|\bmax(?:imum)? context", "context_length"),
-    (r"\bkey[- ]value heads|\bkv heads", "kv_heads"),
-    (r"\battention heads|\bheads\b", "attention_heads"),
-    (r"\bhead dim", "attention_head_dim"),
-    (r"\bmoe layers", "moe_layers"),
-    (r"\bdense layers", "dense_layers"),
-    (r"\bmtp layers", "mtp_layers"),
-    (r"\blayers\b", "layers"),
-    (r"\bintermediate", "intermediate_dim"),
-    (r"\bexperts?\b", "experts"),
-    (r"\barchitecture\b|\bmoe or dense|\bdense or moe", "architecture"),
-    (r"\bqk[- ]norm", "qk_norm"),
-    (r"\bgqa\b|\bgrouped[- ]query", "gqa"),
-    (r"\btie[d]? embedding", "tie_embedding"),
-]
-WEAK_METHOD = re.compile(r"^why\b|^how\b(?! (?:many|much|big|large|well|good|high|low))|\bhow (?:did|do|does|was|"
-                         r"were|is|are)\b|\b(?:describe|explain|summari[sz]e)\b", re.I)
-METHOD = re.compile(
-    r"\bwhat (?:sampling|learning|temperature|schedule|"
-    r"optimi[sz]er|method|approach|strategy|procedure|criteri|framework|technique|data|dataset|tokeni[sz]er|"
-    r"vocabulary|batch|precision|metric|prompt|setup|settings?|hyper|decay|warm|loss|reward|algorithm|"
-    r"evaluation protocol|objective|license|licence)|\bwhich (?:optimi[sz]er|"
-    r"framework|method|tokeni[sz]er|languages?)\b|\bwhat (?:is|are|was|were) the (?:sampling|learning|vocab|"
-    r"temperature|training|pre-?training|decontamination|contamination)|\bvocabulary\b|\btemperature\b|"
-    r"\bclaims?\b|\blicen[cs]e\b|\blanguages\b",
-    re.I)
-PROCEDURE = re.compile(r"\bhow\b(?!\s+(?:many|much)\b).*\b(?:computed|calculated|measured|evaluated|run|obtained|averaged|tested|judged|"
-                       r"conducted|done|collected|constructed|built|trained|designed|scored|graded|simulated|"
-                       r"prompted|sampled|selected|filtered|decontaminated|configured|implemented|annotated|"
-                       r"created|generated|chosen|set up)\b|"
-                       r"\b(?:and|also)\s+(?:how|why|what|which)\b", re.I)
-SCORE_SEEKING = re.compile(r"\b(?:score|scores|scored|scoring|result|results|benchmarks?|perform\w*|accuracy|rank\w*|"
-                           r"best|worst|highest|lowest|compare\w*|vs\.?|versus|list|reported|evaluated on|numbers?)\b|"
-                           r"\bhow (?:well|good)\b", re.I)
+
+def messages(history) -> list[tuple[str, str]]:
+    """(role, content) of the conversation: {role, content} dicts, or bare strings read as user questions."""
+    out = []
+    for m in history or []:
+        if isinstance(m, str):
+            out.append(("user", m))
+        elif isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str):
+            out.append((m["role"], m["content"]))
+    return out
+
+
+def parse(q: str, cat: Catalog, history=None) -> Plan:
+    plan = read_names(q, cat)
+    plan.unknown = cat.unknown_models(q, plan.models + plan.benchmarks)
+    plan.unknown_paper = None if plan.papers else cat.unknown_paper(q)
+    if not plan.benchmarks:
+        plan.unknown_benchmarks = cat.unknown_benchmarks(q, plan.models)
+    turns = messages(history)
+    carried = carry(plan, q, cat, turns) if turns and follows_up(q, plan) else ""
+    scope(q, plan, cat)
+    plan.category = cat.category(q)
+    restrict_variant(plan, cat)
+    expand_category(q, plan, cat)
+    read_intent(q, plan)
+    if carried and plan.intent == Intent.LOOKUP and not OWN_CUE.search(q):
+        read_intent(plan.question, plan)         # 'and GLM-4.5-Air?' asks what the earlier question asked
+        if plan.intent == Intent.RANK and carried == "answer":      # 'its MMLU-Pro?' after 'which is best?'
+            plan.intent = Intent.LOOKUP if len(plan.models) == 1 else Intent.COMPARE
+    special(q, plan, cat)
+    plan.route = route(plan)
+    plan.search = method_part(plan.question, plan)
+    plan.words = set(tokens(plan.question))
+    return plan
+
+
+def read_names(q: str, cat: Catalog) -> Plan:
+    plan = Plan(question=q)
+    plan.papers = cat.find_papers(q)
+    named = [m.span(1) for m in PAPER_NAME.finditer(q)] if plan.papers else []
+    inside = lambda m: any(s <= m.start and m.end <= e for s, e in named)  # noqa: E731  'the GLM-4.5 report'
+    found = cat.find_models(q)
+    plan.models = [m for m in found if not inside(m)]
+    plan.benchmarks = [m for m in cat.find_benchmarks(q, found, named_model=bool(plan.models)) if not inside(m)]
+    plan.setting_words = setting_words(q, cat) - {w for m in found + plan.benchmarks
+                                                   for w in [*m.text.lower().split(), *tokens(m.text)]}
+    if not plan.benchmarks:
+        plan.benchmarks = cat.benchmarks_by_words(q, plan.papers) or cat.benchmarks_by_setting(q, plan.papers)
+    return plan
+
 
 PAPER_NAME = re.compile(r"((?:the\s+)?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
-                        r"synthesis))\b", re.I)
-
-
-@dataclass
-class Plan:
-    intent: str                                   # lookup compare rank diff average list count verify fact none
-    models: list[Mention] = field(default_factory=list)
-    benchmarks: list[Mention] = field(default_factory=list)
-    setting_words: set[str] = field(default_factory=set)
-    papers: list[str] = field(default_factory=list)
-    table_no: str | None = None
-    size_min: float | None = None
-    size_max: float | None = None
-    value_min: float | None = None                # 'above 90': scores > 90 ('at least 90': >= 90)
-    value_max: float | None = None
-    strict: bool = True
-    variant: str | None = None
-    descending: bool = True
-    literal: bool = False                         # 'highest'/'lowest' (values), not 'best'/'worst'
-    k: int = 1
-    claim_value: float | None = None
-    attributes: list[str] = field(default_factory=list)
-    methodology: bool = False
-    about_model: bool = False                     # names a model, asks nothing about scores: a question for the text
-    question: str = ""
-
-    @property
-    def model_ids(self) -> list[str]:
-        return list(dict.fromkeys(i for m in self.models for i in m.ids))
-
-    @property
-    def bench_ids(self) -> list[str]:
-        return list(dict.fromkeys(i for m in self.benchmarks for i in m.ids))
+                        r"synthesis)(?:'s|’s)?)\b", re.I)
 
 
 def setting_words(q: str, cat: Catalog) -> set[str]:
     """Words of the question that pick a setting: '128k', 'with YARN+DCA', 'strict', 'Chinese', 'Python'."""
+    from .catalog import words
     ql = q.lower()
-    toks = set(re.findall(r"[a-z0-9+.]+", ql))
-    words = {t for t in toks if re.fullmatch(r"\d+(?:\.\d+)?[km]", t)}
+    toks = words(q)
+    found = {t for t in toks if re.fullmatch(r"\d+(?:\.\d+)?[km]", t)}
     if re.search(r"\bwithout\b", ql):
-        words.add("without")
+        found.add("without")
     elif re.search(r"\bwith\b", ql):
-        words.add("with")
-    words |= (toks & cat.setting_vocab) - STOP
-    for syn, canon in (("instruction-level", "instruction"), ("prompt-level", "prompt"), ("loose", "loose"),
-                       ("strict", "strict"), ("dca", "dca"), ("yarn", "yarn")):
+        found.add("with")
+    from index.names import STOP_WORDS
+    found |= (toks & cat.setting_vocab) - STOP_WORDS - {"level", "acc", "report", "paper", "mean"}
+    for syn, canon in (("instruction-level", "instruction"), ("prompt-level", "prompt")):
         if syn in ql:
-            words.add(canon)
-    return words
+            found.add(canon)
+    return found
 
 
-STOP = {"the", "of", "on", "in", "and", "a", "an", "is", "what", "score", "scores", "model", "models", "with",
-        "without", "for", "at", "to", "by", "how", "does", "do", "which", "value", "level", "acc", "accuracy",
-        "report", "paper", "table", "s", "vs", "than", "best", "highest", "it", "its", "results", "result",
-        "mean", "performance", "get", "gets", "achieve", "achieves", "what's", "whats", "are", "was", "were",
-        "be", "much", "many", "between", "better", "higher", "lower", "worse", "over", "across", "all",
-        "benchmark", "benchmarks", "reported", "list", "evaluation", "evaluations"}
-
-
-def parse(q: str, cat: Catalog, history: list[str] | None = None) -> Plan:
-    models = cat.find_models(q)
-    benches = cat.find_benchmarks(q, models)
-    plan = Plan(intent="lookup", models=models, benchmarks=benches, question=q)
-    plan.papers = cat.find_papers(q)
-    if plan.papers:
-        named = [m.span(1) for m in PAPER_NAME.finditer(q)]
-        plan.models = [m for m in models if not any(s <= m.start and m.end <= e for s, e in named)]
-        plan.benchmarks = [m for m in benches if not any(s <= m.start and m.end <= e for s, e in named)]
-        models, benches = plan.models, plan.benchmarks
-    plan.setting_words = setting_words(q, cat) - {w for m in models + benches for w in m.text.lower().split()}
-    if not plan.benchmarks:
-        plan.benchmarks = cat.benchmarks_by_words(q, plan.papers) or cat.benchmarks_by_setting(q, plan.papers)
-    scope(q, plan)
-    intent(q, plan)
-    if history:
-        plan = follow_up(q, plan, cat, history)
-    return plan
-
-
-def scope(q: str, plan: Plan) -> None:
-    ql = q.lower()
-    m = re.search(r"\btable\s+(\d+[a-z]?)\b", ql)
-    plan.table_no = m.group(1) if m else None
-    m = re.search(r"(\d+(?:\.\d+)?)\s*b\s*\+|(?:over|above|at least|more than|larger than|>=?|≥)\s*(\d+(?:\.\d+)?)\s*b\b",
-                  ql)
-    if m:
-        plan.size_min = float(m.group(1) or m.group(2))
-    m = re.search(r"(?:under|below|at most|less than|smaller than|<=?|≤)\s*(\d+(?:\.\d+)?)\s*b\b", ql)
-    if m:
-        plan.size_max = float(m.group(1))
-    num = r"(\d+(?:\.\d+)?)\s*(?:%|points?)?(?!\s*[bkm]\b)(?![\d.])"
-    m = re.search(r"\b(above|over|more than|greater than|higher than|exceed\w*|at least|>=?|≥)\s*" + num, ql)
-    if m and not re.match(r"\s*[bkm]\b", ql[m.end():]):
-        plan.value_min, plan.strict = float(m.group(2)), m.group(1) not in ("at least", ">=", "≥")
-    m = re.search(r"\b(below|under|less than|lower than|at most|<=?|≤)\s*" + num, ql)
-    if m:
-        plan.value_max = float(m.group(2))
-        plan.strict = plan.strict and m.group(1) not in ("at most", "<=", "≤")
-    if re.search(r"\b(?:instruction[- ]tuned|instruct|chat|aligned|post-trained)\s+models?\b", ql):
-        plan.variant = "chat"
-    elif re.search(r"\b(?:base|pre-?trained|foundation)\s+(?:language\s+)?models?\b|\bthe base model\b", ql):
-        plan.variant = "base"
-
-
-CJK_CUES = [("最 高|最 好|最 佳|第 一", " best "), ("最 低|最 差", " lowest "), ("比 较|对 比|相 比", " compare "),
-            ("平 均", " average "), ("差 距|相 差|高 多 少", " difference "), ("参 数", " parameters "),
-            ("上 下 文", " context length "), ("多 少 个|几 个", " how many "), ("是 真 的|是 否 正 确|对 吗", " is it true ")]
-
-
-def intent(q: str, plan: Plan) -> None:
-    ql = q.lower()
-    for cue, word in CJK_CUES:
-        ql = re.sub(cue, word, ql)
-    attrs = [a for pat, a in FACT_WORDS if re.search(pat, ql)]
-    nums = [float(x) for x, _ in NUMBER.findall(strip_names(q, plan))]
-    weak = WEAK_METHOD.search(q) and not (plan.models and plan.benchmarks) and not attrs
-    plan.about_model = bool(plan.models) and not plan.benchmarks and not attrs and not SCORE_SEEKING.search(q)
-    plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak or plan.about_model)
-    if re.search(r"\bis it (?:true|correct|right)\b|\btrue that\b|\bcorrect that\b|\bconfirm\b|\bverify\b|"
-                 r"\b(?:right|correct|true)\s*\?\s*$|^(?:does|did|is|has|was)\b", ql) and nums:
-        plan.intent, plan.claim_value = "verify", nums[-1]
-    elif attrs and plan.models and not plan.benchmarks:
-        plan.intent, plan.attributes = "fact", attrs
-    elif re.search(r"\bhow much (?:better|worse|higher|lower|more|less)|\bdifference\b|\bdiffer(?:s|ent)?\b|\bgap\b|\bby how much\b|"
-                   r"\bhow many points\b|\boutperform\w* .* by\b|\bmargin\b", ql):
-        plan.intent = "diff"
-    elif re.search(r"\baverage\b|\bmean\b", ql) and not RANK_CUE.search(ql) and (plan.bench_ids or plan.model_ids):
-        plan.intent = "average"
-    elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:\w+\s+){0,2}(?:models?|benchmarks?|tables?|papers?|"
-                   r"scores?|results?|values?|claims?|datasets?)\b", ql) and not attrs:
-        plan.intent = "count"
-    elif re.search(r"\bhow many\b", ql) and not attrs:
-        plan.methodology = True
-    elif RANK_CUE.search(ql):
-        plan.intent = "rank"
-        plan.descending = not re.search(r"\b(?:lowest|worst|weakest|least)\b", ql)
-        plan.literal = bool(re.search(r"\b(?:highest|lowest|most|least)\b", ql))
-        m = re.search(r"\btop[- ]?(\d+)|\b(\d+) best\b", ql)
-        plan.k = int(m.group(1) or m.group(2)) if m else 1
-    elif re.search(r"\bcompare\b|\bcomparison\b|\bvs\.?\b|\bversus\b|\bwhich is better\b", ql) or (
-            len(plan.model_ids) > 1 and len({m.text for m in plan.models}) > 1):
-        plan.intent = "compare"
-    elif re.search(r"\b(?:list|all|every)\b|\bwhat benchmarks\b|\bwhich benchmarks\b|\bwhich models\b", ql):
-        plan.intent = "list"
-    elif attrs and plan.models:
-        plan.intent, plan.attributes = "fact", attrs
-
-
-def strip_names(q: str, plan: Plan) -> str:
-    """The question with model and benchmark mentions blanked, so '72B' or 'MATH 500' are not read as values."""
-    chars = list(q)
-    for m in plan.models + plan.benchmarks:
-        chars[m.start:m.end] = " " * (m.end - m.start)
-    text = "".join(chars)
-    return re.sub(r"\btable\s+\d+|\b\d+(?:\.\d+)?\s*[bkm]\b\+?|\btop[- ]?\d+", " ", text, flags=re.I)
-
-
-RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top|strongest|leading|leads?|wins?|lowest|worst|"
-                      r"weakest|most|least)\b|\brank|\btop[- ]?\d+|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
-                      r"\bweakest\b|\bstrongest\b")
-
-
-def follow_up(q: str, plan: Plan, cat: Catalog, history: list[str]) -> Plan:
-    """Fill the slots a short follow-up leaves empty from the last question that had them."""
+# -- follow-ups -------------------------------------------------------------------------------------
+def follows_up(q: str, plan: Plan) -> bool:
     short = len(q.split()) <= 8 or bool(re.match(r"^\s*(?:and|what about|how about)\b", q, re.I))
-    if not short or (plan.models and plan.benchmarks) or plan.methodology and not plan.models:
-        return plan
-    prev = None
-    for h in reversed(history):
-        p = parse(h, cat)
-        if p.models or p.benchmarks:
-            prev = p
+    return bool(REFERS_BACK.search(q)) or (short and not (plan.models and plan.benchmarks))
+
+
+SINGULAR = re.compile(r"\b(?:it|its|it's|that model|this model|the winner|the top one)\b", re.I)
+LISTING = 12
+OWN_CUE = re.compile(r"\b(?:how|why|which|who|compare|rank|average|best|better|worse|list)\b", re.I)
+
+
+def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str:
+    """Fill what a follow-up leaves out from the conversation: models from the latest turn naming any (an answer's
+    models count: 'them'), benchmarks and papers from the latest user question naming any. Returns where the models
+    came from: 'answer', 'question', or '' (nothing carried)."""
+    prev, source, scope = None, "", []
+    for role, text in reversed(turns):
+        p = read_names(strip_citations(text) if role == "assistant" else text, cat)
+        if role == "user" and (p.models or p.benchmarks):
+            p.question = text
+            prev = prev or p
             break
+        if role == "user" and p.papers and not scope:
+            scope = p.papers                      # 'how many models are in the blog?' -> 'how many of them ...'
+        # an answer naming a few models is what 'them' means; a long listing stands for its question's scope
+        if role == "assistant" and 0 < len(p.models) <= LISTING and not plan.models:
+            chosen = p.models[:1] if SINGULAR.search(q) else p.models     # 'its' is the answer's first model
+            plan.models, source = [printed(m) for m in chosen], "answer"
+    plan.papers = plan.papers or scope
     if prev is None:
-        return plan
-    out = replace(plan)
+        return source or ("scope" if scope else "")
     if not plan.models:
-        out.models = prev.models
-        if plan.variant and prev.models:
-            out.models = [switch_variant(m, plan.variant, cat) for m in prev.models]
-    if not plan.benchmarks and not plan.attributes:
-        out.benchmarks = prev.benchmarks
-        out.setting_words = plan.setting_words | prev.setting_words
-        if plan.about_model and prev.benchmarks:      # 'And Qwen2-7B-Instruct?' asks what the last question asked
-            out.about_model, out.methodology = False, prev.methodology
-    if plan.intent == "lookup" and prev.intent not in ("verify", "count"):
-        out.intent = prev.intent
-        out.attributes = prev.attributes
-        out.k, out.descending = prev.k, prev.descending
-    out.papers = plan.papers or prev.papers
-    out.question = rewrite(prev, plan)
-    if prev.methodology and plan.intent == "lookup" and not (METHOD.search(q) or PROCEDURE.search(q)):
-        out.methodology, out.intent = True, prev.intent      # 'And on Terminal-Bench?' after a how-question
-    return out
+        plan.models, source = [relocate(m) for m in prev.models], "question"
+    if not plan.benchmarks and not FACT_ASKED.search(q):
+        plan.benchmarks = [relocate(m) for m in prev.benchmarks]
+        plan.setting_words |= prev.setting_words
+    plan.papers = plan.papers or prev.papers
+    plan.question = rewrite(prev, plan, q)
+    return source or "question"
 
 
-def rewrite(prev: Plan, cur: Plan) -> str:
+FACT_ASKED = re.compile("|".join(p for p, _ in FACT_WORDS), re.I)
+
+
+def strip_citations(text: str) -> str:
+    """An answer without its appendices (a '**Sources**' or '**SQL**' block), citations ('— *Paper* (report),
+    Table 6'), parentheses and markup: what is left names the models the answer was about."""
+    text = re.split(r"\*\*[A-Z][A-Za-z ]{1,30}\*\*:?\s*(?:[-*•]\s|```|>)|```", text)[0]
+    text = re.sub(r"\s+—\s+.*?(?=\s[-•]\s|\n|$)", "", text)       # up to the next bullet: answers may be one line
+    text = re.sub(r"\([^()]*\)", " ", text)
+    return re.sub(r"[*_`>]", "", text)
+
+
+def printed(m: Mention) -> Mention:
+    """A model named in an answer: answers print canonical ids, so 'Qwen2-72B' there is that model, not its variants."""
+    exact = [i for i in m.ids if key(i) == key(m.text)]
+    return Mention(m.text, 0, 0, exact or m.ids, bool(exact) or m.exact, m.note, "name" if exact else m.kind)
+
+
+def relocate(m: Mention) -> Mention:
+    """A name carried from an earlier turn: no position in this question."""
+    return Mention(m.text, 0, 0, m.ids, m.exact, m.note, m.kind)
+
+
+def rewrite(prev: Plan, cur: Plan, q: str) -> str:
     """The earlier question with the follow-up's new name put in: text search needs whole questions."""
-    for new, old in ((cur.models, prev.models), (cur.benchmarks, prev.benchmarks)):
+    new_models = [m for m in cur.models if m.end]
+    new_benches = [m for m in cur.benchmarks if m.end]
+    for new, old in ((new_models, prev.models), (new_benches, prev.benchmarks)):
         if new and old:
             m = old[0]
             return prev.question[:m.start] + new[0].text + prev.question[m.end:]
-    return prev.question if not (cur.models or cur.benchmarks) else cur.question
+    if not (new_models or new_benches):
+        return prev.question                    # 'and the base models?' asks the earlier question again
+    return q + " " + " ".join(m.text for m in cur.models + cur.benchmarks)
 
 
-def switch_variant(m: Mention, variant: str, cat: Catalog) -> Mention:
-    """'and the base model?' after GLM-4-9B-Chat -> GLM-4-9B (base)."""
-    from .catalog import key, stem
-    ids = sorted({mid for i in m.ids for mid in cat.stem_keys.get(key(stem(i)), ())
-                  if (cat.models[mid].get("variant") or "") == variant})
-    return Mention(m.text, m.start, m.end, ids or m.ids, exact=len(ids) == 1) if ids else m
+BENCH_LISTING = re.compile(r"\b(?:which|what|list|how many|name)\b(?:\s+[\w-]+){0,2}?\s+benchmarks?\b", re.I)
+
+
+def expand_category(q: str, plan: Plan, cat: Catalog) -> None:
+    """'better at coding', 'the best coding model': no benchmark named, but a category is; it stands for its
+    benchmarks (a question listing the benchmarks themselves is a corpus question)."""
+    if plan.benchmarks or not plan.category or BENCH_LISTING.search(q):
+        return
+    word = re.escape(cat.category_word(q)[1] or "").replace(r"\ ", r"[\s-]+")
+    as_score = re.search(r"\b(?:at|on|in|for)\s+(?:the\s+)?" + word + r"\b|\b" + word + r"\s+(?:models?|benchmarks?|"
+                         r"scores?|results?|tasks?|abilit\w*|performance|skills?|evaluations?)\b", q, re.I)
+    if not as_score or not (plan.models or RANK_CUE.search(q.lower())):
+        return
+    ids = sorted(b for b, r in cat.benchmarks.items() if r.get("category") == plan.category)
+    if ids:
+        plan.benchmarks = [Mention(plan.category, 0, 0, ids, exact=False, kind="category")]
+
+
+def restrict_variant(plan: Plan, cat: Catalog) -> None:
+    """'the Qwen2 base models', 'and the base model?': keep the named models of that variant."""
+    if not plan.variant:
+        return
+    out = []
+    for m in plan.models:
+        ids = sorted({mid for i in m.ids for mid in cat.v("model_stem", key_of(i, cat)) | {i}
+                      if (cat.models.get(mid, {}).get("variant") or "") == plan.variant})
+        out.append(Mention(m.text, m.start, m.end, ids, exact=len(ids) == 1, kind=m.kind) if ids else m)
+    plan.models = out
+
+
+def key_of(model_id: str, cat: Catalog) -> str:
+    from index.names import key
+
+    from .catalog import stem
+    return key(stem(model_id))
+
+
+# -- what is asked ----------------------------------------------------------------------------------
+def special(q: str, plan: Plan, cat: Catalog) -> None:
+    """Questions about the corpus and about claims, and questions that ask for the prose."""
+    ql = q.lower()
+    if CLAIM_WORDS.search(q) and any(cat.papers[p]["kind"] == "synthesis" for p in cat.papers):
+        plan.intent = Intent.CLAIMS
+        plan.claim_filter = claim_filter(ql)
+        plan.methodology = False
+        return
+    corpus = CORPUS_WORDS.search(ql)
+    named = [m for m in plan.benchmarks if m.kind == "name"]
+    if corpus and not named and not plan.attributes and plan.intent in (Intent.LOOKUP, Intent.LIST, Intent.COUNT,
+                                                                           Intent.COMPARE):
+        what = CORPUS_NOUN[corpus.group("kind") or corpus.group("what")]
+        scoped = bool(plan.papers or plan.category or plan.table_no)
+        if (what == "benchmarks" or not plan.benchmarks) and (not plan.model_ids or (what == "benchmarks"
+                                                                                    and scoped)):
+            plan.corpus, plan.benchmarks = what, []
+            plan.intent = Intent.CORPUS if plan.intent != Intent.COUNT or what == "papers" else plan.intent
+            plan.methodology = what == "kind"
+    plan.text_asked = bool(TEXT_ASKED.search(q))
+
+
+CORPUS_NOUN = {"paper": "papers", "papers": "papers", "document": "papers", "documents": "papers",
+               "sources": "papers", "model": "models", "models": "models", "benchmark": "benchmarks",
+               "benchmarks": "benchmarks", "datasets": "benchmarks", "kind": "kind", "type": "kind", "sort": "kind"}
+
+
+def claim_filter(ql: str) -> str | None:
+    if re.search(r"\b(?:not verified|unverified|false|wrong|incorrect)\b", ql):
+        return "unverified"
+    if re.search(r"\bverified\b|\bconfirmed\b|\bmarked\b", ql):
+        return "verified"
+    if re.search(r"\bcontradict|\bdisagree|\bconflict", ql):
+        return "contradicted"
+    if re.search(r"\bsupport|\bback(?:ed)?\b|\bagree|\bhold up|\btrue\b|\baccurate", ql):
+        return "supported"
+    if re.search(r"\b(?:which|what) models?\b.*\babout\b|\babout which models?\b", ql):
+        return "about"
+    return None
+
+
+def route(plan: Plan) -> Route:
+    if plan.unknown and not plan.models and (not plan.methodology or plan.benchmarks):
+        return Route.NONE
+    if plan.unknown_benchmarks and not plan.benchmarks and not plan.methodology and not plan.attributes \
+            and plan.intent not in (Intent.CORPUS, Intent.CLAIMS):
+        return Route.NONE
+    if plan.intent in (Intent.CORPUS, Intent.CLAIMS):
+        second = method_part(plan.question, plan) != plan.question
+        return Route.BOTH if plan.corpus == "kind" or second else Route.SQL
+    if plan.text_asked:
+        return Route.TEXT
+    if plan.intent == Intent.FACT and plan.models:
+        return Route.SQL
+    if plan.methodology:
+        return Route.BOTH if plan.models and plan.benchmarks and plan.score_asked else Route.TEXT
+    if plan.models or plan.benchmarks or plan.intent == Intent.COUNT or plan.variant or plan.category:
+        return Route.SQL
+    return Route.TEXT
+
+
+def method_part(q: str, plan: Plan) -> str:
+    """'What is X's Y score and how was it evaluated?' -> 'how was it evaluated X Y' for the text search."""
+    m = re.search(r"\w\W*\s(?:and|also)\s+((?:how|why|what|which)\b.*)$", q, re.I)
+    if not m:
+        return q
+    names = " ".join(x.text for x in plan.models + plan.benchmarks)
+    return f"{m.group(1)} {names}".strip()
+
+
+__all__ = ["Intent", "Route", "Plan", "parse", "messages", "METHOD", "PROCEDURE", "WEAK_METHOD", "SCORE_SEEKING",
+           "RANK_CUE"]

@@ -1,11 +1,12 @@
 """Plan -> parameterised SQL, run through the guard; then pick the rows whose setting the question asked for."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .catalog import words
 from .guard import SafeDB
-from .parse import Plan
+from .plan import Plan
 
 SCORE_SQL = """SELECT s.model_id, s.benchmark_id, s.value, s.unit, s.setting, s.grp, s.metric, s.raw_cell,
        s.paper_id, p.title AS paper_title, p.kind, p.precedence, s.table_id, s.table_no, s.caption, s.page,
@@ -63,16 +64,83 @@ def scope_where(plan: Plan, params: list, alias: str = "s") -> list[str]:
 
 
 def scores(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] | None) -> Result:
+    """Score rows with their provenance, for named models and/or benchmarks (bounded: rankings use `ranked`)."""
     params: list = []
+    where = filters(plan, models, benches, params)
+    order = "p.precedence, s.paper_id, s.score_id"
+    sql = SCORE_SQL + ("\nWHERE " + "\n  AND ".join(where) if where else "") + "\nORDER BY " + order
+    return Result(show(sql, params), db.query_all(sql, params)[1])     # bounded by the names; never cut
+
+
+def filters(plan: Plan, models: list[str] | None, benches: list[str] | None, params: list) -> list[str]:
     where = []
     if models:
         where.append(in_list("s.model_id", models, params))
     if benches:
         where.append(in_list("s.benchmark_id", benches, params))
-    where += scope_where(plan, params)
-    sql = SCORE_SQL + ("\nWHERE " + "\n  AND ".join(where) if where else "") + \
-        "\nORDER BY p.precedence, s.paper_id, s.score_id"
-    return Result(show(sql, params), db.query(sql, params)[1])
+    return where + scope_where(plan, params)
+
+
+COMBO = "coalesce(s.setting, '') || chr(31) || coalesce(s.grp, '') || chr(31) || coalesce(s.metric, '')"
+LOWER_BETTER = r"lower(,)? (is )?the better|lower is better"
+
+
+def chosen_settings(db: SafeDB, plan: Plan, models, benches) -> tuple[list[str], bool]:
+    """The (setting, group, metric) combinations the question asks for, picked over the distinct combinations
+    (one row each, with its count) exactly as pick_setting picks over rows; and whether their tables say lower
+    is better. A plain scan of four columns: cheaper in DuckDB than a GROUP BY at this size, and never capped."""
+    params: list = []
+    where = filters(plan, models, benches, params)
+    sql = (f"SELECT {COMBO} AS combo, s.setting, s.grp, s.metric, s.caption\n" + FROM +
+           ("\nWHERE " + "\n  AND ".join(where) if where else ""))
+    combos: dict[str, dict] = {}
+    for r in db.query_all(sql, params)[1]:
+        c = combos.setdefault(r["combo"], dict(r, n=0, captions=set()))
+        c["n"] += 1
+        c["captions"].add(r["caption"] or "")
+    picked = pick_setting(list(combos.values()), plan.setting_words, weight="n")
+    lower = any(re.search(LOWER_BETTER, cap, re.I) for c in picked for cap in c["captions"])
+    return [c["combo"] for c in picked], lower
+
+
+def ranked(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] | None, k: int,
+           descending: bool, combos: list[str]) -> Result:
+    """Each model's preferred row (highest precedence, most specific setting) in the chosen settings, ranked by
+    value in SQL; ties share a place; the top k places and the next ones, with how many models were compared."""
+    params: list = []
+    order = "DESC" if descending else "ASC"
+    sql = ("WITH picked AS (\n" + picked_sql(plan, models, benches, combos, params) + ")\n"
+           f"SELECT *, rank() OVER (PARTITION BY benchmark_id ORDER BY value {order}) AS place,\n"
+           "       count(*) OVER (PARTITION BY benchmark_id) AS compared\nFROM picked\n"
+           f"QUALIFY place <= ?\nORDER BY benchmark_id, value {order}, model_id")
+    params.append(max(k + 5, 15))
+    return Result(show(sql, params), db.query_all(sql, params)[1])
+
+
+def picked_sql(plan: Plan, models, benches, combos: list[str], params: list) -> str:
+    """Each model's preferred row per benchmark in the chosen settings (a CTE body)."""
+    where = filters(plan, models, benches, params) + [in_list(COMBO, combos, params)]
+    return (SCORE_SQL + "\nWHERE " + "\n  AND ".join(where) +
+            "\nQUALIFY row_number() OVER (PARTITION BY s.model_id, s.benchmark_id "
+            "ORDER BY p.precedence, length(coalesce(s.setting, '')) DESC, s.score_id) = 1")
+
+
+def averaged(db: SafeDB, plan: Plan, benches: list[str], combos: list[str], shown: int = 12) -> tuple[Result, Result]:
+    """The mean per benchmark over every model's preferred row, in SQL; and the first rows, for citing."""
+    params: list = []
+    sql = ("WITH picked AS (\n" + picked_sql(plan, None, benches, combos, params) + ")\n"
+           "SELECT benchmark_id, avg(value) AS mean, count(*) AS n FROM picked GROUP BY benchmark_id "
+           "ORDER BY benchmark_id")
+    agg = Result(show(sql, params), db.query_all(sql, params)[1])
+    params = []
+    sql = ("WITH picked AS (\n" + picked_sql(plan, None, benches, combos, params) + ")\n"
+           "SELECT * FROM picked QUALIFY row_number() OVER (PARTITION BY benchmark_id ORDER BY value DESC, model_id) "
+           "<= ? ORDER BY benchmark_id, value DESC, model_id")
+    params.append(shown)
+    return agg, Result(show(sql, params), db.query_all(sql, params)[1])
+
+
+FROM = "FROM scores s JOIN papers p ON p.paper_id = s.paper_id LEFT JOIN models m ON m.model_id = s.model_id"
 
 
 def facts(db: SafeDB, plan: Plan, models: list[str], attributes: list[str]) -> Result:
@@ -94,6 +162,12 @@ def run(db: SafeDB, sql: str, params: list | None = None) -> Result:
     return Result(show(sql, params), db.query(sql, params)[1])
 
 
+def run_all(db: SafeDB, sql: str, params: list | None = None) -> Result:
+    """An aggregate the caller knows is bounded (one row per name): no row cap, which would change the answer."""
+    params = params or []
+    return Result(show(sql, params), db.query_all(sql, params)[1])
+
+
 # -- settings ------------------------------------------------------------------------------------
 SYNONYMS = {"overall": {"average", "avg.", "avg"}, "average": {"overall", "avg.", "avg"}}
 
@@ -103,8 +177,9 @@ def setting_score(row: dict, wanted: set[str]) -> int:
     return sum(1 for w in wanted if w in have or SYNONYMS.get(w, set()) & have)
 
 
-def pick_setting(rows: list[dict], wanted: set[str]) -> list[dict]:
-    """Rows that best match the setting words; without any, prefer rows with no setting qualifiers."""
+def pick_setting(rows: list[dict], wanted: set[str], weight: str | None = None) -> list[dict]:
+    """Rows that best match the setting words; without any, prefer rows with no setting qualifiers.
+    weight: a column holding how many rows each row stands for (when picking over distinct settings)."""
     if not rows:
         return rows
     if wanted:
@@ -112,8 +187,9 @@ def pick_setting(rows: list[dict], wanted: set[str]) -> list[dict]:
         best = max(score for score, _ in scored)
         if best:
             return [r for score, r in scored if score == best]
+    size = (lambda rs: sum(r[weight] for r in rs)) if weight else len
     plain = [r for r in rows if not r.get("setting")]
-    if plain and len(plain) >= len(rows) / 3:
+    if plain and size(plain) >= size(rows) / 3:
         return plain
     overall = [r for r in rows if AGGREGATE & words(r.get("setting"))]
     return overall or rows

@@ -6,20 +6,28 @@ from dataclasses import replace
 
 from . import query
 from .catalog import Catalog
+from .claims import ClaimsPath
 from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, setting_label, value_lines,
                       value_text)
+from .corpus import CorpusPath
 from .guard import SafeDB
-from .parse import Plan
+from .plan import Intent, Plan
 
 
 class SqlPath:
     def __init__(self, db: SafeDB, cat: Catalog):
         self.db, self.cat = db, cat
         self.notes = {pid: p["precedence_note"] for pid, p in cat.papers.items() if p.get("precedence_note")}
+        self.corpus, self.claims = CorpusPath(db, cat), ClaimsPath(db, cat)
+        self._text_facts: list[tuple[str, set[str]]] | None = None
+        self.handlers = {Intent.LOOKUP: self.on_lookup, Intent.COMPARE: self.on_compare, Intent.RANK: self.on_rank,
+                         Intent.DIFF: self.on_diff, Intent.AVERAGE: self.on_average, Intent.LIST: self.on_list,
+                         Intent.COUNT: self.on_count, Intent.VERIFY: self.on_verify, Intent.FACT: self.on_fact,
+                         Intent.CORPUS: self.corpus.answer, Intent.CLAIMS: self.claims.answer}
 
     def answer(self, plan: Plan) -> tuple[Draft, str, list[dict]] | None:
-        handler = getattr(self, f"on_{plan.intent}", None) or self.on_lookup
-        return handler(plan)
+        """(Draft, the SQL that ran, its rows), or None when the papers hold nothing for this plan."""
+        return self.handlers[plan.intent](plan)
 
     # -- intents ----------------------------------------------------------------------------------
     def on_lookup(self, plan: Plan):
@@ -37,16 +45,54 @@ class SqlPath:
         return d, res.sql, rows
 
     def on_compare(self, plan: Plan):
+        if len(plan.models) == 2 and not plan.bench_ids:        # 'compare A and B': on the benchmarks both report
+            plan = replace(plan, benchmarks=self.shared_benchmarks(plan))
         found = self.on_lookup(plan)
         if found and len(plan.models) == 2 and len(plan.bench_ids) == 1:
             pair = self.pair(plan, found[2])
             if pair:
                 a, b = sorted(pair, key=lambda r: -r["value"])
                 gap = difference(a, b)
-                found[0].lines.insert(0, f"{model_label(a['model_id'], self.cat)} is ahead of "
-                                         f"{model_label(b['model_id'], self.cat)} on {a['benchmark_id']} by "
-                                         f"**{gap:g}** points ({value_text(a)} vs {value_text(b)}).")
+                who = f"{model_label(a['model_id'], self.cat)} and {model_label(b['model_id'], self.cat)}"
+                found[0].lines.insert(0, f"{who} tie on {a['benchmark_id']} at **{value_text(a)}**." if gap == 0 else
+                                      f"{model_label(a['model_id'], self.cat)} is ahead of "
+                                      f"{model_label(b['model_id'], self.cat)} on {a['benchmark_id']} by "
+                                      f"**{gap:g}** points ({value_text(a)} vs {value_text(b)}).")
+        elif found and len(plan.models) == 2 and len(plan.bench_ids) > 1:
+            found[0].lines.insert(0, self.tally(plan, found[2]))
         return found
+
+    def shared_benchmarks(self, plan: Plan) -> list:
+        """The benchmarks every named model has a score on (in the question's scope), as mentions."""
+        from .catalog import Mention
+        params: list = []
+        parts = []
+        for m in plan.models:
+            where = [query.in_list("s.model_id", m.ids, params)] + query.scope_where(plan, params)
+            parts.append("SELECT s.benchmark_id " + query.FROM + " WHERE s.benchmark_id <> 'Average' AND "
+                         + " AND ".join(where))
+        rows = query.run_all(self.db, "\nINTERSECT\n".join(parts) + "\nORDER BY 1", params).rows
+        return [Mention(r["benchmark_id"], 0, 0, [r["benchmark_id"]], kind="shared") for r in rows]
+
+    def tally(self, plan: Plan, rows: list[dict]) -> str:
+        """Two models over several benchmarks: who is ahead on how many of those both report."""
+        first: dict[tuple, dict] = {}
+        for r in rows:
+            first.setdefault((r["model_id"], r["benchmark_id"]), r)
+        a_ids, b_ids = set(plan.models[0].ids), set(plan.models[1].ids)
+        wins = {0: 0, 1: 0, 2: 0}
+        both = 0
+        for bid in plan.bench_ids:
+            a = [r for (m, b), r in first.items() if b == bid and m in a_ids]
+            b = [r for (m, b2), r in first.items() if b2 == bid and m in b_ids]
+            if a and b:
+                both += 1
+                wins[0 if a[0]["value"] > b[0]["value"] else 1 if b[0]["value"] > a[0]["value"] else 2] += 1
+        if not both:
+            return f"No benchmark here has scores for both {plan.models[0].text} and {plan.models[1].text}."
+        ties = f", {wins[2]} tied" if wins[2] else ""
+        return (f"Of the {both} benchmarks with scores for both, **{plan.models[0].text}** is ahead on **{wins[0]}** and "
+                f"**{plan.models[1].text}** on **{wins[1]}**{ties}.")
 
     def on_verify(self, plan: Plan):
         # the synthesis holds claims, not scores: check them against the other papers
@@ -80,16 +126,17 @@ class SqlPath:
     def on_rank(self, plan: Plan):
         if not plan.bench_ids:
             return None
-        res = query.scores(self.db, plan, plan.model_ids if len(plan.model_ids) > 1 else None, plan.bench_ids)
-        rows = query.pick_setting(res.rows, plan.setting_words)
+        models = plan.model_ids if len(plan.model_ids) > 1 else None
+        combos, lower = query.chosen_settings(self.db, plan, models, plan.bench_ids)
+        if not combos:
+            return None
+        desc = plan.descending if plan.literal else plan.descending != lower
+        res = query.ranked(self.db, plan, models, plan.bench_ids, plan.k, desc, combos)
+        rows = res.rows
         if not rows:
             return None
-        benches = list(dict.fromkeys(r["benchmark_id"] for r in rows))
         d = Draft()
-        lower = any(re.search(r"lower(?:,)? (?:is )?the better|lower is better", r.get("caption") or "", re.I)
-                    for r in rows)
-        for b in benches:
-            desc = plan.descending if plan.literal else plan.descending != lower
+        for b in dict.fromkeys(r["benchmark_id"] for r in rows):
             rank_lines(d, [r for r in rows if r["benchmark_id"] == b], plan.k, desc, self.cat)
         if lower:
             d.lines.append("(In this table lower is better, as its caption says.)")
@@ -106,7 +153,8 @@ class SqlPath:
             gap = difference(a, b)
             who_a, who_b = self.side(a, b), self.side(b, a)
             line = f"{who_a} {'leads' if gap >= 0 else 'trails'} {who_b} by **{abs(gap):g}** points " \
-                   f"({value_text(a)} vs {value_text(b)})."
+                   f"({value_text(a)} vs {value_text(b)})." if gap else \
+                f"{who_a} and {who_b} tie at **{value_text(a)}** (a difference of 0 points)."
             d.lines.insert(0, line[:1].upper() + line[1:])
         return d, sql, rows
 
@@ -136,23 +184,22 @@ class SqlPath:
         return d, sql, rows
 
     def average_across_models(self, plan: Plan):
-        res = query.scores(self.db, plan, None, plan.bench_ids)
-        rows = query.pick_setting(res.rows, plan.setting_words)
-        best: dict[tuple, dict] = {}
-        for r in rows:
-            best.setdefault((r["model_id"], r["benchmark_id"], r.get("setting")), r)
-        if not best:
+        combos, _ = query.chosen_settings(self.db, plan, None, plan.bench_ids)
+        if not combos:
+            return None
+        agg, first = query.averaged(self.db, plan, plan.bench_ids, combos)
+        if not agg.rows:
             return None
         d = Draft()
-        for bid in dict.fromkeys(k[1] for k in best):
-            picked = [r for k, r in best.items() if k[1] == bid]
-            mean = sum(r["value"] for r in picked) / len(picked)
+        for a in agg.rows:
+            picked = [r for r in first.rows if r["benchmark_id"] == a["benchmark_id"]]
             each = ", ".join(f"{r['model_id']} {value_text(r)}" for r in picked)
-            d.lines.append(f"Average {bid} score over {len(picked)} models: **{round(mean, decimals(*picked) + 2):g}** "
-                           f"({each}).")
+            more = f" and {a['n'] - len(picked)} more" if a["n"] > len(picked) else ""
+            d.lines.append(f"Average {a['benchmark_id']} score over {a['n']} models: "
+                           f"**{round(a['mean'], decimals(*picked) + 2):g}** ({each}{more}).")
             for r in picked[:1]:
                 d.source(r)
-        return d, res.sql, rows
+        return d, agg.sql + ";\n" + first.sql, first.rows
 
     def on_fact(self, plan: Plan):
         if not plan.model_ids:
@@ -173,16 +220,17 @@ class SqlPath:
         """No parameter table for the model: say what its name states (9B, 57B-A14B), and that it is only the name."""
         if not {"total_params", "active_params"} & set(plan.attributes):
             return None
-        sized = [(mid, self.cat.models[mid]) for mid in plan.model_ids if self.cat.models[mid].get("size_b")]
-        if not sized:
+        params: list = []
+        res = query.run(self.db, "SELECT model_id, size_b, active_b FROM models WHERE size_b IS NOT NULL AND "
+                        + query.in_list("model_id", plan.model_ids, params) + " ORDER BY model_id", params)
+        if not res.rows:
             return None
         d = Draft()
-        for mid, m in sized:
+        for m in res.rows:
             active = f", {m['active_b']:g}B active" if m.get("active_b") else ""
-            d.lines.append(f"- {model_label(mid, self.cat)}: **{m['size_b']:g}B** parameters{active} — from the model's "
-                           f"name; the papers give no parameter table for it.")
-        return d, "SELECT model_id, size_b, active_b FROM models WHERE model_id IN (...)", [
-            dict(model_id=mid, size_b=m["size_b"], active_b=m.get("active_b")) for mid, m in sized]
+            d.lines.append(f"- {model_label(m['model_id'], self.cat)}: **{m['size_b']:g}B** parameters{active} — from "
+                           f"the model's name; the papers give no parameter table for it.")
+        return d, res.sql, res.rows
 
     def on_list(self, plan: Plan):
         if plan.model_ids and not plan.bench_ids:
@@ -204,17 +252,16 @@ class SqlPath:
         return None
 
     def on_count(self, plan: Plan):
-        q = plan.question.lower()
-        if "claim" in q:
-            return self.count_claims(plan)
-        noun = re.search(r"how many (\w+)|number of (\w+)", q)
-        noun = (noun.group(1) or noun.group(2)) if noun else ""
+        noun = plan.count_noun
         params: list = []
         where = query.scope_where(plan, params)
         if plan.bench_ids:
             where.append(query.in_list("s.benchmark_id", plan.bench_ids, params))
         if plan.model_ids:
             where.append(query.in_list("s.model_id", plan.model_ids, params))
+        if plan.category:
+            where.append("s.benchmark_id IN (SELECT benchmark_id FROM benchmarks WHERE category = ?)")
+            params.append(plan.category)
         col = {"benchmarks": "s.benchmark_id", "tables": "s.paper_id || s.table_id", "papers": "s.paper_id",
                "scores": "s.score_id", "values": "s.score_id", "results": "s.score_id"}.get(noun, "s.model_id")
         sql = (f"SELECT count(DISTINCT {col}) AS n, list(DISTINCT {col} ORDER BY {col}) AS items\n"
@@ -226,27 +273,9 @@ class SqlPath:
             return None
         d = Draft()
         what = noun if noun in ("benchmarks", "tables", "papers", "scores", "values", "results") else "models"
-        d.lines.append(f"**{n}** {what}" + (f": {', '.join(map(str, items[:40]))}" if what != "scores" else "") + ".")
-        return d, res.sql, res.rows
-
-    def count_claims(self, plan: Plan):
-        q = plan.question.lower()
-        where = "WHERE c.verified" if re.search(r"\bverified\b|\bconfirmed\b", q) and "not verified" not in q \
-            else ("WHERE NOT c.verified" if re.search(r"not verified|unverified|false", q) else "")
-        sql = ("SELECT c.claim, c.mark, c.verified, c.confidence, c.paper_id, p.title AS paper_title, p.kind, "
-               "c.table_id\nFROM claims c JOIN papers p ON p.paper_id = c.paper_id\n" + where +
-               ("\n" if where else "") + "ORDER BY c.claim_id")
-        res = query.run(self.db, sql)
-        if not res.rows:
-            return None
-        total = query.run(self.db, "SELECT count(*) AS n FROM claims").rows[0]["n"]
-        d = Draft()
-        kind = "verified" if "c.verified" in where and "NOT" not in where else ("not verified" if where else "")
-        d.lines.append(f"**{len(res.rows)}** of the {total} extracted claims are marked {kind or 'in the table'} "
-                       f"(*{res.rows[0]['paper_title']}*, “{res.rows[0]['table_id']}” table):")
-        d.lines += [f"- {r['mark']} {r['claim']} (confidence {r['confidence']})" for r in res.rows]
-        for r in res.rows[:1]:
-            d.source(dict(r, table_no=None, page=None, section=None, caption=None, raw_cell=r["claim"]))
+        shown = items[:40] if what not in ("scores", "values", "results") else []
+        d.lines.append(f"**{n}** {what}" + (f": {', '.join(map(str, shown))}" if shown else "")
+                       + (f" and {len(items) - 40} more" if shown and len(items) > 40 else "") + ".")
         return d, res.sql, res.rows
 
     def benchmark_facts(self, plan: Plan):
@@ -255,7 +284,7 @@ class SqlPath:
         sql = (query.FACT_SQL + " JOIN benchmark_aliases a ON a.alias = f.subject\nWHERE f.model_id IS NULL AND "
                + query.in_list("a.benchmark_id", plan.bench_ids, params) + "\nORDER BY p.precedence, f.fact_id")
         res = query.run(self.db, sql, params)
-        asked = {w[:6] for w in re.findall(r"[a-z]{5,}", plan.question.lower())}
+        asked = {w[:6] for w in plan.words if len(w) >= 5 and w.isalpha()}
         rows = [r for r in res.rows if asked & {w[:6] for w in re.findall(r"[a-z]{5,}", r["attribute"])}]
         if not rows:
             return None
@@ -266,9 +295,11 @@ class SqlPath:
 
     def text_facts(self, plan: Plan):
         """Facts held as text in tables about no model (e.g. the languages per region) whose name the question uses."""
-        asked = set(re.findall(r"[a-z]{4,}", plan.question.lower()))
-        kinds = query.run(self.db, "SELECT DISTINCT attribute FROM facts WHERE model_id IS NULL AND value IS NULL").rows
-        wanted = [r["attribute"] for r in kinds if set(re.findall(r"[a-z]{4,}", r["attribute"])) <= asked]
+        asked = {w for w in plan.words if len(w) >= 4 and w.isalpha()}
+        if self._text_facts is None:          # the attributes are the database's: read once
+            self._text_facts = [(r["attribute"], set(re.findall(r"[a-z]{4,}", r["attribute"]))) for r in query.run_all(
+                self.db, "SELECT DISTINCT attribute FROM facts WHERE model_id IS NULL AND value IS NULL").rows]
+        wanted = [a for a, need in self._text_facts if need <= asked]
         if not wanted:
             return None
         params: list = []

@@ -11,7 +11,7 @@ Model display format (ModelName.canonical)::
   Families printed with a space (API products) join further words with a space, others with '-'.
 * size: '72B', '0.5B', '57B-A14B', '8x22B' (size_b = 8*22 = 176, total experts x expert size,
   not the real 141B), 'A2.7B'. Well-known MoE sizes get their active part ('Qwen3 235B' ->
-  'Qwen3-235B-A22B', see lexicon.KNOWN_ACTIVE).
+  'Qwen3-235B-A22B', see known_active in seed_vocab.json).
 * Chat models carry the family's own suffix ('-Instruct' for Qwen2/Qwen2.5/Llama-3/Mixtral/Mistral,
   '-it' for Gemma, '-Chat' otherwise). Families whose bare name *is* the chat model (Kimi-K2,
   DeepSeek-V3/R1, GLM-4.5, Qwen3, ChatGLM) carry no chat suffix and mark base models with
@@ -36,10 +36,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from index import lexicon as L
+from index.seed import SEED as L
 
-__all__ = ["ModelName", "parse_model", "split_model_suffix", "looks_like_model", "model_key",
-           "Benchmark", "lookup_benchmark", "benchmarks_in", "normalize_setting",
+__all__ = ["ModelName", "parse_model", "split_model_suffix", "looks_like_model", "key", "model_key", "tokens",
+           "STOP_WORDS", "Benchmark", "lookup_benchmark", "benchmarks_in", "normalize_setting",
            "FACT_ATTRIBUTES", "fact_attribute", "MODEL_FAMILIES"]
 
 _PUNCT = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-",
@@ -57,9 +57,32 @@ def _clean(raw: str) -> str:
     return " ".join(s.split())
 
 
-def model_key(s: str) -> str:
-    """Alias-matching key: case, spaces, hyphens, underscores, brackets ignored; dots kept."""
-    return re.sub(r"[^0-9a-z.+]", "", _clean(s).lower())
+@lru_cache(maxsize=65536)
+def key(s: str) -> str:
+    """THE name key, for every name the system matches (models, benchmarks, settings, papers): case, spaces,
+    hyphens, underscores, brackets, apostrophes ignored; '+' kept; a dot kept only between digits ('GLM-4.5',
+    'SQuAD 2.0'), so 'Avg.' is 'avg'. 'τ²-bench' -> 'tau2bench'."""
+    s = _clean(s).lower().replace("τ²", "tau2").replace("τ", "tau").replace("∞", "infinite")
+    s = re.sub(r"[^0-9a-z.+]", "", s)
+    return re.sub(r"(?<!\d)\.|\.(?!\d)", "", s)
+
+
+model_key = key          # the name this function had when it served models only
+
+TOKEN = re.compile(r"[a-z0-9][a-z0-9+.]*[a-z0-9+]|[a-z0-9]")
+# THE stop-word list: function words and question words that never name anything.
+STOP_WORDS = frozenset("""a an the of on in at to by for from with without and or vs versus than as is are was were be
+been being do does did has have had it its it's this that these those what what's whats which who whom how why when
+where there their them they both each any all every me my i you your we our us can could would should will shall may
+might please tell show give get gets got about among between over under into per so if not no yes also just only
+score scores result results benchmark benchmarks reported list evaluation evaluations model models performance
+value accuracy table tables figure section page appendix top step stage phase round part chapter
+version""".split())
+
+
+def tokens(text: str | None) -> list[str]:
+    """THE tokenizer: lowercase words, with '+' and inner dots kept ('yarn+dca', 'qwen1.5', '4.5')."""
+    return TOKEN.findall(_clean(text or "").lower())
 
 
 # ----------------------------------------------------------------------------- models
@@ -327,9 +350,7 @@ class Benchmark:
     category: str
 
 
-def _bkey(s: str) -> str:
-    s = _clean(s).lower().replace("τ²", "tau2").replace("τ", "tau").replace("∞", "infinite")
-    return re.sub(r"[\s\-_.'()\[\],:/*]", "", s)
+_bkey = key
 
 
 _BENCH: dict[str, Benchmark] = {}
@@ -346,7 +367,7 @@ def _exact(s: str) -> Benchmark | None:
 
 
 def _versioned(b: Benchmark, ver: str) -> Benchmark:
-    """'LCB' + '2407-2501' -> the lexicon's 'LiveCodeBench (2407-2501)', else a new version."""
+    """'LCB' + '2407-2501' -> the seed's 'LiveCodeBench (2407-2501)', else a new version."""
     for cand in (f"{b.family} {ver}", f"{b.family} ({ver})"):
         hit = _exact(cand)
         if hit and hit.family == b.family:

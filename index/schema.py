@@ -29,6 +29,14 @@ CREATE TABLE benchmarks (
     category VARCHAR                   -- knowledge, reasoning, math, coding, alignment, instruction following, agentic, long context, safety, multilingual, chinese, ...
 );
 CREATE TABLE benchmark_aliases (alias VARCHAR, norm VARCHAR, benchmark_id VARCHAR);
+CREATE TABLE vocab (                   -- every name key the assistant reads (index/vocab.py lists the kinds)
+    key VARCHAR,                       -- index.names.key(name): the one normaliser
+    name VARCHAR,                      -- as printed in a paper, or as seeded
+    kind VARCHAR,                      -- model, model_nover, model_stem, family, benchmark, benchmark_family,
+                                       -- setting, category, variant, paper, paper_kind, word
+    target VARCHAR,                    -- the model_id, benchmark_id, category, variant, paper_id or kind named
+    paper_id VARCHAR                   -- for settings: the paper whose scores carry it
+);
 CREATE TABLE scores (
     score_id INTEGER, paper_id VARCHAR, table_id VARCHAR, table_no VARCHAR, caption VARCHAR,
     page VARCHAR, section VARCHAR,
@@ -68,5 +76,5 @@ CREATE TABLE claims (
 );
 """
 
-TABLE_NAMES = ("papers", "tables", "models", "model_aliases", "benchmarks", "benchmark_aliases",
+TABLE_NAMES = ("papers", "tables", "models", "model_aliases", "benchmarks", "benchmark_aliases", "vocab",
                "scores", "facts", "passages", "claims", "build_info")

@@ -10,6 +10,7 @@ from . import names
 from .dbfile import META_DDL
 from .paper import PaperRecords
 from .schema import DDL
+from .vocab import COLUMNS as VOCAB_COLUMNS, vocab_rows
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,6 +32,7 @@ COLUMNS = {
     "model_aliases": ["alias", "norm", "model_id", "paper_id"],
     "benchmarks": ["benchmark_id", "family", "category"],
     "benchmark_aliases": ["alias", "norm", "benchmark_id"],
+    **VOCAB_COLUMNS,
 }
 IDS = {"scores": "score_id", "facts": "fact_id", "passages": "passage_id"}
 PER_PAPER = ("papers", "tables", "scores", "facts", "passages", "claims", "model_aliases")
@@ -94,10 +96,25 @@ def write(rows: dict[str, list[dict]], target: Path, plan: Plan, version: str) -
         for table, cols in COLUMNS.items():
             if rows[table]:
                 _insert(con, table, cols, rows[table], dedupe=bool(plan.reused))
+        _insert(con, "vocab", VOCAB_COLUMNS["vocab"], vocab_of(con), dedupe=False)
         con.execute("CHECKPOINT")
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in COLUMNS}
     finally:
         con.close()
+
+
+def vocab_of(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The vocabulary of everything written so far, new and copied papers alike (so an incremental add sees all)."""
+    def fetch(sql: str) -> list[dict]:
+        cur = con.execute(sql)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    rows = {t: fetch(f"SELECT * FROM {t}") for t in ("models", "model_aliases", "benchmarks", "benchmark_aliases",
+                                                      "papers")}
+    rows["scores"] = fetch("SELECT DISTINCT setting, grp, benchmark_id, paper_id FROM scores "
+                           "WHERE setting IS NOT NULL OR grp IS NOT NULL")
+    return vocab_rows(rows)["vocab"]
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, cols: list[str], rows: list[dict], dedupe: bool) -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from index import lexicon
+from index.seed import SEED as lexicon
 from index.names import (FACT_ATTRIBUTES, MODEL_FAMILIES, Benchmark, benchmarks_in,
                          fact_attribute, looks_like_model, lookup_benchmark, model_key,
                          normalize_setting, parse_model, split_model_suffix)

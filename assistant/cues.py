@@ -1,0 +1,212 @@
+"""Cue words: how a question says what it asks (intent), its scope (table, sizes, thresholds, variant), and whether it
+asks for a number or for the papers' prose. Only the parser uses these."""
+from __future__ import annotations
+
+import re
+
+from index.names import key
+
+from .plan import Intent, Plan
+
+NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|points?)?(?![\w.])")
+FACT_WORDS = [
+    (r"\b(?:activated|active)\s+param", "active_params"),
+    (r"\bnon[- ]?emb", "non_embedding_params"),
+    (r"\btotal\s+param|\bparameters?\b|\bparams?\b|\bhow (?:big|large)\b|\bmodel size\b|\b(?:bigger|larger|"
+     r"smaller)\b(?! than \d)", "total_params"),
+    (r"\bhidden\s+(?:dim|size)|\bmodel\s+dim(?:ension)?|\bd_?model\b", "hidden_dim"),
+    (r"\bvocab(?:ulary)?(?:\s+size)?\b", "vocab_size"),
+    (r"\bcontext(?:\s+(?:length|window|size))?\b.*\b(?:support|handle|length|window)|\bcontext length|"
+     r"\bcontext window|\bmax(?:imum)? context", "context_length"),
+    (r"\bkey[- ]value heads|\bkv heads", "kv_heads"),
+    (r"\battention heads|\bheads\b", "attention_heads"),
+    (r"\bhead dim", "attention_head_dim"),
+    (r"\bmoe layers", "moe_layers"),
+    (r"\bdense layers", "dense_layers"),
+    (r"\bmtp layers", "mtp_layers"),
+    (r"\blayers\b", "layers"),
+    (r"\bintermediate", "intermediate_dim"),
+    (r"\bexperts?\b", "experts"),
+    (r"\barchitecture\b|\bmoe or dense|\bdense or moe", "architecture"),
+    (r"\bqk[- ]norm", "qk_norm"),
+    (r"\bgqa\b|\bgrouped[- ]query", "gqa"),
+    (r"\btie[d]? embedding", "tie_embedding"),
+]
+WEAK_METHOD = re.compile(r"^why\b|^how\b(?! (?:many|much|big|large|well|good|high|low))|\bhow (?:did|do|does|was|"
+                         r"were|is|are)\b|\b(?:describe|explain|summari[sz]e)\b", re.I)
+# What was used or done (a name or a setup in the prose), not what was scored.
+THING = (r"(?:sampling|learning|temperature|schedule|optimi[sz]er|method|approach|strategy|procedure|criteri|"
+         r"framework|technique|data|dataset|corpus|tokeni[sz]er|vocabulary|batch|precision|metric|prompt|setup|"
+         r"settings?|hyper|decay|warm|loss|reward|algorithm|evaluation protocol|objective|license|licence|toolkit|"
+         r"tool|library|engine|infrastructure|environment|judge|hardware|maximum output|output length)")
+METHOD = re.compile(
+    r"\b(?:what|which)\s+(?:[\w-]+\s+){0,2}" + THING + r"|\bwhat (?:is|are|was|were) the (?:sampling|learning|"
+    r"vocab|temperature|training|pre-?training|decontamination|contamination)|\bvocabulary\b|\btemperature\b|"
+    r"\blicen[cs]e\b|\blanguages\b|\b(?:which|what|who)\b(?:\s+[\w-]+){0,3}\s+(?:judged|graded|rated|annotated|"
+    r"(?:was|were) (?:left out|excluded|omitted|dropped|removed|used))\b", re.I)
+PROCEDURE = re.compile(r"\bhow\b(?!\s+(?:many|much)\b).*\b(?:computed|calculated|measured|evaluated|run|obtained|"
+                       r"averaged|tested|judged|conducted|done|collected|constructed|built|trained|designed|scored|"
+                       r"graded|simulated|prompted|sampled|selected|filtered|decontaminated|configured|implemented|"
+                       r"annotated|created|generated|chosen|set up)\b|\w\W*\s(?:and|also)\s+(?:how|why|what|which)\b", re.I)
+SCORE_SEEKING = re.compile(r"\b(?:score|scores|scored|scoring|result|results|benchmarks?|perform\w*|accuracy|rank\w*|"
+                           r"best|worst|highest|lowest|compare\w*|vs\.?|versus|list|reported|evaluated on|numbers?)\b|"
+                           r"\bhow (?:well|good)\b|\bdo(?:es)? (?:better|worse)\b", re.I)
+HOW_SCORED = re.compile(r"\bhow (?:does|did|do|would|well)\b.*\b(?:do|does|perform|fare|score|rank|compare)\w*\b",
+                        re.I)
+SCORE_ASKED = re.compile(r"\b(?:score|scores|result|accuracy|perform|achiev|get|reach)", re.I)
+RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top|strongest|leading|leads?|wins?|lowest|worst|"
+                      r"weakest|most|least)\b|\brank|\btop[- ]?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|"
+                      r"\btop (?:model|scorer|performer|score)s?\b|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
+                      r"\bweakest\b|\bstrongest\b")
+# A follow-up that points back at the conversation's models.
+REFERS_BACK = re.compile(r"\b(?:they|them|their|both|these|those|either|each of them|which of them|the two|"
+                         r"the same model|that model|this model|it)\b|^\s*(?:and|what about|how about)\b", re.I)
+CLAIM_WORDS = re.compile(r"\bclaims?\b", re.I)
+CORPUS_WORDS = re.compile(r"\bwhat (?P<kind>kind|type|sort) of\b|\b(?:which|what|list|how many|name|show)\b"
+                          r"(?:\s+[\w-]+){0,2}?\s+(?P<what>papers?|documents?|sources|models?|benchmarks?|datasets)\b")
+# Asks for the prose: a ratio between models, a figure to more decimals than a table prints, 'the text'.
+TEXT_ASKED = re.compile(r"\bpercent(?:age)? of\s+[^?]{0,40}?(?:'s|’s)\s|\bby what percent|\bpercent(?:age)? "
+                        r"(?:improvement|increase|gain)|\b(?:report|paper|blog)(?:'s|’s) (?:text|prose)\b|"
+                        r"\bin the (?:text|prose)\b|\bdecimal places?\b", re.I)
+
+NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten"
+ORDINALS = "second|third|fourth|fifth|2nd|3rd|4th|5th"
+
+
+def count_of(word: str) -> int:
+    """'3', 'three', 'third', '3rd' -> 3 (a 'second best' question is answered with the top two, numbered)."""
+    words = NUMBER_WORDS.split("|")
+    ords = ["second", "third", "fourth", "fifth"]
+    if word.isdigit():
+        return int(word)
+    if word in words:
+        return words.index(word) + 2
+    if word in ords:
+        return ords.index(word) + 2
+    return int(re.match(r"\d+", word).group(0))
+
+
+CJK_CUES = [("最 高|最 好|最 佳|第 一", " best "), ("最 低|最 差", " lowest "), ("比 较|对 比|相 比", " compare "),
+            ("平 均", " average "), ("差 距|相 差|高 多 少", " difference "), ("参 数", " parameters "),
+            ("上 下 文", " context length "), ("多 少 个|几 个", " how many "), ("是 真 的|是 否 正 确|对 吗", " is it true ")]
+COUNTED = ("benchmarks", "tables", "papers", "scores", "values", "results", "claims")
+
+
+# -- scope ------------------------------------------------------------------------------------------
+MORE = r"above|over|more than|greater than|higher than|exceed\w*|at least|>=?|≥"
+LESS = r"below|under|less than|fewer than|lower than|smaller than|at most|<=?|≤"
+NUM = r"(\d+(?:\.\d+)?)\s*(?:%|points?)?(?!\s*[bkm]\b)(?![\d.])"
+
+
+def scope(q: str, plan: Plan, cat) -> None:
+    """Table, size range, value thresholds and variant."""
+    ql = q.lower()
+    m = re.search(r"\btable\s+(\d+[a-z]?)\b", ql)
+    plan.table_no = m.group(1) if m else None
+    m = re.search(r"(\d+(?:\.\d+)?)\s*b\s*\+|(?:over|above|at least|more than|larger than|>=?|≥)\s*(\d+(?:\.\d+)?)\s*b\b",
+                  ql)
+    if m:
+        plan.size_min = float(m.group(1) or m.group(2))
+    m = re.search(r"(?:" + LESS + r")\s*(\d+(?:\.\d+)?)\s*b\b", ql)
+    if m:
+        plan.size_max = float(m.group(1))
+    m = re.search(r"\bbetween\s+(\d+(?:\.\d+)?)\s*b?\s+and\s+(\d+(?:\.\d+)?)\s*b\b", ql)
+    if m:
+        plan.size_min, plan.size_max = float(m.group(1)), float(m.group(2))
+    thresholds(ql, plan)
+    plan.variant = plan.variant or variant(ql, cat)
+
+
+def thresholds(ql: str, plan: Plan) -> None:
+    m = re.search(r"\b(" + MORE + r")\s*" + NUM, ql)
+    if m and not re.match(r"\s*[bkm]\b", ql[m.end():]):
+        plan.value_min, plan.strict = float(m.group(2)), m.group(1) not in ("at least", ">=", "≥")
+    m = re.search(NUM + r"\s+or\s+(?:higher|more|above|better|greater)\b", ql)
+    if m:
+        plan.value_min, plan.strict = float(m.group(1)), False
+    m = re.search(r"\b(" + LESS + r")\s*" + NUM, ql)
+    if m:
+        plan.value_max = float(m.group(2))
+        plan.strict = plan.strict and m.group(1) not in ("at most", "<=", "≤")
+    m = re.search(NUM + r"\s+or\s+(?:lower|less|below|worse|fewer)\b", ql)
+    if m:
+        plan.value_max, plan.strict = float(m.group(1)), False
+    m = re.search(r"\b(?:between|from)\s+" + NUM + r"\s+(?:and|to)\s+" + NUM, ql)
+    if m:
+        plan.value_min, plan.value_max, plan.strict = float(m.group(1)), float(m.group(2)), False
+
+
+VARIANT_PHRASE = re.compile(r"\b((?:[\w.-]+\s+){0,3}[\w-]+)\s+(?:language\s+)?(?:models?|versions?|variants?|"
+                            r"checkpoints?)\b|\bthe ([\w-]+) one\b")
+def variant(ql: str, cat) -> str | None:
+    """'instruction-tuned models', 'the base model', 'pre-trained checkpoints' -> 'chat' / 'base'."""
+    for m in VARIANT_PHRASE.finditer(ql):
+        phrase = (m.group(1) or m.group(2) or "").split()
+        for n in (2, 1):
+            for i in range(len(phrase) - n, -1, -1):
+                hit = cat.v("variant", key(" ".join(phrase[i:i + n])))
+                if len(hit) == 1:
+                    return next(iter(hit))
+    return None
+
+
+# -- intent -----------------------------------------------------------------------------------------
+def read_intent(q: str, plan: Plan) -> None:
+    ql = q.lower()
+    for cue, word in CJK_CUES:
+        ql = re.sub(cue, word, ql)
+    attrs = [a for pat, a in FACT_WORDS if re.search(pat, ql)]
+    nums = [float(x) for x, _ in NUMBER.findall(strip_names(q, plan))]
+    weak = WEAK_METHOD.search(q) and not (plan.models and plan.benchmarks) and not attrs and not HOW_SCORED.search(q)
+    plan.about_model = bool(plan.models) and not plan.benchmarks and not attrs and not SCORE_SEEKING.search(q) \
+        and not HOW_SCORED.search(q) and not plan.unknown_benchmarks
+    plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak or plan.about_model)
+    plan.score_asked = bool(SCORE_ASKED.search(q))
+    if re.search(r"\bis it (?:true|correct|right)\b|\btrue that\b|\bcorrect that\b|\bconfirm\b|\bverify\b|"
+                 r"\b(?:right|correct|true)\s*\?\s*$|^(?:does|did|is|has|was)\b", ql) and nums:
+        plan.intent, plan.claim_value = Intent.VERIFY, nums[-1]
+    elif attrs and plan.models and not plan.benchmarks:
+        plan.intent, plan.attributes = Intent.FACT, attrs
+    elif re.search(r"\bhow much (?:better|worse|higher|lower|more|less)|\bdifference\b|\bdiffer(?:s|ent)?\b|\bgap\b|"
+                   r"\bby how much\b|\bhow many points\b|\boutperform\w* .* by\b|\bmargin\b", ql):
+        plan.intent = Intent.DIFF
+    elif re.search(r"\baverage\b|\bmean\b", ql) and not RANK_CUE.search(ql) and (plan.bench_ids or plan.model_ids):
+        plan.intent = Intent.AVERAGE
+    elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}(?:models?|benchmarks?|tables?|"
+                   r"papers?|scores?|results?|values?|claims?|datasets?)\b", ql) and not attrs:
+        plan.intent = Intent.COUNT
+        m = re.search(r"(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}?(models|benchmarks|tables|papers|"
+                      r"scores|values|results|claims|datasets)\b", ql)
+        plan.count_noun = m.group(1) if m and m.group(1) in COUNTED else "models"
+    elif re.search(r"\bhow many\b", ql) and not attrs:
+        plan.methodology = True
+    elif RANK_CUE.search(ql):
+        plan.intent = Intent.RANK
+        plan.descending = not re.search(r"\b(?:lowest|worst|weakest|least)\b", ql)
+        plan.literal = bool(re.search(r"\b(?:highest|lowest|most|least)\b", ql))
+        m = re.search(r"\btop[- ]?(\d+|" + NUMBER_WORDS + r")\b|\b(\d+|" + NUMBER_WORDS + r") (?:best|highest|"
+                      r"lowest|worst|strongest|weakest)\b|\b(" + ORDINALS + r")[- ](?:best|highest|lowest|worst|"
+                      r"strongest|weakest)\b", ql)
+        plan.k = count_of(next(g for g in m.groups() if g)) if m else 1
+    elif re.search(r"\bcompare\b|\bcomparison\b|\bvs\.?\b|\bversus\b|\bwhich is better\b|\bbetter\b", ql) or (
+            len(plan.model_ids) > 1 and len({m.text for m in plan.models}) > 1):
+        plan.intent = Intent.COMPARE
+    elif re.search(r"\b(?:list|all|every)\b|\b(?:what|which)\b(?:\s+[\w-]+){0,3}\s+(?:models|benchmarks)\b", ql):
+        plan.intent = Intent.LIST
+    elif attrs and plan.models:
+        plan.intent, plan.attributes = Intent.FACT, attrs
+    if plan.about_model and plan.intent not in (Intent.LOOKUP, Intent.FACT):   # 'how many of them are base models?'
+        plan.about_model = False
+        plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak)
+    if plan.intent in (Intent.LOOKUP, Intent.COMPARE) and not plan.models and plan.benchmarks and (
+            plan.value_min is not None or plan.value_max is not None):
+        plan.intent = Intent.LIST                     # 'which models score at least 60 on X'
+
+
+def strip_names(q: str, plan: Plan) -> str:
+    """The question with model and benchmark mentions blanked, so '72B' or 'MATH 500' are not read as values."""
+    chars = list(q)
+    for m in plan.models + plan.benchmarks:
+        chars[m.start:m.end] = " " * (m.end - m.start)
+    text = "".join(chars)
+    return re.sub(r"\btable\s+\d+|\b\d+(?:\.\d+)?\s*[bkm]\b\+?|\btop[- ]?\d+", " ", text, flags=re.I)
