@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from index import lexicon  # noqa: E402
+from index.seed import SEED as lexicon  # noqa: E402
 from index.paper import PAPER_SUFFIXES  # noqa: E402
 from index.textfix import common_words  # noqa: E402
 

@@ -21,8 +21,6 @@ from index.build import build
 COPIES = 6                 # 30 papers
 ROW_CAP = 40               # a row cap that changes an answer is a bug at any cap; a small one shows it at 30 papers
 BENCHES = ["MMLU", "HumanEval", "GSM8K"]
-ROW_CAP_BUG = ("rankings and averages are computed over the first sql_row_cap rows ordered by paper, not over "
-               "every row (SQL should rank and aggregate in the database)")
 BOLD = re.compile(r"\*\*(-?\d+(?:\.\d+)?)%?\*\*")
 
 
@@ -77,7 +75,6 @@ def bold_values(text: str) -> list[float]:
     return [float(v) for v in BOLD.findall(text)]
 
 
-@pytest.mark.xfail(strict=False, reason=ROW_CAP_BUG)
 @pytest.mark.parametrize("bench", BENCHES)
 def test_best_equals_full_scan(big, bench):
     assistant, ref = big
@@ -90,22 +87,22 @@ def test_best_equals_full_scan(big, bench):
     assert any(m in answer.text for m in leaders), answer.text
 
 
-@pytest.mark.xfail(strict=False, reason=ROW_CAP_BUG)
 @pytest.mark.parametrize("bench", BENCHES)
 def test_top5_equals_full_scan(big, bench):
+    """Every copy repeats the same values, so the top places are ties: each place names exactly its tied models."""
     assistant, ref = big
     ranked = ref[bench]
     answer = assistant.ask(f"Top 5 models on {bench}")
-    lines = [ln for ln in answer.text.splitlines() if re.match(r"[1-5]\. ", ln)]
-    assert len(lines) == 5, answer.text
-    assert [bold_values(ln)[0] for ln in lines] == [v for _, v in ranked[:5]], answer.text
-    values = dict(ranked)
-    for ln in lines:
-        named = [m for m in values if re.search(rf"\*\*{re.escape(m)}\*\*", ln)]
-        assert named and values[named[0]] == bold_values(ln)[0], ln
+    first = answer.text.splitlines()[0]
+    assert bold_values(first)[-1:] == [ranked[0][1]], answer.text
+    tied = {m for m, v in ranked if v == ranked[0][1]}
+    named = set(re.findall(r"\*\*([^*]+)\*\*", first)) - {f"{ranked[0][1]}"}
+    assert named == tied, answer.text
+    if len(tied) < 5:                                 # places left for the runners-up: the next value is named
+        runners = [v for _, v in ranked if v < ranked[0][1]]
+        assert f"{runners[0]}" in answer.text and f"{len(ranked)} models" in answer.text, answer.text
 
 
-@pytest.mark.xfail(strict=False, reason=ROW_CAP_BUG)
 @pytest.mark.parametrize("bench", BENCHES)
 def test_average_equals_full_scan(big, bench):
     assistant, ref = big
@@ -118,7 +115,6 @@ def test_average_equals_full_scan(big, bench):
     assert float(m.group(2)) == pytest.approx(mean, abs=0.01), answer.text
 
 
-@pytest.mark.xfail(strict=False, reason=ROW_CAP_BUG)
 @pytest.mark.parametrize("bench", BENCHES)
 def test_best_is_the_same_at_every_size(big, small, bench):
     """Every copy holds the same values, so one copy and six must give the same best score."""
@@ -151,8 +147,6 @@ def test_every_copy_parses_like_the_real_papers(big, real_db):
         assert models <= m <= models + 1, tag
 
 
-@pytest.mark.xfail(strict=False, reason="an unknown-model answer lists every indexed paper's title, so it grows "
-                                        "with the corpus; it should name a few and say how many more")
 def test_unknown_model_answer_is_bounded(big, small):
     question = "What is Zorblax-9-7B's MMLU score?"
     one, six = small.ask(question), big[0].ask(question)
