@@ -67,10 +67,23 @@ def real_db(tmp_path_factory, papers_copy) -> Path:
     return db
 
 
+_RAW_COPIES: dict[Path, Path] = {}
+
+
+def raw_copy(db: Path) -> Path:
+    """A byte copy of a built database for plain connections: DuckDB refuses a second connection to one file with
+    another configuration, and the assistant's connections are configured (read-only, no spilling, limits)."""
+    if db not in _RAW_COPIES:
+        copy = db.with_name(db.stem + ".raw" + db.suffix)
+        shutil.copyfile(db, copy)
+        _RAW_COPIES[db] = copy
+    return _RAW_COPIES[db]
+
+
 @pytest.fixture
 def db_con(real_db):
     import duckdb
-    con = duckdb.connect(str(real_db), read_only=True)
+    con = duckdb.connect(str(raw_copy(real_db)), read_only=True)
     yield con
     con.close()
 

@@ -14,6 +14,7 @@ from assistant.guard import check_sql
 from assistant.llm_sql import schema_for_prompt
 from index.schema import TABLE_NAMES
 from tests.checks import abstains
+from tests.conftest import raw_copy
 
 EXPECTED = {
     "SQL_SYSTEM": {"schema"},
@@ -84,7 +85,7 @@ def test_sql_examples_answer_their_questions_on_the_real_database(real_db):
     """The few-shot examples teach by example: each query must return the answer to the question it follows."""
     pairs = re.findall(r"^Q: (.*)\n(\{.*\})$", prompts.SQL_EXAMPLES, re.M)
     sql = {q: json.loads(reply)["sql"] for q, reply in pairs}
-    with duckdb.connect(str(real_db), read_only=True) as con:
+    with duckdb.connect(str(raw_copy(real_db)), read_only=True) as con:
         def run(query: str) -> list[dict]:
             cur = con.execute(query)
             names = [d[0] for d in cur.description]

@@ -17,6 +17,7 @@ from assistant import Assistant
 from assistant.settings import Settings
 from bench.corpus import write_corpus
 from index.build import build
+from tests.conftest import raw_copy
 
 COPIES = 6                 # 30 papers
 ROW_CAP = 40               # a row cap that changes an answer is a bug at any cap; a small one shows it at 30 papers
@@ -134,7 +135,7 @@ def test_the_reference_sees_every_copy(big):
 def test_every_copy_parses_like_the_real_papers(big, real_db):
     """The renaming keeps the papers what they are: each copy has the real papers' scores and benchmarks, and its
     models are as many as the real ones (one more: a renamed Mistral-8x22B is no longer read as Mixtral)."""
-    con = duckdb.connect(str(real_db), read_only=True)
+    con = duckdb.connect(str(raw_copy(real_db)), read_only=True)
     try:
         scores, models, benches = con.execute(
             "SELECT count(*), count(DISTINCT model_id), list(DISTINCT benchmark_id ORDER BY benchmark_id) "

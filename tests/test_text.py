@@ -19,6 +19,7 @@ from assistant.settings import Settings
 from assistant.text import (Hit, OpenAIEmbedder, TextIndex, extractive_answer, is_answerable, llm_answer,
                             read_passages, renumber_citations, split_sentences)
 from tests.llm_servers import ScriptedServer, embed_text, refused_base_url, smollm2_path
+from tests.conftest import raw_copy
 
 # (question, words the extractive answer must contain). The first five are the dev set's text questions.
 ANSWERABLE = [
@@ -106,7 +107,7 @@ def test_search_edge_cases(index):
 def test_from_db_accepts_path_connection_or_safedb(real_db):
     from assistant.guard import SafeDB
     by_path = read_passages(real_db)
-    con = duckdb.connect(str(real_db), read_only=True)
+    con = duckdb.connect(str(raw_copy(real_db)), read_only=True)
     try:
         assert read_passages(con) == by_path
     finally:
