@@ -65,7 +65,7 @@ class OpenAIEmbedder:
         import openai
         self.model = model
         self.input_type = input_type
-        self.identity = f"{base_url}|{model}|{input_type}"
+        self.identity = f"{model}|{input_type}"          # the cache key: the same model anywhere, same vectors
         self._errors = openai.OpenAIError
         self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "none", timeout=timeout, max_retries=0)
         self._query_client = self._client.with_options(timeout=min(timeout, query_timeout))
