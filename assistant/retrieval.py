@@ -107,7 +107,7 @@ def passage_nodes(passages: Sequence[Passage]) -> tuple[list[Any], list[int]]:
     nodes, owner = [], []
     for i, p in enumerate(passages):
         heading = leaf_section(p.section)
-        for window in _windows(p.text):
+        for window in _windows(_CODE.sub(" ", p.text)):
             searched = searched_text(window)
             if not re.search(r"[A-Za-z]{2}", searched):
                 continue                                    # code only: nothing to answer from
@@ -121,8 +121,8 @@ def passage_nodes(passages: Sequence[Passage]) -> tuple[list[Any], list[int]]:
 
 
 def searched_text(window: str) -> str:
-    """A window as searched: fenced code out, a caption's first sentence twice, joined names added."""
-    text = _CODE.sub(" ", window).strip()
+    """A window as searched: a caption's first sentence twice, joined names added."""
+    text = window.strip()
     caption = _CAPTION.match(text)
     lead = f"{caption.group(0)}\n" if caption else ""
     return f"{lead}{text}\n{expand_compounds(text)}".strip()
@@ -161,7 +161,7 @@ class SparseIndex:
         dfs = np.diff(np.asarray(retriever.bm25.scores["indptr"]))
         self._vocab = retriever.bm25.vocab_dict
         self._dfs = dfs
-        self._widespread = float(np.quantile(dfs, DOMAIN_QUANTILE)) if len(dfs) else 0.0
+        self._widespread = max(2.0, float(np.quantile(dfs, DOMAIN_QUANTILE)) if len(dfs) else 0.0)
 
     @classmethod
     def build(cls, passages: Sequence[Passage]) -> SparseIndex | None:
@@ -252,13 +252,18 @@ class SparseIndex:
         """The stem occurs in some passage."""
         return stem in self._vocab
 
-    def in_domain(self, question: str) -> bool:
+    def in_domain(self, question: str, top: Sequence[Passage] = ()) -> bool:
         """Is the question about what the papers discuss? One of its words is widespread in the corpus (see
-        DOMAIN_QUANTILE), or a distinct name of it ('GLM-4.5', 'SafetyBench', 'LV-Eval') occurs in the papers.
-        'What's the weather in Beijing?' is not, though one passage quotes that very request."""
-        stems = analyzer().stems(query_words(question, self.known))
-        if any(self._df(s) > self._widespread for s in stems):
+        DOMAIN_QUANTILE), or a distinct name of it ('GLM-4.5', 'SafetyBench', 'LV-Eval') occurs in the papers,
+        or one of the `top` passages holds at least two of its words and half of them. 'What's the weather in
+        Beijing?' is none of these (the one passage that quotes that request is a prompt in fenced code)."""
+        stems = set(analyzer().stems(query_words(question, self.known)))
+        if any(self._df(s) >= self._widespread for s in stems):
             return True
+        for p in top:
+            shared = stems & set(analyzer().tokens(f"{leaf_section(p.section)} {_CODE.sub(' ', p.text)}"))
+            if len(shared) >= 2 and 2 * len(shared) >= len(stems):
+                return True
         names = [w for w in _DISTINCT_NAME.findall(question) if len(w) > 1]
         return any(self._df(s) > 0 for s in analyzer().tokens(" ".join(names) + " " + expand_compounds(question)))
 

@@ -118,9 +118,9 @@ class TextIndex:
         reordered by their best sentence's fit to the question (see `score_sentences`) plus the retrieval score."""
         if self.sparse is None or not query.strip() or k <= 0:
             return Retrieval(reason="empty")
-        if not self.sparse.in_domain(query):
-            return Retrieval(reason="off topic")
         bm25 = self.sparse.retrieve(query, paper_id)
+        if not self.sparse.in_domain(query, [self.passages[i] for i, _ in bm25[:3]]):
+            return Retrieval(reason="off topic")
         dense = self._dense_order(query, paper_id) if self.dense_index is not None else None
         if dense is None:
             pool = bm25[:RERANK_POOL]
@@ -171,11 +171,11 @@ def is_answerable(question: str, hits: Sequence[Hit]) -> bool:
     when the question names what it asks for ('What learning rate ...'), that word.
     """
     an = analyzer()
-    terms = set(content_terms(question, an))
-    if not hits or not terms:
-        return False
     top = [set(an.tokens(f"{h.paper_title} {search_text(h.section, h.text, h.paper_title)}")) for h in hits[:3]]
     union = set().union(*top)
+    terms = set(content_terms(question, an, known=union.__contains__))
+    if not hits or not terms:
+        return False
     if any(not (group & union) for group in entity_terms(question, an)):
         return False
     heads = asked_heads(question, an)

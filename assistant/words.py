@@ -111,11 +111,10 @@ def title_names(title: str) -> str:
     return " ".join(names + [expand_compounds(" ".join(names))]).strip()
 
 
-def content_terms(question: str, an: Analyzer) -> list[str]:
+def content_terms(question: str, an: Analyzer, known: Callable[[str], bool] | None = None) -> list[str]:
     """Stemmed content words of a question, in order ('what', 'used', 'team' and the like dropped); words
-    glued together repaired first ('Whatoptimizer' -> 'What optimizer')."""
-    question = repair_question(question)
-    return an.tokens(question + " " + expand_compounds(question), stop=QUESTION_WORDS)
+    glued together repaired first ('Whatoptimizer' -> 'What optimizer'; with `known`, see `query_words`)."""
+    return an.stems(query_words(question, known))
 
 
 def repair_question(question: str) -> str:

@@ -504,3 +504,64 @@ def test_numbers_supported(answer, ok):
 def test_llm_answer_with_an_unsupported_number_falls_back(hits):
     assert llm_answer(Q, hits, QueuedFakeLLM(["GLM-4.5 used a cosine schedule over 987654 steps [1]."]),
                       later()) is None
+
+
+# ---------------------------------------------------------------------------------------------- relevance
+OFF_TOPIC = ["What's the weather in Beijing?", "Can you recommend a good hotpot restaurant in Chengdu?",
+             "Write me a poem about the sea", "Tell me a joke", "How do I bake sourdough bread?"]
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_questions_find_nothing_relevant(index, question):
+    found = index.retrieve(question, k=6)
+    assert not found and not found.relevant and found.hits == [] and found.reason == "off topic"
+    assert index.search(question, k=6) == []
+
+
+def test_a_question_the_passages_do_not_match_is_not_relevant(index):
+    found = index.retrieve("What sampling temperature did Grok 4 use on SWE-bench?", k=6)
+    assert found.hits and not found.relevant and found.reason
+    answered = index.retrieve("What optimizer was used to train GLM-4.5?", k=6)
+    assert answered and answered.relevant and "Muon" in extractive_answer(answered.hits[0].text, answered.hits)[0] \
+        or "Muon" in extractive_answer("What optimizer was used to train GLM-4.5?", answered.hits)[0]
+
+
+def toy_index() -> TextIndex:
+    """A paper no list has seen: made-up model, benchmark and tool names."""
+    from assistant.text import Passage
+    title = "Zephyrine-3: A Report"
+    texts = [
+        ("3 Training > 3.2 Data Decontamination", "We drop any sample sharing a 9-gram with an evaluation set."),
+        ("3 Training > 3.1 Data", "The data mix has web pages, books and code. Some samples share text with "
+                                  "public sets, and we note where that happens."),
+        ("4 Evaluation", "Answers on OrbitQA are judged by Quillmark-2, a grader model. Runs use 4 seeds."),
+        ("4 Evaluation > 4.1 Setup", "We run every benchmark with the Larkspur harness on 8 GPUs."),
+        ("2 Pre-training", "Zephyrine-3 is trained on 7.5T tokens of text and code. Its context is 64K."),
+        ("5 Results", "Zephyrine-3 reaches 92.5% of the teacher's accuracy on OrbitQA while using a tenth of "
+                      "the compute."),
+    ]
+    return TextIndex([Passage(i, "zephyrine-3", title, f"{title} > {sec}", str(i), text, text)
+                      for i, (sec, text) in enumerate(texts, 1)])
+
+
+def test_a_heading_that_names_the_topic_ranks_its_passage_first():
+    hits = toy_index().search("How did they decontaminate the data?", k=2)
+    assert "9-gram" in hits[0].text
+
+
+@pytest.mark.parametrize("question, wanted", [
+    ("Which model judged the answers on OrbitQA?", "Quillmark-2"),
+    ("What harness do they run benchmarks with?", "Larkspur"),
+    ("How many tokens was Zephyrine-3 trained on?", "7.5T tokens"),
+    ("What percentage of the teacher's accuracy does Zephyrine-3 reach?", "92.5%"),
+])
+def test_the_sentence_holds_the_kind_of_answer_asked(question, wanted):
+    idx = toy_index()
+    assert wanted in extractive_answer(question, idx.search(question, k=4))[0]
+
+
+def test_glued_question_words_are_split():
+    idx = toy_index()
+    for glued in ("How did they decontaminatethe data?", "Whichmodel judged the answers on OrbitQA?"):
+        hits = idx.search(glued, k=3)
+        assert hits and ("9-gram" in hits[0].text or "Quillmark-2" in hits[0].text), glued
