@@ -95,6 +95,14 @@ def test_paper_scoped_search(index):
     assert index.search("multilingual", paper_id="no-such-paper") == []
 
 
+def test_one_paper_is_searched_through_its_node_positions(index):
+    nodes = index.sparse._paper_nodes
+    assert sum(len(v) for v in nodes.values()) == len(index.sparse.owner)     # sparse: each node listed once
+    assert all(v.dtype.kind == "i" for v in nodes.values())
+    hits = index.search("learning rate schedule", k=30, paper_id="chatglm-glm4-report")
+    assert hits and {h.paper_id for h in hits} == {"chatglm-glm4-report"}
+
+
 def test_search_edge_cases(index):
     assert index.search("") == [] and index.search("   ") == [] and index.search("x", k=0) == []
     assert index.search("the of and") == []                     # stopwords only
@@ -103,9 +111,12 @@ def test_search_edge_cases(index):
     assert TextIndex([]).search("anything") == []
 
 
-def test_from_db_accepts_path_connection_or_safedb(real_db):
+def test_from_db_accepts_path_connection_or_safedb(real_db, monkeypatch):
+    import assistant.retrieval
     from assistant.guard import SafeDB
     by_path = read_passages(real_db)
+    monkeypatch.setattr(assistant.retrieval, "READ_BATCH", 7)          # many keyset pages, none row-capped
+    assert read_passages(real_db) == by_path
     con = duckdb.connect(str(real_db), read_only=True)
     try:
         assert read_passages(con) == by_path
