@@ -186,8 +186,11 @@ class SparseIndex:
         except (OSError, ValueError, KeyError) as e:
             log.warning("rebuilding the text index: the saved one at %s does not load (%s)", folder, e)
         index = cls.build(passages)
-        if index is not None:
-            index.save(folder)
+        if index is not None and index.save(folder):
+            try:                    # the saved copy is memory-mapped: the built one's node corpus is freed
+                return cls.load(folder, passages)
+            except (OSError, ValueError, KeyError) as e:
+                log.warning("using the text index as built: the saved copy does not load (%s)", e)
         return index
 
     @classmethod
@@ -199,7 +202,7 @@ class SparseIndex:
             raise ValueError("the saved index belongs to other passages")
         return cls(retriever, owner, passages)
 
-    def save(self, folder: Path) -> None:
+    def save(self, folder: Path) -> bool:
         """Write to a temporary folder beside `folder`, then rename: a reader never sees half an index. Other
         saved versions in the parent folder are removed. A read-only place only costs the next start time."""
         try:
@@ -211,8 +214,10 @@ class SparseIndex:
             for old in folder.parent.iterdir():
                 if old != folder and old.is_dir() and not old.name.startswith(".tmp-"):
                     shutil.rmtree(old, ignore_errors=True)
+            return True
         except OSError as e:
             log.warning("the text index is not saved (%s); it is rebuilt at the next start", e)
+            return False
 
     def retrieve(self, question: str, paper_id: str | None = None) -> list[tuple[int, float]]:
         """The passages whose windows best match the question (at most POOL_CHUNKS windows), each with its best
