@@ -41,6 +41,7 @@ _OWN_WORK = re.compile(r"\bwe\s+(?:have\s+|also\s+)?(?:buil[dt]|develop|creat|de
                        re.I)
 _NUMBER_QUESTION = re.compile(
     r"\bhow (?:many|much|large|big|long|high|low)\b|\b(?:value|number|size|temperature|rate|ratio|percentage|"
+    r"percent|share|proportion|fraction|score|accuracy|"
     r"length|count|dimension|threshold|weight|decay|budget|steps?|epochs?|top[- ]?p|frequency|heads?|layers?)\b",
     re.I)
 _NUMBER = re.compile(r"(?<![\w.\-\[])\d+(?:[.,]\d+)*(?:%|[KMBT]\b|k\b)?(?![\w\-])")
@@ -52,6 +53,9 @@ NEAR_WEIGHT = 0.15      # question words in the two sentences before: 'On SWE-be
 OFF_TOPIC = 0.3         # penalty for a sentence away from every name the question asks about
 CAPTION = 0.5           # penalty for a caption's sentences when the question asks what was done
 SAYS_HOW = 0.2          # bonus for 'we use X' / 'we developed X' when that is what is asked
+SAYS_NAME = 0.3         # bonus for naming something the question does not when it asks 'which X' / 'what X'
+_NAME_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w", re.I)
+_PERCENT_QUESTION = re.compile(r"\bpercent(?:age)?\b|%", re.I)
 KIND_CREDIT = 0.5       # an asked-for kind word ('criterion') counts half
 _SENT_END = re.compile(r"(?<=[.!?])(?:\*{1,2}|[\"”’)])?\s+(?=[\"“(\[*]?[A-Z0-9•*-])|\n+")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|vs|Fig|Figs|No|Eq|Sec|approx|cf|Cf|etc|resp)\.|\b[A-Z]\.)$")
@@ -82,10 +86,13 @@ class _Sentence:
     context: set[str]               # stems of the whole passage, its section title and the paper's names
     heading: set[str]               # stems of the section title
     near: set[str]                  # stems of the two sentences before it: what it goes on about
+    earlier: set[str]               # stems of every sentence before it in its passage
+    near_named: frozenset[str]      # stems of the names in the two sentences before it
     sequence: tuple[str, ...]       # its stems in order, for phrases
     by_numbers: set[str]            # stems within a few words of a number: 'temperature = 0.6'
     marks: frozenset[str]           # what it says how: 'number', 'uses', 'own work', 'objects', 'short', 'long'
     caption: bool                   # its passage is a table or figure caption
+    named: frozenset[str]           # stems of the names it mentions ('SGLang', 'Digital Card Game')
     names: set[str]                 # stems of the paper's names ('qwen2', 'glm4_5')
     score: float = 0.0
 
@@ -102,6 +109,9 @@ class _Query:
     procedure: bool                 # 'how did / how was ...'
     method: bool                    # asks what was done ('how did', 'what ... did X use'), not about a table
     own_work: bool                  # asks what the authors built, developed or proposed
+    asks_name: bool                 # 'which engine ...', 'what toolkit ...': a name answers it
+    asks_percent: bool              # 'what percentage ...': a number with '%' answers it
+    asked_stems: frozenset[str]     # every stem of the question, names included
     entities: list[set[str]]        # name-like words: 'Qwen2', 'GLM-4.5'
 
     @cached_property
@@ -151,9 +161,17 @@ def _passage_features(title: str, section: str, text: str) -> tuple[dict, ...]:
                "heading": frozenset(an.tokens(leaf_section(section))), "caption": bool(_CAPTION.match(text))}
     texts = split_sentences(text)
     stems = [frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names for t in texts]
-    return tuple({"text": t, "stems": stems[i], "words": frozenset(_surface(t)), "sequence": tuple(an.tokens(t)),
-                  "near": frozenset().union(*stems[max(0, i - 2):i]), "by_numbers": _by_numbers(t),
+    named = [_named(t) for t in texts]
+    return tuple({"text": t, "stems": stems[i], "named": named[i],
+                  "near_named": frozenset().union(*named[max(0, i - 2):i]), "words": frozenset(_surface(t)), "sequence": tuple(an.tokens(t)),
+                  "near": frozenset().union(*stems[max(0, i - 2):i]),
+                  "earlier": frozenset().union(*stems[:i]), "by_numbers": _by_numbers(t),
                   "marks": _marks(t), **passage} for i, t in enumerate(texts))
+
+
+def _named(text: str) -> frozenset[str]:
+    """Stems of the name-like words of a sentence: capitalised or versioned words past its first word."""
+    return frozenset(analyzer().tokens(" ".join(name_words(text))))
 
 
 def _by_numbers(text: str) -> frozenset[str]:
@@ -172,7 +190,7 @@ def _values(words: list[str]) -> list[int]:
 def _marks(text: str) -> frozenset[str]:
     """How a sentence says what it says, as far as scoring cares."""
     words = len(text.split())
-    marks = {"number": _values(text.split()), "uses": _USES.search(text), "own work": _OWN_WORK.search(text),
+    marks = {"number": _values(text.split()), "percent": re.search(r"\d\s*%", text), "uses": _USES.search(text), "own work": _OWN_WORK.search(text),
              "objects": _OBJECTS.match(text), "table": _CAPTION.match(text), "short": words < 5, "long": words > 70}
     return frozenset(name for name, found in marks.items() if found)
 
@@ -217,7 +235,8 @@ def _surface(text: str) -> set[str]:
 
 
 def _query(question: str, sents: list[_Sentence], an: Analyzer) -> _Query:
-    terms = content_terms(question, an)
+    seen = frozenset().union(*(s.context for s in sents))
+    terms = content_terms(question, an, known=seen.__contains__)     # glued words split by the passages' words
     df = Counter(t for s in sents for t in s.stems)
     weights = {t: math.log(1 + (len(sents) + 1) / (df[t] + 1)) for t in terms}
     asked = asked_parts(question)
@@ -233,8 +252,19 @@ def _query(question: str, sents: list[_Sentence], an: Analyzer) -> _Query:
                   kinds={t for t, w in as_asked.items() if w in KIND_WORDS},
                   pairs={(a, b) for a, b in zip(terms, terms[1:]) if not {a, b} <= named},   # phrases, not names
                   wants_number=bool(_NUMBER_QUESTION.search(question)), procedure=bool(_PROCEDURE.match(question)),
+                  asks_name=_asks_name(question, asked),
+                  asks_percent=bool(_PERCENT_QUESTION.search(question)),
+                  asked_stems=frozenset(an.tokens(f"{question} {expand_compounds(question)}")),
                   method=_asks_method(question), own_work=bool(_MADE.search(question)),
                   entities=entity_terms(question, an))
+
+
+def _asks_name(question: str, asked: list[list[str]]) -> bool:
+    """'Which engine ...', 'what toolkit ...': a name answers it; not a value ('what score'), nor a kind of
+    thing that a description answers ('what criterion', 'what approach')."""
+    if not _NAME_QUESTION.match(question) or _NUMBER_QUESTION.search(question):
+        return False
+    return question.lstrip().lower().startswith("which") or not any(w and w[-1] in KIND_WORDS for w in asked)
 
 
 def _asks_method(question: str) -> bool:
@@ -265,10 +295,14 @@ def _match(s: _Sentence, q: _Query, off_topic: float) -> float:
 def _off_topic(s: _Sentence, q: _Query) -> float:
     """The share of the question's names (other than the paper's own) that neither the sentence, the two
     before it nor its section title hold whole: 'We use the Terminus framework' after 'Terminal-Bench
-    measures ...' is not about SWE-bench."""
+    measures ...' is not about SWE-bench. A name further back in the passage counts half: 'Its overall score
+    of 89.9' four sentences after 'we used FooBench' is likely still about it, unless the two sentences before
+    it name something else ('BarBench measures ...')."""
     groups = [group for group in q.entities if not group & s.names]
     local = s.stems | s.near | s.heading
-    return sum(1 for group in groups if not group <= local) / len(groups) if groups else 0.0
+    moved_on = bool(s.near_named - q.asked_stems - s.names)
+    away = [0.0 if group <= local else 0.5 if group <= s.earlier and not moved_on else 1.0 for group in groups]
+    return sum(away) / len(groups) if groups else 0.0
 
 
 def _cues(s: _Sentence, q: _Query) -> float:
@@ -276,6 +310,10 @@ def _cues(s: _Sentence, q: _Query) -> float:
     'built upon', 'by applying') when that is asked, and what the authors made ('we developed') when that is."""
     cue = SAYS_HOW if q.method and "uses" in s.marks else 0.0
     cue += SAYS_HOW if q.own_work and "own work" in s.marks else 0.0
+    if q.asks_name and s.named - q.asked_stems - s.names:
+        cue += SAYS_NAME                                            # names something new: 'SGLang'
+    if q.asks_percent and "percent" in s.marks:
+        cue += 0.3
     if q.wants_number and "number" in s.marks:
         cue += 0.5 if s.by_numbers & q.focus.keys() else 0.1
     return cue
@@ -315,7 +353,7 @@ def _runner_up(ranked: list[_Sentence], q: _Query) -> _Sentence | None:
         if s.score < 0.8 * first.score:
             break
         adds = [t for t in wanted if t in s.stems and t not in first.stems]
-        if sum(q.terms[t] for t in adds) > 0.2 * sum(q.terms.values()) or (
+        if sum(q.terms[t] for t in adds) > 0.2 * sum(q.terms[t] for t in wanted) or (
                 s.hit is first.hit and abs(s.index - first.index) == 1):
             return s
     return None

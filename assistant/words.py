@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
+
 
 class Analyzer:
     """The one tokenizer for BM25, questions and sentences: lowercase words of 2+ characters, bm25s's English
@@ -27,8 +29,12 @@ class Analyzer:
             self._local.stemmer = Stemmer.Stemmer("english")
         return self._local.stemmer
 
+    def words(self, text: str) -> list[str]:
+        """The lowercased words of a text, stopwords included."""
+        return self._regex.findall(text.lower())
+
     def tokens(self, text: str, stop: frozenset[str] = frozenset()) -> list[str]:
-        words = [w for w in self._regex.findall(text.lower()) if w not in self.stopwords and w not in stop]
+        words = [w for w in self.words(text) if w not in self.stopwords and w not in stop]
         return self.stems(words)
 
     def stems(self, words: list[str]) -> list[str]:
@@ -105,9 +111,44 @@ def title_names(title: str) -> str:
     return " ".join(names + [expand_compounds(" ".join(names))]).strip()
 
 
-def content_terms(question: str, an: Analyzer) -> list[str]:
-    """Stemmed content words of a question, in order ('what', 'used', 'team' and the like dropped)."""
-    return an.tokens(question + " " + expand_compounds(question), stop=QUESTION_WORDS)
+def content_terms(question: str, an: Analyzer, known: Callable[[str], bool] | None = None) -> list[str]:
+    """Stemmed content words of a question, in order ('what', 'used', 'team' and the like dropped); words
+    glued together repaired first ('Whatoptimizer' -> 'What optimizer'; with `known`, see `query_words`)."""
+    return an.stems(query_words(question, known))
+
+
+def repair_question(question: str) -> str:
+    """A question with words glued together split as the papers' text is at ingestion ('theQwen2',
+    'whichinference'): the same repair on both sides, so a glued question meets a repaired passage."""
+    from index.textfix import repair
+    return repair(question)
+
+
+def query_words(question: str, known: Callable[[str], bool] | None = None) -> list[str]:
+    """The words of a question that search should look for, as written (lowercased; BM25 stems them): its
+    content words (see `content_terms`) and joined model names ('glm4_5'). A word the corpus does not hold that
+    is two words it does hold glued together is split ('decontaminatethe' -> 'decontaminate', 'the')."""
+    an = analyzer()
+    question = repair_question(question)
+    words = [w for w in an.words(question) if w not in QUESTION_WORDS]
+    if known is not None:
+        words = [piece for w in words for piece in split_unknown(w, known)]
+    words = [w for w in words if w not in an.stopwords and w not in QUESTION_WORDS]
+    return words + expand_compounds(question).split()
+
+
+def split_unknown(word: str, known: Callable[[str], bool]) -> list[str]:
+    """`word` as two words when the corpus does not know it but knows both halves (a stopword counts as
+    known): the split with the longest shorter half; else the word itself."""
+    an = analyzer()
+    if len(word) < 7 or not word.isalpha() or known(an.stems([word])[0]):
+        return [word]
+
+    def ok(piece: str) -> bool:
+        return piece in an.stopwords or (len(piece) >= 3 and known(an.stems([piece])[0]))
+
+    splits = [(word[:i], word[i:]) for i in range(2, len(word) - 1) if ok(word[:i]) and ok(word[i:])]
+    return list(max(splits, key=lambda s: min(len(s[0]), len(s[1])))) if splits else [word]
 
 
 def focus_words(question: str) -> list[str]:

