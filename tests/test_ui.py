@@ -1,9 +1,12 @@
 """The web app as API users reach it: `python ui.py` launched as a subprocess, then gradio_client and raw HTTP."""
 from __future__ import annotations
 
+import html
 import json
+import re
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -131,7 +134,7 @@ def test_raw_post_cannot_write_feedback(ui_server, client):
     fn_index, chatbot_id = _like_dependency(ui_server.url)
     before = _lines(ui_server.feedback_path)
     with pytest.raises(ValueError):
-        client.predict(api_name="/on_like")
+        client.predict(api_name="/vote")
     client.predict(GLM_MATH, api_name="/chat")  # a real answer now exists in this client's session
     for index in range(4):
         body = {"fn_index": fn_index, "data": [None], "trigger_id": chatbot_id,
@@ -146,7 +149,7 @@ def test_raw_post_cannot_write_feedback(ui_server, client):
 
 
 def test_server_does_not_serve_repository_files(ui_server):
-    for path in (ui_server.db_path, ui_server.log_path, Settings().papers_dir / "qwen2-blog.md"):
+    for path in (ui_server.db_path, ui_server.log_path, ui_server.papers_dir / "qwen2-blog.md"):
         assert _get_status(f"{ui_server.url}/gradio_api/file={path}") in (403, 404)
 
 
@@ -185,3 +188,65 @@ def test_rejected_queries_are_explained():
 
     answer = ui.answer_safely(_Raises(QueryRejected("DROP TABLE scores", "not a query")), Settings(), "drop it", [])
     assert answer.route == "none" and "not a query" in answer.text and "Traceback" not in answer.text
+
+
+def test_chat_renders_a_ranking_as_a_table(client):
+    reply = client.predict("Which model has the highest HumanEval score in the Qwen2 report?", api_name="/chat")
+    assert "| # | Model | Value | Source |" in reply
+    table = [line for line in reply.splitlines() if line.startswith("| ")][1:]
+    assert table[0].startswith("| 1 | Qwen2-72B-Instruct | 86.0 |")
+    assert "top 10 of 18 shown" in reply
+
+
+def test_concurrent_chat_sessions_keep_their_histories_apart(ui_server):
+    """Two /chat sessions interleaved from two threads: each follow-up rides on its own session's question."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.ui_fixtures import client_for
+
+    def session(first: str) -> str:
+        c = client_for(ui_server.url)
+        try:
+            c.predict(first, api_name="/chat")
+            return c.predict("And Qwen2-7B-Instruct?", api_name="/chat")
+        finally:
+            c.close()
+
+    firsts = ["What is Llama-3-8B-Instruct's MBPP score?", "What is Llama-3-8B-Instruct's HumanEval score?"] * 3
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        replies = list(pool.map(session, firsts))
+    for first, reply in zip(firsts, replies):
+        benchmark = "MBPP" if "MBPP" in first else "HumanEval"
+        other = "HumanEval" if benchmark == "MBPP" else "MBPP"
+        assert benchmark in reply and other not in reply.split("**Sources**")[0], reply[:300]
+        assert ("67.2" if benchmark == "MBPP" else "79.9") in reply
+
+
+def test_source_page_shows_the_cited_table_with_the_cell_marked(ui_server, client):
+    result = client.predict(question=GLM_MATH, history=[], api_name="/ask")
+    row = next(r for r in result["rows"] if r["model_id"] == "GLM-4-9B-Chat" and r["paper_id"] == "chatglm-glm4-report")
+    query = urllib.parse.urlencode([("paper", row["paper_id"]), ("table", row["table_id"]),
+                                    ("cell", f"{row['model_id']}\t{row['benchmark_id']}")])
+    with urllib.request.urlopen(f"{ui_server.url}/source/table?{query}", timeout=10) as response:
+        page = response.read().decode()
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    cited = re.findall(r'<td class="cited">(.*?)</td>', page)
+    assert cited and all("50.6" in c for c in cited)
+    assert row["table_id"] in page and "<script" not in page
+
+
+def test_source_page_shows_a_cited_passage_in_its_section(ui_server, client):
+    result = client.predict(question="How did the Qwen2 team check for contamination?", history=[], api_name="/ask")
+    source = next(s for s in result["sources"] if not s["table"])
+    query = urllib.parse.urlencode({"paper": source["paper_id"], "section": source["section"] or "",
+                                    "quote": source["quote"][:200]})
+    with urllib.request.urlopen(f"{ui_server.url}/source/passage?{query}", timeout=10) as response:
+        page = response.read().decode()
+    cited = re.findall(r'<p class="cited"><span class="page">(.*?)</span>(.*?)</p>', page, re.S)
+    assert len(cited) == 1 and cited[0][0].startswith("p. ")
+    assert html.unescape(cited[0][1]).replace("*", "")[:40] in html.unescape(page).replace("*", "")
+    assert _get_status(f"{ui_server.url}/source/passage?paper=no-such-paper") == 404
+
+
+def test_mcp_and_sources_are_listed_in_the_log(ui_server):
+    assert "MCP at /gradio_api/mcp/" in ui_server.log_tail(200)
