@@ -13,6 +13,7 @@ import os
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported
 
 import argparse
+import importlib.util
 import logging
 import socket
 import sys
@@ -45,6 +46,7 @@ log = logging.getLogger("paperqa.ui")
 FRONTEND_DIR = Path(gr.__file__).parent / "templates" / "frontend"
 WIDGET_SCRIPT = "/widget/gradio.js"
 TITLE = "Paper scores assistant"
+MCP_AVAILABLE = importlib.util.find_spec("mcp") is not None  # gradio's MCP server needs the `mcp` package
 
 
 def build_demo(assistant: Assistant, settings: Settings) -> gr.Blocks:
@@ -112,7 +114,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
 def _mount(app: FastAPI, demo: gr.Blocks, settings: Settings) -> FastAPI:
     return gr.mount_gradio_app(
         app, demo, path="/", server_name=settings.host, server_port=settings.port, show_error=False,
-        allowed_paths=[], footer_links=["api"], run_history=False, ssr_mode=False, mcp_server=True,
+        allowed_paths=[], footer_links=["api"], run_history=False, ssr_mode=False, mcp_server=MCP_AVAILABLE,
         enable_monitoring=False, pwa=False, max_file_size="1mb", theme=theme(), css=CSS, js=ON_LOAD_JS)
 
 
@@ -168,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     app = create_app(assistant, settings)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2))
-    log.info("serving on http://%s:%d (widget script at %s, MCP at /gradio_api/mcp/)", settings.host,
-             settings.port, WIDGET_SCRIPT)
+    mcp = "MCP at /gradio_api/mcp/" if MCP_AVAILABLE else "no MCP: the mcp package is not installed"
+    log.info("serving on http://%s:%d (widget script at %s, %s)", settings.host, settings.port, WIDGET_SCRIPT, mcp)
     # Browsers and API clients hold heartbeat streams open; don't let them stall a shutdown.
     server.run(sockets=[sock])
     return 0
