@@ -21,6 +21,11 @@ def _choices(values: list, label_any: str = "(any)") -> list[tuple[str, str]]:
     return [(label_any, "")] + [(v, v) if isinstance(v, str) else v for v in values]
 
 
+def _short(title: str | None, width: int = 28) -> str:
+    title = title or ""
+    return title if len(title) <= width else title[:width - 1] + "…"
+
+
 def summary_html(rows: list[dict], where: ScoreFilter, root: str) -> str:
     """How many rows, the CSV of them, and (for one table) a link to the table as printed."""
     parts = [f'<span id="browser-count">{len(rows):,} score{"s" if len(rows) != 1 else ""}</span>']
@@ -39,7 +44,8 @@ def build_browser(browser: Browser) -> gr.Tab:
         where = ScoreFilter(paper or None, (table or None) if paper else None, model or None,
                             benchmark or None, category or None)
         rows = browser.scores(where)
-        frame = pd.DataFrame([{c: r.get(c) for c in SHOWN} for r in rows], columns=list(SHOWN))
+        frame = pd.DataFrame([{**{c: r.get(c) for c in SHOWN}, "paper": _short(r.get("paper"))} for r in rows],
+                             columns=list(SHOWN))
         return frame, summary_html(rows, where, app_root(request))
 
     def pick_paper(paper: str):

@@ -1,5 +1,5 @@
-"""The comparison behind an answer: one bar per compared model, sorted, as an inline SVG that follows the page's
-colours. Pure functions over an Answer; no plotting library."""
+"""The comparison behind an answer: one bar per compared model, sorted, as a small HTML bar chart that follows the
+page's colours and width. Pure functions over an Answer; no plotting library."""
 from __future__ import annotations
 
 import math
@@ -11,7 +11,6 @@ from assistant.answer import Answer
 
 MAX_BARS = 20
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-BAR_H, GAP, LABEL_W, VALUE_W, PLOT_W, TOP = 22, 6, 210, 52, 420, 46
 
 
 @dataclass(frozen=True)
@@ -114,29 +113,21 @@ def axis(values: list[float]) -> tuple[float, float]:
     return max(start, 0.0), hi
 
 
-def svg(chart: Comparison) -> str:
-    """Horizontal bars, best on top, each labelled with its value; the axis start is printed when it is not 0."""
+def html(chart: Comparison) -> str:
+    """Horizontal bars, best on top, each labelled with its value, laid out by CSS so that labels stay readable
+    at any width; the axis start is printed, since it is often not 0."""
     shown = chart.shown
     lo, hi = axis([p.value for p in shown])
     span = (hi - lo) or 1.0
-    height = TOP + len(shown) * (BAR_H + GAP) + 22
-    width = LABEL_W + PLOT_W + VALUE_W
-    parts = [f'<svg class="answer-chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
-             f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg" aria-label="{escape(chart.title)}">',
-             f'<text x="0" y="16" class="chart-title">{escape(chart.title)}</text>',
-             f'<text x="0" y="34" class="chart-sub">{escape(chart.subtitle)}</text>']
     top_value = shown[0].value
-    for i, p in enumerate(shown):
-        y = TOP + i * (BAR_H + GAP)
-        w = max(2.0, (p.value - lo) / span * PLOT_W)
-        cls = "bar top" if p.value == top_value else "bar"
-        name = p.label if len(p.label) <= 30 else p.label[:29] + "…"
-        parts.append(f'<g><title>{escape(p.label)}: {p.text}</title>'
-                     f'<text x="{LABEL_W - 8}" y="{y + 15}" text-anchor="end" class="chart-label">{escape(name)}</text>'
-                     f'<rect x="{LABEL_W}" y="{y}" width="{w:.1f}" height="{BAR_H}" rx="3" class="{cls}"/>'
-                     f'<text x="{LABEL_W + w + 6:.1f}" y="{y + 15}" class="chart-value">{p.text}</text></g>')
-    axis_y = TOP + len(shown) * (BAR_H + GAP) + 14
-    parts.append(f'<text x="{LABEL_W}" y="{axis_y}" class="chart-axis">axis from {lo:g}</text>'
-                 f'<text x="{LABEL_W + PLOT_W}" y="{axis_y}" text-anchor="end" class="chart-axis">{hi:g}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    rows = []
+    for p in shown:
+        width = max(1.0, (p.value - lo) / span * 100)
+        bar = "bar top" if p.value == top_value else "bar"
+        rows.append(f'<div class="chart-row"><span class="chart-label" title="{escape(p.label)}">{escape(p.label)}</span>'
+                    f'<span class="chart-track"><span class="{bar}" style="width:{width:.1f}%"></span></span>'
+                    f'<span class="chart-value">{escape(p.text)}</span></div>')
+    return (f'<figure class="answer-chart" role="img" aria-label="{escape(chart.title)}: {escape(chart.subtitle)}">'
+            f'<figcaption><span class="chart-title">{escape(chart.title)}</span>'
+            f'<span class="chart-sub">{escape(chart.subtitle)}</span></figcaption>{"".join(rows)}'
+            f'<div class="chart-axis"><span>axis from {lo:g}</span><span>{hi:g}</span></div></figure>')

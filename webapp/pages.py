@@ -14,10 +14,11 @@ STYLE = """
 :root { color-scheme: light dark; --fg:#1f2937; --bg:#fff; --muted:#6b7280; --line:#e5e7eb; --mark:#fde68a; }
 @media (prefers-color-scheme: dark) { :root { --fg:#e5e7eb; --bg:#111827; --muted:#9ca3af; --line:#374151; --mark:#854d0e; } }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif;
-       color: var(--fg); background: var(--bg); margin: 1.5rem auto; max-width: 1100px; padding: 0 1rem; }
+       color: var(--fg); background: var(--bg); margin: 1.5rem auto; max-width: 1400px; padding: 0 1rem; }
 h1 { font-size: 1.15rem; } .meta { color: var(--muted); font-size: .9rem; }
 .scroll { overflow-x: auto; } table { border-collapse: collapse; font-size: .9rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .55rem; text-align: right; white-space: nowrap; }
+thead th { white-space: normal; vertical-align: bottom; min-width: 4.5em; }
 th:first-child, td:first-child { text-align: left; } thead th { border-bottom: 2px solid var(--fg); }
 td.cited, p.cited { background: var(--mark); outline: 2px solid #d97706; font-weight: 600; }
 p { line-height: 1.5; } p .page { color: var(--muted); font-size: .85rem; margin-right: .4rem; }
@@ -45,7 +46,10 @@ def table_html(view: TableView) -> str:
         tds = "".join(f'<td class="cited">{_cell(c)}</td>' if (r, k) in view.highlight else f"<td>{_cell(c)}</td>"
                       for k, c in enumerate(cells))
         body.append(f"<tr><th scope=\"row\">{escape(header)}</th>{tds}</tr>")
-    where = " · ".join(escape(x) for x in (view.paper, view.section, f"p. {view.page}" if view.page else None) if x)
+    section = view.section or ""
+    if section.startswith(view.paper):  # sections are paths that often start with the paper's own title
+        section = section[len(view.paper):].lstrip(" >")
+    where = " · ".join(escape(x) for x in (view.paper, section, f"p. {view.page}" if view.page else None) if x)
     caption = f"<p>{escape(view.caption)}</p>" if view.caption and view.caption != view.table_id else ""
     return (f"<h1>{escape(view.table_id)}</h1><p class=\"meta\">{where}</p>{caption}"
             f"<div class=\"scroll\"><table id=\"source-table\"><thead><tr>{head}</tr></thead>"

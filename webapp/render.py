@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 from assistant.answer import Answer, Source
 
-from .chart import Comparison, comparison, svg
+from .chart import Comparison, comparison, html
 
 TABLE_MIN_ROWS = 3       # two models read fine as text; three or more become a ranked table
 TABLE_MAX_ROWS = 10
@@ -133,7 +133,7 @@ def extras_html(answer: Answer, chart: Comparison | None) -> str:
     """The chart (when there is a comparison) and the CSV of the rows behind the answer."""
     parts = []
     if chart is not None:
-        parts.append(svg(chart))
+        parts.append(html(chart))
     if answer.rows:
         n = len(answer.rows)
         parts.append(csv_link(answer.rows, "answer-rows.csv", f"⬇ Download the {n} row{'s' if n != 1 else ''} (CSV)"))

@@ -31,13 +31,27 @@ gradio-app #page-chrome, .compact #page-chrome { display: none !important; }
 #examples > * { flex: 0 1 auto !important; min-width: 0 !important; width: auto !important; }
 #examples button { font-size: var(--text-sm); padding: 3px 10px; border-radius: 999px; }
 .answer-extras { display: flex; flex-direction: column; gap: 6px; }
-.answer-chart text { fill: var(--body-text-color); font-family: inherit; font-size: 12px; }
-.answer-chart .chart-title { font-size: 14px; font-weight: 600; }
-.answer-chart .chart-sub, .answer-chart .chart-axis { fill: var(--body-text-color-subdued); font-size: 11px; }
-.answer-chart .bar { fill: var(--color-accent-soft, #c7d2fe); stroke: var(--color-accent, #6366f1); }
-.answer-chart .bar.top { fill: var(--color-accent, #6366f1); }
-.answer-chart .chart-value { font-weight: 600; }
+.answer-chart { margin: 4px 0; max-width: 720px; font-size: var(--text-sm); }
+.answer-chart figcaption { display: flex; flex-wrap: wrap; gap: 2px 10px; align-items: baseline; margin-bottom: 4px; }
+.answer-chart .chart-title { font-weight: 600; font-size: var(--text-md); }
+.answer-chart .chart-sub, .answer-chart .chart-axis { color: var(--body-text-color-subdued); font-size: var(--text-xs); }
+.answer-chart .chart-row { display: grid; grid-template-columns: minmax(6em, 34%) 1fr 3.6em; gap: 8px;
+                           align-items: center; min-height: 20px; }
+.answer-chart .chart-label { text-align: right; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.answer-chart .chart-track { height: 14px; }
+.answer-chart .bar { display: block; height: 100%; border-radius: 3px; background: var(--color-accent-soft, #c7d2fe);
+                     border: 1px solid var(--color-accent, #6366f1); box-sizing: border-box; }
+.answer-chart .bar.top { background: var(--color-accent, #6366f1); }
+.answer-chart .chart-value { font-weight: 600; font-variant-numeric: tabular-nums; }
+.answer-chart .chart-axis { display: flex; justify-content: space-between; margin-left: calc(34% + 8px);
+                            margin-right: calc(3.6em + 8px); }
+@media (max-width: 640px) {
+  .answer-chart .chart-row { grid-template-columns: 1fr 3.6em; gap: 0 8px; }
+  .answer-chart .chart-label { grid-column: 1 / -1; text-align: left; }
+  .answer-chart .chart-axis { margin-left: 0; }
+}
 a.csv-download { font-size: var(--text-sm); }
+#browser-table table, #browser-table td, #browser-table th { font-family: var(--font) !important; }
 #chatbot table { font-size: var(--text-sm); }
 #chatbot td, #chatbot th { padding: 2px 8px; }
 """
