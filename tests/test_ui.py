@@ -250,3 +250,96 @@ def test_source_page_shows_a_cited_passage_in_its_section(ui_server, client):
 
 def test_mcp_and_sources_are_listed_in_the_log(ui_server):
     assert "MCP at /gradio_api/mcp/" in ui_server.log_tail(200)
+
+
+# Start-up: the port is taken before the log says "serving"; index errors are one clear line.
+
+
+def _run_ui(args: list[str], env_extra: dict[str, str], timeout: int = 120):
+    import os
+    import subprocess
+    import sys
+
+    from tests.ui_fixtures import LLM_ENV, ROOT
+
+    env = {k: v for k, v in os.environ.items() if k not in LLM_ENV}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "ui.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_a_port_in_use_stops_start_up_before_saying_serving(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = _run_ui(["--port", str(port), "--db", str(tmp_path / "scores.duckdb")],
+                       {"PAPERQA_PAPERS_DIR": str(tmp_path / "papers")})
+    output = done.stdout + done.stderr
+    assert done.returncode == 2
+    assert f"127.0.0.1:{port} is not available" in output and "--port" in output
+    assert "serving" not in output and "Traceback" not in output
+    assert not (tmp_path / "scores.duckdb").exists(), "nothing was built for a server that could not start"
+
+
+def test_an_unparseable_paper_stops_start_up_with_one_clear_line(tmp_path):
+    from tests.ui_fixtures import free_port
+
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "broken.html").write_text("<h1>A paper</h1><table><tr><td>MMLU</td><td>70.1</td>")
+    done = _run_ui(["--port", str(free_port()), "--db", str(tmp_path / "scores.duckdb")],
+                   {"PAPERQA_PAPERS_DIR": str(papers)})
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("Cannot start:")]
+    assert len(lines) == 1 and "broken.html" in lines[0]
+    assert "Traceback" not in done.stdout + done.stderr and "serving" not in done.stdout + done.stderr
+
+
+# Rendering, in process: what a chart and a ranked table show.
+
+
+def _answer(values: dict[str, float], benchmark: str = "MMLU", paper: str = "p1") -> Answer:
+    rows = [{"model_id": m, "benchmark_id": benchmark, "value": v, "raw_cell": f"{v:.1f}", "setting": None,
+             "paper_id": paper, "paper_title": "A Paper", "table_id": "Table 2", "page": "4", "precedence": 1}
+            for m, v in values.items()]
+    return Answer(text="ranked", route="sql", rows=rows)
+
+
+def test_a_comparison_is_sorted_titled_and_on_an_axis_that_shows_the_gap():
+    from webapp.chart import MAX_BARS, axis, comparison, html
+
+    chart = comparison(_answer({"a": 70.1, "b": 71.3, "c": 70.9}))
+    assert [p.label for p in chart.points] == ["b", "c", "a"] and chart.title == "MMLU"
+    low, high = axis([p.value for p in chart.points])
+    assert 60 <= low < 70.1 and high == 71.3, "the axis starts near the lowest value, not at 0"
+    page = html(chart)
+    assert page.index(">71.3<") < page.index(">70.9<") < page.index(">70.1<") and "all 3 scores" in page
+    many = comparison(_answer({f"m{i}": float(i) + 50 for i in range(MAX_BARS + 5)}))
+    assert f"top {MAX_BARS} of {MAX_BARS + 5} scores" in html(many) and html(many).count("chart-row") == MAX_BARS
+    assert comparison(_answer({"only": 50.0})) is None, "no chart for a single value"
+
+
+def test_a_ranking_table_marks_ties_and_says_what_it_leaves_out():
+    from webapp.chart import comparison
+    from webapp.render import notes_markdown, ranks, table_markdown
+
+    assert ranks([90.0, 85.0, 85.0, 80.0]) == ["1", "2=", "2=", "4"]
+    answer = _answer({"a": 91.9, "b": 91.9, "c": 90.2} | {f"m{i}": 80.0 - i for i in range(12)})
+    chart = comparison(answer)
+    table = table_markdown(chart)
+    assert table.splitlines()[2].startswith("| 1= | a | 91.9 | Table 2, p. 4 |")
+    assert "top 10 of 15 shown" in table and "all from *A Paper*" in table
+    assert "**Tie (91.9):** a, b" in notes_markdown(answer, chart)
+
+
+def test_chat_messages_put_the_chart_inside_the_answer():
+    import gradio as gr
+
+    from webapp.chat import chat_messages
+
+    messages = chat_messages(_answer({"a": 1.0, "b": 2.0}), root="http://app.example")
+    assert isinstance(messages[1].content, gr.HTML) and "answer-chart" in messages[1].content.value
+    assert "a.csv-download" not in messages[0].content and "data:text/csv" in messages[1].content.value

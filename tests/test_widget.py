@@ -109,6 +109,33 @@ def test_on_a_phone_in_dark_mode_the_chart_stays_readable(browser, ui_server):
         page.close()
 
 
+def test_the_page_has_its_title_and_drops_it_with_embed(browser, ui_server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        t0 = time.monotonic()
+        page.goto(ui_server.url)
+        page.locator(INPUT).wait_for(timeout=TIMEOUT_MS)
+        print(f"first load: {time.monotonic() - t0:.2f} s")
+        assert page.locator("#page-chrome h1").is_visible()
+        page.goto(f"{ui_server.url}/?embed")
+        page.locator(INPUT).wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_function("!document.querySelector('#page-chrome') || "
+                               "getComputedStyle(document.querySelector('#page-chrome')).display === 'none'",
+                               timeout=10_000)
+    finally:
+        page.close()
+
+
+def test_a_typed_follow_up_uses_the_conversation(app_page):
+    _ask(app_page, "What is Llama-3-8B-Instruct's MBPP score?", expect="67.9")
+    assert _focused_on_input(app_page)
+    app_page.keyboard.type("And Qwen2-7B-Instruct?")  # straight on: the focus stayed in the input
+    app_page.keyboard.press("Enter")
+    app_page.wait_for_function("document.querySelectorAll('#chatbot .message-row.bot-row').length === 2",
+                               timeout=TIMEOUT_MS)
+    _bot_rows(app_page).nth(1).get_by_text("67.2").first.wait_for(timeout=TIMEOUT_MS)
+
+
 def test_empty_input_is_not_sent_and_the_limit_shows_while_typing(app_page):
     box = app_page.locator(INPUT)
     for blank in ("", "   "):
@@ -208,6 +235,8 @@ def test_the_widget_is_a_guest_on_another_origin(widget_page, host_page, ui_serv
     assert answer.locator(".answer-chart").count() == 1
     hosts = {urlsplit(url).netloc for url in requested if url.startswith("http")}
     assert hosts <= {urlsplit(host_page).netloc, urlsplit(ui_server.url).netloc}, "nothing from a CDN"
+    fonts = [url for url in requested if re.search(r"\.(woff2?|ttf|otf)(\?|$)", url)]
+    assert not fonts, f"system fonts only, so bold renders in the reader's own font: {fonts}"
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / "widget.png"), full_page=True)
     if os.environ.get("PAPERQA_UPDATE_SCREENSHOT") or not (ROOT / "docs" / "screenshot.png").exists():

@@ -21,8 +21,8 @@ CSS = """
 #page-chrome h1 { margin-bottom: 0; }
 #llm-status { font-size: var(--text-sm); color: var(--body-text-color-subdued); }
 #llm-status p { margin: 0; }
-/* The widget is a guest: inside <gradio-app> (or with ?embed in the URL) the page's own title goes. */
-gradio-app #page-chrome, .compact #page-chrome { display: none !important; }
+/* The widget is a guest: embedded (Gradio marks its own full page embed="false"), or with ?embed, no title. */
+gradio-app:not([embed="false"]) #page-chrome, .compact #page-chrome { display: none !important; }
 #question-count-box { min-height: 0 !important; padding: 0 !important; }
 #question-count { font-size: var(--text-sm); color: var(--body-text-color-subdued); text-align: right;
                   margin-top: -6px; min-height: 1.2em; }
