@@ -35,7 +35,7 @@ from webapp.browser import build_browser
 from webapp.chat import EXAMPLES, build_chat, chat_messages  # noqa: F401 - chat_messages: re-exported
 from webapp.edge import (DEFAULT_FEEDBACK_MAX_BYTES, INDEX_ERRORS, MAX_HISTORY_MESSAGES, SORRY,  # noqa: F401
                          FeedbackLog, answer_safely, clean_history, startup_error)
-from webapp.guard import DEFAULT_MAX_REQUEST_BYTES, RequestGuard, lock_queue
+from webapp.guard import DEFAULT_MAX_REQUEST_BYTES, RequestGuard, lock_queue, page_handlers
 from webapp.pages import add_source_pages
 from webapp.render import answer_markdown
 from webapp.theme import CSS, ON_LOAD_JS, theme
@@ -95,8 +95,8 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     origins = [o.strip() for o in settings.allowed_origins.split(",") if o.strip()]
     app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                        allow_headers=["*"], allow_credentials="*" not in origins)
-    app.add_middleware(RequestGuard, max_body_bytes=getattr(settings, "max_request_bytes",
-                                                            DEFAULT_MAX_REQUEST_BYTES))
+    app.add_middleware(RequestGuard, max_body_bytes=getattr(settings, "max_request_bytes", DEFAULT_MAX_REQUEST_BYTES),
+                       page_handlers=page_handlers(demo), origins=origins)
 
     @app.get(WIDGET_SCRIPT, include_in_schema=False)
     def widget_script() -> FileResponse:

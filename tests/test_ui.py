@@ -21,9 +21,9 @@ GLM_MATH = "what is GLM-4-9B's MATH score?"
 ANSWER_KEYS = {"answer", "route", "sql", "rows", "sources", "conflicts", "ambiguities", "llm_used"}
 
 
-def _post(url: str, body: dict) -> tuple[int, bytes]:
+def _post(url: str, body: dict, headers: dict | None = None) -> tuple[int, bytes]:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read()
@@ -142,6 +142,9 @@ def test_raw_post_cannot_write_feedback(ui_server, client):
         for session in ("raw-post-attacker", client.session_hash):
             _post(f"{ui_server.url}/gradio_api/run/predict", {**body, "session_hash": session})
         status, _ = _post(f"{ui_server.url}/gradio_api/queue/join", {**body, "session_hash": "raw-post-queue"})
+        assert status == 403, "a script (no Origin) cannot join the queue for a page handler"
+        status, _ = _post(f"{ui_server.url}/gradio_api/queue/join", {**body, "session_hash": "raw-post-queue"},
+                          {"Origin": ui_server.url})  # a forged Origin gets in, and finds no answer to vote on
         if status == 200:
             _wait_for_queue_job(ui_server.url, "raw-post-queue")
     assert _lines(ui_server.feedback_path) == before

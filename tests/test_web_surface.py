@@ -87,6 +87,23 @@ def test_every_handler_is_queued_and_none_answers_a_direct_post_by_fn_index(tigh
         assert _post(f"{server.url}/gradio_api/run/predict", body) == 404
 
 
+def test_the_pages_own_handlers_answer_only_a_page(tight):
+    """Joining the queue for a UI handler needs an Origin this server accepts (browsers send one; scripts don't)."""
+    server, _, _ = tight
+    dependencies = _config(server.url)["dependencies"]
+    vote = next(d["id"] for d in dependencies if d.get("api_name") == "vote")
+    respond = next(d["id"] for d in dependencies if d.get("api_name") == "respond")
+    for fn_index in (vote, respond):
+        body = json.dumps({"fn_index": fn_index, "data": [None, None, None], "session_hash": "script",
+                           "event_data": {"index": 1, "value": "x", "liked": True}}).encode()
+        url = f"{server.url}/gradio_api/queue/join"
+        assert _post(url, body) == 403
+        assert _post(url, body, {"Origin": "http://evil.example"}) == 403
+        assert _post(url, body, {"Origin": ALLOWED}) == 200
+        assert _post(url, body, {"Origin": server.url}) == 200
+    time.sleep(1)
+
+
 def test_only_chat_and_ask_are_documented(tight):
     server, _, _ = tight
     with urllib.request.urlopen(f"{server.url}/gradio_api/info", timeout=10) as response:
