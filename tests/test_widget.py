@@ -237,7 +237,9 @@ def test_the_widget_is_a_guest_on_another_origin(widget_page, host_page, ui_serv
     assert hosts <= {urlsplit(host_page).netloc, urlsplit(ui_server.url).netloc}, "nothing from a CDN"
     fonts = [url for url in requested if re.search(r"\.(woff2?|ttf|otf)(\?|$)", url)]
     assert not fonts, f"system fonts only, so bold renders in the reader's own font: {fonts}"
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("document.getElementById('spacer').style.display = 'none'; window.scrollTo(0, 0)")
+    answer.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "widget.png"), full_page=True)
     if os.environ.get("PAPERQA_UPDATE_SCREENSHOT") or not (ROOT / "docs" / "screenshot.png").exists():
         (ROOT / "docs").mkdir(exist_ok=True)

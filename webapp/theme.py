@@ -23,7 +23,7 @@ CSS = """
 #llm-status p { margin: 0; }
 /* The widget is a guest: embedded (Gradio marks its own full page embed="false"), or with ?embed, no title. */
 gradio-app:not([embed="false"]) #page-chrome, .compact #page-chrome { display: none !important; }
-#question-count-box { min-height: 0 !important; padding: 0 !important; }
+#question-count-box { min-height: 0 !important; padding: 0 !important; margin-top: calc(-1 * var(--layout-gap, 12px)); }
 #question-count { font-size: var(--text-sm); color: var(--body-text-color-subdued); text-align: right;
                   margin-top: -6px; min-height: 1.2em; }
 #question-count.over { color: var(--error-text-color, #dc2626); font-weight: 600; }
