@@ -113,7 +113,7 @@ def test_only_chat_and_ask_are_documented(tight):
 def test_uploads_are_refused(tight):
     server, workdir, _ = tight
     body = b"--x\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\nhello\r\n--x--\r\n"
-    for path in ("/gradio_api/upload", "/upload"):
+    for path in ("/gradio_api/upload", "/upload", "/gradio_api/process_recording", "/gradio_api/component_server"):
         assert _post(f"{server.url}{path}", body, {"Content-Type": "multipart/form-data; boundary=x"}) == 403
     assert not any(p.is_file() for p in (workdir / "gradio-tmp").rglob("*"))
 

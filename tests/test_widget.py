@@ -203,6 +203,16 @@ def test_the_data_browser_filters_and_downloads_the_database_rows(app_page, ui_s
         app_page.locator("#browser-summary a.csv-download").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     assert sorted((r["model"], float(r["value"]), r["table_id"]) for r in rows) == sorted(expected)
+    _choose(app_page, "filter-table", "Table 8")
+    in_table = sorted(e for e in expected if e[2] == "Table 8")
+    app_page.wait_for_function(f"document.querySelector('#browser-count').textContent.startsWith('{len(in_table)} ')",
+                               timeout=TIMEOUT_MS)
+    app_page.wait_for_function("!document.querySelector('#browser-table').innerText.includes('Table 6')",
+                               timeout=TIMEOUT_MS)
+    grid = app_page.locator("#browser-table").inner_text()
+    assert all(model in grid for model, _, _ in in_table)
+    link = app_page.locator("#browser-summary a", has_text="Open this table as printed")
+    assert "table=Table+8" in link.get_attribute("href")
 
 
 # ------------------------------------------------------------------------------------------ the widget

@@ -14,7 +14,8 @@ import gradio as gr
 
 DEFAULT_MAX_REQUEST_BYTES = 256_000     # a question, its history and the framing; setting: max_request_bytes
 PUBLIC_API = frozenset({"chat", "ask"})
-_UPLOAD = re.compile(r"^/(gradio_api/)?upload(_progress)?/?$")
+# Routes this app has no use for that accept files or call into components: closed.
+_CLOSED = re.compile(r"^/(gradio_api/)?(upload|upload_progress|process_recording|component_server)/?$")
 _BY_NAME = re.compile(r"^/(?:gradio_api/)?(?:run|api|call(?:/v2)?)/([^/]+)")
 
 
@@ -33,8 +34,8 @@ class RequestGuard:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         path = scope.get("path", "")
-        if _UPLOAD.match(path):
-            return await _reject(send, 403, "Uploads are disabled on this server.")
+        if _CLOSED.match(path):
+            return await _reject(send, 403, "Uploads and component calls are disabled on this server.")
         named = _BY_NAME.match(path)
         if named and named.group(1) not in self.public:
             return await _reject(send, 404, "Only /chat and /ask are callable from outside.")
