@@ -32,9 +32,9 @@ from assistant.browse import Browser
 from assistant.settings import Settings
 from index.build import ensure_database
 from webapp.browser import build_browser
-from webapp.chat import EXAMPLES, build_chat, chat_messages  # noqa: F401 - chat_messages: re-exported
-from webapp.edge import (DEFAULT_FEEDBACK_MAX_BYTES, INDEX_ERRORS, MAX_HISTORY_MESSAGES, SORRY,  # noqa: F401
-                         FeedbackLog, answer_safely, clean_history, startup_error)
+from webapp.chat import build_chat, chat_messages  # noqa: F401 - chat_messages is re-exported
+from webapp.edge import (DEFAULT_FEEDBACK_MAX_BYTES, INDEX_ERRORS, MAX_HISTORY_MESSAGES,  # noqa: F401 - re-exported:
+                         SORRY, FeedbackLog, answer_safely, clean_history, startup_error)  # SORRY, clean_history
 from webapp.guard import DEFAULT_MAX_REQUEST_BYTES, RequestGuard, lock_queue, page_handlers
 from webapp.pages import add_source_pages
 from webapp.render import answer_markdown
