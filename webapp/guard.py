@@ -48,7 +48,7 @@ class RequestGuard:
                 return await _reject(send, 413, f"Request body over {self.max_body:,} bytes.")
             if path.endswith("/queue/join") and self._page_only(body) and not self._from_a_page(scope):
                 return await _reject(send, 403, "That handler belongs to the web page; use /chat or /ask.")
-            receive = _replay(body)
+            receive = _replay(body, receive)
         return await self.app(scope, receive, send)
 
     def _page_only(self, body: bytes) -> bool:
@@ -88,16 +88,17 @@ async def _read_capped(receive, cap: int) -> tuple[bytes, bool]:
             return b"".join(chunks), False
 
 
-def _replay(body: bytes):
+def _replay(body: bytes, receive):
+    """Hand the app the body already read, then the real stream (so a client's disconnect is still seen)."""
     sent = False
 
-    async def receive():
+    async def replay():
         nonlocal sent
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
-    return receive
+        return await receive()
+    return replay
 
 
 async def _reject(send, status: int, detail: str) -> None:
