@@ -16,7 +16,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -44,6 +44,7 @@ class Server:
     db_path: Path
     feedback_path: Path
     log_path: Path
+    papers_dir: Path | None = None
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -70,14 +71,29 @@ def _wait_ready(url: str, proc: subprocess.Popen, log_path: Path) -> None:
     raise RuntimeError(f"ui.py was not ready after {STARTUP_TIMEOUT_S}s:\n{log_path.read_text(errors='replace')}")
 
 
+def copy_papers(dest: Path, names: Iterable[str] | None = None) -> Path:
+    """A private copy of the shipped papers (all, or the named files), so tests never touch data/papers."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for paper in sorted((ROOT / "data" / "papers").iterdir()):
+        if paper.is_file() and (names is None or paper.name in names):
+            shutil.copy2(paper, dest / paper.name)
+    return dest
+
+
 @contextlib.contextmanager
-def launched_server(workdir: Path, db_path: Path | None = None) -> Iterator[Server]:
-    """Run `python ui.py --port <free> --db <db_path>` (the database is built on first run) until the block ends."""
+def launched_server(workdir: Path, db_path: Path | None = None, env_extra: dict[str, str] | None = None,
+                    papers_dir: Path | None = None) -> Iterator[Server]:
+    """Run `python ui.py --port <free> --db <db_path>` over a copy of the papers (the database is built on first
+    run) until the block ends. `env_extra` sets more PAPERQA_* settings."""
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = db_path or workdir / "scores.duckdb"
+    papers_dir = papers_dir or copy_papers(workdir / "papers")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in LLM_ENV}
     env["PAPERQA_FEEDBACK_PATH"] = str(workdir / "feedback.jsonl")
+    env["PAPERQA_PAPERS_DIR"] = str(papers_dir)
+    env["GRADIO_TEMP_DIR"] = str(workdir / "gradio-tmp")  # so a test can see that nothing was written
+    env.update(env_extra or {})
     log_path = workdir / "server.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen([sys.executable, "ui.py", "--port", str(port), "--db", str(db_path)],
@@ -85,7 +101,7 @@ def launched_server(workdir: Path, db_path: Path | None = None) -> Iterator[Serv
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(url, proc, log_path)
-        yield Server(url, proc.pid, db_path, Path(env["PAPERQA_FEEDBACK_PATH"]), log_path)
+        yield Server(url, proc.pid, db_path, Path(env["PAPERQA_FEEDBACK_PATH"]), log_path, papers_dir)
     finally:
         proc.terminate()
         try:
