@@ -51,7 +51,7 @@ MCP_AVAILABLE = importlib.util.find_spec("mcp") is not None  # gradio's MCP serv
 
 def build_demo(assistant: Assistant, settings: Settings) -> gr.Blocks:
     feedback = FeedbackLog(settings.feedback_path,
-                           getattr(settings, "feedback_max_bytes", DEFAULT_FEEDBACK_MAX_BYTES))
+                           settings.feedback_max_bytes)
 
     def chat_api(message: str, history: list[dict]):
         answer = answer_safely(assistant, settings, message, history)
@@ -95,7 +95,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     origins = [o.strip() for o in settings.allowed_origins.split(",") if o.strip()]
     app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                        allow_headers=["*"], allow_credentials="*" not in origins)
-    app.add_middleware(RequestGuard, max_body_bytes=getattr(settings, "max_request_bytes", DEFAULT_MAX_REQUEST_BYTES),
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_bytes,
                        page_handlers=page_handlers(demo), origins=origins)
 
     @app.get(WIDGET_SCRIPT, include_in_schema=False)

@@ -67,7 +67,7 @@ class Assistant:
         embedder = None
         if settings.embed_base_url:
             from .text import OpenAIEmbedder
-            embedder = OpenAIEmbedder(settings.embed_base_url, settings.embed_model, settings.llm_timeout_s,
+            embedder = OpenAIEmbedder(settings.embed_base_url, settings.embed_model, settings.embed_timeout_s,
                                       api_key=settings.openai_api_key, input_type=settings.embed_input_type)
         assistant = cls(settings.db_path, settings, make_llm(settings), embedder)
         threading.Thread(target=lambda: assistant.text, name="text-index-warmup", daemon=True).start()
@@ -80,15 +80,11 @@ class Assistant:
 
     @property
     def text(self):
+        """The text index, built (or loaded from its saved copy beside the database) on first use."""
         with self._lock:
             if self._text is None:
-                from .text import Passage, TextIndex
-                rows = self.db.query_all("SELECT p.passage_id, p.paper_id, coalesce(pa.title, p.paper_id) AS title, "
-                                    "p.section, p.page, p.text, p.original FROM passages p LEFT JOIN papers pa "
-                                    "ON pa.paper_id = p.paper_id ORDER BY p.passage_id")[1]
-                passages = [Passage(int(r["passage_id"]), r["paper_id"], r["title"], r["section"], r["page"],
-                                    r["text"] or "", r["original"] or "") for r in rows]
-                self._text = TextIndex(passages, embedder=self.embedder)
+                from .text import TextIndex
+                self._text = TextIndex.for_database(self.db, embedder=self.embedder)
             return self._text
 
     # -- the one entry point ----------------------------------------------------------------------
@@ -323,7 +319,8 @@ def llm_rows_answer(result) -> Answer:
     rows = result.rows[:50]
     lines, sources = [], []
     for r in rows:
-        desc = ", ".join(f"{k} = {v}" for k, v in r.items() if v is not None and k not in ("caption", "section"))
+        desc = ", ".join(f"{k} = {v}" for k, v in r.items()
+                         if v is not None and k not in ("caption", "section") and not k.endswith("_id"))
         lines.append(f"- {desc}")
         if r.get("paper_id"):
             src = Source(paper=r.get("paper_title") or r["paper_id"], paper_id=r["paper_id"],

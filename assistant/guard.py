@@ -189,7 +189,7 @@ class SafeDB:
         self.settings = settings
         if not self.path.is_file():
             raise FileNotFoundError(f"Score database {self.path} does not exist. Build it with "
-                                    f"`python -m index.build` or point PAPERQA_DB_PATH at an existing file.")
+                                    f"`python -m index build` or point PAPERQA_DB_PATH at an existing file.")
         self._conn = duckdb.connect(str(self.path), read_only=True, config=self._config())
         self._lock = threading.Lock()
         self._tables: set[str] | None = None

@@ -19,7 +19,8 @@ sql is null unless route is "sql" or "both". Rules for sql:
 - exactly one SELECT (WITH ... SELECT is fine) over the tables above; nothing that writes, no file readers,
   no table functions, no system catalogs;
 - use model_id and benchmark_id values exactly as listed in the user message (they are canonical names);
-- from scores always select paper_id, table_no, caption, page, model_id, benchmark_id, setting, value, raw_cell;
+- from scores always select score_id, paper_id, table_no, caption, page, model_id, benchmark_id, setting, value,
+  raw_cell; from facts always select fact_id (the rows shown are read back by these keys);
 - when papers disagree keep every row; add ORDER BY and LIMIT 50."""
 
 SQL_USER = """Canonical model names: {models}
@@ -42,9 +43,9 @@ Reply with corrected JSON only: {{"route": "sql", "sql": "..."}}"""
 
 # Few-shot examples for SQL_USER's {examples}.
 SQL_EXAMPLES = """Q: What is GLM-4-9B-Chat's MATH score?
-{"route": "sql", "sql": "SELECT paper_id, table_no, caption, page, model_id, benchmark_id, setting, value, raw_cell FROM scores WHERE model_id = 'GLM-4-9B-Chat' AND benchmark_id = 'MATH' ORDER BY paper_id LIMIT 50"}
+{"route": "sql", "sql": "SELECT score_id, paper_id, table_no, caption, page, model_id, benchmark_id, setting, value, raw_cell FROM scores WHERE model_id = 'GLM-4-9B-Chat' AND benchmark_id = 'MATH' ORDER BY paper_id LIMIT 50"}
 Q: Which model scores highest on HumanEval?
-{"route": "sql", "sql": "SELECT paper_id, table_no, caption, page, model_id, benchmark_id, setting, value, raw_cell FROM scores WHERE benchmark_id = 'HumanEval' ORDER BY value DESC LIMIT 50"}
+{"route": "sql", "sql": "SELECT score_id, paper_id, table_no, caption, page, model_id, benchmark_id, setting, value, raw_cell FROM scores WHERE benchmark_id = 'HumanEval' ORDER BY value DESC LIMIT 50"}
 Q: How was the long-context data for GLM-4 built?
 {"route": "text", "sql": null}
 Q: What is the capital of France?

