@@ -19,8 +19,8 @@ sql is null unless route is "sql" or "both". Rules for sql:
 - exactly one SELECT (WITH ... SELECT is fine) over the tables above; nothing that writes, no file readers,
   no table functions, no system catalogs;
 - use model_id and benchmark_id values exactly as listed in the user message (they are canonical names);
-- from scores always select score_id, paper_id, table_no, caption, page, model_id, benchmark_id, setting, value,
-  raw_cell; from facts always select fact_id (the rows shown are read back by these keys);
+- from scores always select score_id (the rows shown are read back by this key) and
+  paper_id, table_no, caption, page, model_id, benchmark_id, setting, value, raw_cell; from facts always fact_id;
 - when papers disagree keep every row; add ORDER BY and LIMIT 50."""
 
 SQL_USER = """Canonical model names: {models}
