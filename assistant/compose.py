@@ -145,7 +145,7 @@ def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalo
     if rest:
         d.lines.append("Next: " + ", ".join(f"{r['model_id']} {value_text(r)}" for r in rest) +
                        (f" ({compared} models compared)." if compared > len(top) + 5 else "."))
-    d.chart += [{"label": r["model_id"], "value": r["value"]} for r in ordered[:15]]
+    d.chart += [{"label": r["model_id"], "value": r["value"]} for r in ordered]
 
 
 def decimals(*rows: dict) -> int:

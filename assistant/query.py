@@ -82,6 +82,7 @@ def filters(plan: Plan, models: list[str] | None, benches: list[str] | None, par
 
 
 COMBO = "coalesce(s.setting, '') || chr(31) || coalesce(s.grp, '') || chr(31) || coalesce(s.metric, '')"
+CHART_PLACES = 50      # places a ranking returns: the top k in words, up to this many in its chart and CSV
 LOWER_BETTER = r"lower(,)? (is )?the better|lower is better"
 
 
@@ -113,7 +114,7 @@ def ranked(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] 
            f"SELECT *, rank() OVER (PARTITION BY benchmark_id ORDER BY value {order}) AS place,\n"
            "       count(*) OVER (PARTITION BY benchmark_id) AS compared\nFROM picked\n"
            f"QUALIFY place <= ?\nORDER BY benchmark_id, value {order}, model_id")
-    params.append(max(k + 5, 15))
+    params.append(max(k + 5, CHART_PLACES))
     return Result(show(sql, params), db.query_all(sql, params)[1])
 
 

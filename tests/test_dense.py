@@ -169,7 +169,7 @@ def e5_url(tmp_path_factory) -> Iterator[str]:
 def small_corpus(real_db):
     """The passages around every answer this module looks for (one either side), and every eighth passage of
     the corpus: ~110 passages (~170 windows, a third of the corpus) with plenty of near misses."""
-    passages = read_passages(real_db)
+    passages = read_passages(raw_copy(real_db))
     markers = [m for _, m in METHODOLOGY + PARAPHRASES]
     near = {j for i, p in enumerate(passages) if any(m in p.text for m in markers)
             for j in range(i - 1, i + 2) if 0 <= j < len(passages) and passages[j].paper_id == p.paper_id}
