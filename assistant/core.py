@@ -51,6 +51,7 @@ class Assistant:
                  embedder=None):
         self.settings = settings or Settings()
         self.db = SafeDB(db_path, self.settings)
+        self._generation = self.db.generation           # of the file self.cat, self.sql and the text came from
         self.cat = Catalog.load(self.db)
         self.sql = SqlPath(self.db, self.cat)
         self.llm = llm
@@ -87,11 +88,29 @@ class Assistant:
                 self._text = TextIndex.for_database(self.db, embedder=self.embedder)
             return self._text
 
+    def refresh(self) -> None:
+        """After a rebuilt database was swapped in at the path, read the catalog again and drop the name hints
+        and text index of the old file (the text index is loaded again in the background)."""
+        generation = self.db.refresh()
+        if generation == self._generation:
+            return
+        with self._lock:
+            if generation == self._generation:
+                return
+            old, self._text, self._hints = self._text, None, None
+            self.cat = Catalog.load(self.db)
+            self.sql = SqlPath(self.db, self.cat)
+            self._generation = generation
+        if old is not None:
+            old.close()
+            threading.Thread(target=lambda: self.text, name="text-index-reload", daemon=True).start()
+
     # -- the one entry point ----------------------------------------------------------------------
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:
         q = clean_question(question)
         if not q:
             return Answer(NUDGE, "none")
+        self.refresh()
         turns = [{"role": role, "content": clean_question(text)} for role, text in messages(history)]
         plan = parse(q, self.cat, [t for t in turns if t["content"]])
         budget = Budget(time.monotonic() + self.settings.llm_timeout_s, history=turns)

@@ -7,6 +7,7 @@ past the checker cannot write, read files, load extensions or change settings.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -172,6 +173,16 @@ def fetch_capped(cursor: duckdb.DuckDBPyConnection, row_cap: int, byte_cap: int,
     return rows
 
 
+def file_identity(path: str | Path) -> tuple[int, int, int] | None:
+    """(inode, mtime ns, size) of the file at `path`, None if it cannot be read: a rebuilt database swapped in
+    with os.replace has a new inode, so a change tells that the path now names another file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
 def value_size(value: object) -> int:
     """Bytes a result value takes when shown (strings and blobs by length; anything else as its text)."""
     if value is None or isinstance(value, (bool, int, float)):
@@ -182,7 +193,8 @@ def value_size(value: object) -> int:
 
 
 class SafeDB:
-    """Read-only, time-limited, row-capped access to the score database. One connection, a cursor per query."""
+    """Read-only, time-limited, row-capped access to the score database. One connection, a cursor per query;
+    a rebuilt file swapped in at the path is opened before the next query (and `generation` goes up)."""
 
     def __init__(self, db_path: str | Path, settings: Settings):
         self.path = Path(db_path)
@@ -190,8 +202,12 @@ class SafeDB:
         if not self.path.is_file():
             raise FileNotFoundError(f"Score database {self.path} does not exist. Build it with "
                                     f"`python -m index build` or point PAPERQA_DB_PATH at an existing file.")
-        self._conn = duckdb.connect(str(self.path), read_only=True, config=self._config())
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
+        self._users = 0                    # queries running on the current connection
+        self._ident = file_identity(self.path)
+        self._conn: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.path), read_only=True,
+                                                                      config=self._config())
+        self.generation = 0                # bumped each time a rebuilt file swapped in at the path is opened
         self._tables: set[str] | None = None
         self._box = None
         if settings.sql_isolate and settings.llm_configured:      # start the worker before the first question
@@ -238,9 +254,57 @@ class SafeDB:
         """The project's own reads that need every row (names for the catalog, passages for search): no caps."""
         return self._run(sql, params, row_cap=None)
 
-    def _run(self, sql: str, params: list | tuple | None, row_cap: int | None) -> tuple[list[str], list[dict]]:
+    def refresh(self) -> int:
+        """Open the file now at the path if a rebuilt one was swapped in since (see _acquire); the generation."""
+        ident = file_identity(self.path)
+        if self._conn is None or ident is not None and ident != self._ident:
+            with self._lock:
+                self._settle(ident, "")
+        return self.generation
+
+    def _acquire(self, sql: str) -> duckdb.DuckDBPyConnection:
+        """A cursor on the file now at the path (one os.stat per query; see _settle)."""
+        ident = file_identity(self.path)
         with self._lock:
+            self._settle(ident, sql)
             cursor = self._conn.cursor()
+            self._users += 1
+            return cursor
+
+    def _settle(self, ident: tuple | None, sql: str) -> None:
+        """With the lock held: when the file at the path is not the one open, wait for the running queries to
+        finish, then close the old connection and open the new file. Both are needed: while any connection to
+        a path is open DuckDB hands back the cached old database, and closing one breaks its running cursors."""
+        while self._conn is None or ident is not None and ident != self._ident:
+            if self._users:
+                self._lock.wait()           # running queries end within the time limit
+                ident = file_identity(self.path)
+            else:
+                self._reopen(sql)
+                ident = self._ident
+
+    def _release(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        cursor.close()
+        with self._lock:
+            self._users -= 1
+            if not self._users:
+                self._lock.notify_all()
+
+    def _reopen(self, sql: str) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self._ident = file_identity(self.path)            # before connecting: a later swap is seen next time
+        try:
+            self._conn = duckdb.connect(str(self.path), read_only=True, config=self._config())
+        except duckdb.Error as e:
+            self._ident = None
+            raise QueryRejected(sql, f"the rebuilt database does not open: {str(e).splitlines()[0]}") from e
+        self._tables = None
+        self.generation += 1
+
+    def _run(self, sql: str, params: list | tuple | None, row_cap: int | None) -> tuple[list[str], list[dict]]:
+        cursor = self._acquire(sql)
         timer = threading.Timer(self.settings.sql_timeout_ms / 1000, cursor.interrupt)
         timer.start()
         try:
@@ -253,7 +317,7 @@ class SafeDB:
             raise QueryRejected(sql, f"DuckDB could not run it: {str(e).splitlines()[0]}") from e
         finally:
             timer.cancel()
-            cursor.close()
+            self._release(cursor)
         return columns, [dict(zip(columns, row)) for row in rows]
 
     def _fetch_capped(self, cursor: duckdb.DuckDBPyConnection, sql: str, row_cap: int) -> list[tuple]:
@@ -276,7 +340,9 @@ class SafeDB:
     def close(self) -> None:
         if self._box is not None:
             self._box.close()
-        self._conn.close()
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
 
     def __enter__(self) -> SafeDB:
         return self

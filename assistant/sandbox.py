@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from assistant.guard import QueryRejected, QueryTimeout, ResultTooLarge
+from assistant.guard import QueryRejected, QueryTimeout, ResultTooLarge, file_identity
 from assistant.settings import Settings
 
 WORKER = Path(__file__).with_name("sqlworker.py")     # run as a script (-I): no package import, a quick start
@@ -36,6 +36,7 @@ class Sandbox:
         self.path, self.settings = str(db_path), settings
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
+        self._ident: tuple | None = None                 # the file the worker opened (see guard.file_identity)
         self._buffer = b""
         self.kills = 0                                   # workers killed so far (the tests read it)
 
@@ -85,9 +86,12 @@ class Sandbox:
         return json.loads(line)
 
     def _ensure(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
+        """A live worker on the file now at the path: a rebuilt database swapped in since gets a new worker."""
+        ident = file_identity(self.path)
+        if self._proc is not None and self._proc.poll() is None and (ident is None or ident == self._ident):
             return
-        self._kill()
+        self._stop()
+        self._ident = ident
         config = {"enable_external_access": False, "autoload_known_extensions": False,
                   "autoinstall_known_extensions": False, "temp_directory": "",      # never spill next to the db
                   "memory_limit": self.settings.sql_memory_limit, "threads": 1, "lock_configuration": True}
@@ -119,13 +123,16 @@ class Sandbox:
 
     def close(self) -> None:
         with self._lock:
-            if self._proc is not None and self._proc.poll() is None:
-                self._proc.stdin.close()             # the worker's loop ends at end of input
-                try:
-                    self._proc.wait(2)
-                except subprocess.TimeoutExpired:
-                    pass
-            self._kill()
+            self._stop()
+
+    def _stop(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.stdin.close()                 # the worker's loop ends at end of input
+            try:
+                self._proc.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
+        self._kill()
 
 
 def _result(sql: str, reply: dict, s: Settings) -> tuple[list[str], list[dict]]:
