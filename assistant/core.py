@@ -21,8 +21,8 @@ from .plan import Intent, Plan, Route
 from .settings import Settings
 from .sqlpath import SqlPath
 
-NUDGE = ("Ask me about the indexed LLM papers — for example “What is GLM-4-9B's MATH score?” or "
-         "“How did the Qwen2 team check for contamination?”")
+NUDGE = ("Ask me about the indexed LLM papers: a model's score on a benchmark, a comparison or ranking, what a "
+         "paper compares, or how something was done (data, training, evaluation).")
 OUT_OF_SCOPE = ("I can only answer questions about the indexed LLM papers (their benchmark scores, model facts and "
                 "methods); none of the indexed papers cover that.")
 

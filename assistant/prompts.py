@@ -41,12 +41,13 @@ SQL: {sql}
 Error: {error}
 Reply with corrected JSON only: {{"route": "sql", "sql": "..."}}"""
 
-# Few-shot examples for SQL_USER's {examples}.
-SQL_EXAMPLES = """Q: What is GLM-4-9B-Chat's MATH score?
-{"route": "sql", "sql": "SELECT score_id, paper_id, table_no, caption, page, model_id, benchmark_id, setting, value, raw_cell FROM scores WHERE model_id = 'GLM-4-9B-Chat' AND benchmark_id = 'MATH' ORDER BY paper_id LIMIT 50"}
-Q: Which model scores highest on HumanEval?
-{"route": "sql", "sql": "SELECT score_id, paper_id, table_no, caption, page, model_id, benchmark_id, setting, value, raw_cell FROM scores WHERE benchmark_id = 'HumanEval' ORDER BY value DESC LIMIT 50"}
-Q: How was the long-context data for GLM-4 built?
+# Few-shot examples for SQL_USER's {examples}, about an invented paper (tests/fixtures/corvid-report.md) so that
+# no example names a model or benchmark of the indexed papers.
+SQL_EXAMPLES = """Q: What is Corvid-14B-Chat's TideMath score?
+{"route": "sql", "sql": "SELECT score_id, paper_id, table_no, caption, page, model_id, benchmark_id, setting, value, raw_cell FROM scores WHERE model_id = 'Corvid-14B-Chat' AND benchmark_id = 'TideMath' ORDER BY paper_id LIMIT 50"}
+Q: Which model scores highest on GlyphQA?
+{"route": "sql", "sql": "SELECT score_id, paper_id, table_no, caption, page, model_id, benchmark_id, setting, value, raw_cell FROM scores WHERE benchmark_id = 'GlyphQA' ORDER BY value DESC LIMIT 50"}
+Q: How was the long-context data for Corvid built?
 {"route": "text", "sql": null}
 Q: What is the capital of France?
 {"route": "none", "sql": null}"""

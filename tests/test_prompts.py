@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import string
+from pathlib import Path
 
 import duckdb
-
 import pytest
 
 from assistant import prompts
 from assistant.guard import check_sql
 from assistant.llm_sql import schema_for_prompt
+from index.build import build
 from index.schema import TABLE_NAMES
 from tests.checks import abstains
-from tests.conftest import raw_copy
 
 EXPECTED = {
     "SQL_SYSTEM": {"schema"},
@@ -48,6 +49,7 @@ def test_every_prompt_constant_is_covered():
     assert constants == set(EXPECTED)
 
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROVENANCE = ("paper_id", "table_no", "caption", "page", "model_id", "benchmark_id", "setting", "value", "raw_cell")
 
 
@@ -81,20 +83,25 @@ def test_sql_examples_are_valid_json_whose_sql_passes_the_fence():
             check_sql(answer["sql"], set(TABLE_NAMES))
 
 
-def test_sql_examples_answer_their_questions_on_the_real_database(real_db):
-    """The few-shot examples teach by example: each query must return the answer to the question it follows."""
+def test_sql_examples_answer_their_questions_on_their_paper(tmp_path):
+    """The few-shot examples teach by example: each query must return the answer to the question it follows, on
+    the invented paper they are written about."""
     pairs = re.findall(r"^Q: (.*)\n(\{.*\})$", prompts.SQL_EXAMPLES, re.M)
     sql = {q: json.loads(reply)["sql"] for q, reply in pairs}
-    with duckdb.connect(str(raw_copy(real_db)), read_only=True) as con:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    shutil.copy(FIXTURES / "corvid-report.md", papers)
+    db = tmp_path / "scores.duckdb"
+    build(papers, db)
+    with duckdb.connect(str(db), read_only=True) as con:
         def run(query: str) -> list[dict]:
             cur = con.execute(query)
             names = [d[0] for d in cur.description]
             return [dict(zip(names, row)) for row in cur.fetchall()]
 
-        glm = run(sql["What is GLM-4-9B-Chat's MATH score?"])
-        assert {r["value"] for r in glm} == {50.6} and len(glm) >= 2 and set(PROVENANCE) <= set(glm[0])
-        top = run(sql["Which model scores highest on HumanEval?"])
-        best = con.execute("SELECT max(value) FROM scores WHERE benchmark_id = 'HumanEval'").fetchone()[0]
-        assert top[0]["value"] == best and top[0]["benchmark_id"] == "HumanEval"
-    assert sql["How was the long-context data for GLM-4 built?"] is None
+        chat = run(sql["What is Corvid-14B-Chat's TideMath score?"])
+        assert {r["value"] for r in chat} == {55.0} and set(PROVENANCE) <= set(chat[0])
+        top = run(sql["Which model scores highest on GlyphQA?"])
+        assert (top[0]["model_id"], top[0]["value"]) == ("Corvid-40B-Chat", 70.2)
+    assert sql["How was the long-context data for Corvid built?"] is None
     assert sql["What is the capital of France?"] is None

@@ -3,6 +3,7 @@ keeps its focus and shows its length limit; examples that stay; one vote per ans
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import gradio as gr
 
@@ -16,12 +17,18 @@ from .edge import FeedbackLog, answer_safely, record_feedback, turn_record
 from .render import extras_html, main_markdown, sources_markdown, sql_markdown
 from .theme import FOCUS_JS
 
-EXAMPLES = [
-    "What is GLM-4-9B's MATH score?",
-    "Compare Qwen2-7B-Instruct and Llama-3-8B-Instruct on MBPP",
-    "Which model has the highest HumanEval score in the Qwen2 report?",
-    "How did the Qwen2 team check for contamination?",
-]
+EXAMPLES_FILE = Path(__file__).with_name("examples.json")      # data: questions about the papers that ship
+
+
+def load_examples(path: Path = EXAMPLES_FILE) -> list[str]:
+    """The example questions shown under the input (none when the file is missing or unreadable)."""
+    try:
+        return [q for q in json.loads(path.read_text(encoding="utf-8")).get("questions", []) if isinstance(q, str)]
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+EXAMPLES = load_examples()
 
 
 def app_root(request: gr.Request | None) -> str:
