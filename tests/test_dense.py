@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 import assistant.retrieval_dense as rd
+from tests.conftest import raw_copy
 from assistant.text import (OpenAIEmbedder, TextIndex, extractive_answer, is_answerable,
                             read_passages)
 
