@@ -18,6 +18,7 @@ from .errors import IngestError
 SUPERSCRIPT = str.maketrans("0123456789+-=()abcdefghijklmnoprstuvwxyz",
                             "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
+T1_LIGATURES = {"\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl"}
 BOLD_FONT = re.compile(r"bold|black|heavy|demi|medi(?:um)?\b|-medi|\+?(?:cm|sf|lm)bx|bx\d")   # CMBX10, Times-Medi
 WORD_GAP = 0.6       # a gap wider than this many glyph heights splits a word even where the PDF has no space
 
@@ -160,7 +161,9 @@ def page_words(textpage, height: float) -> list[Word]:
         ch = chr(raw.FPDFText_GetUnicode(tp, i))
         if ch in "\x02\ufffe\xad":
             ch = "-"                                 # a hyphen at a line end, reported as a soft hyphen
-        if ord(ch) < 32 and not ch.isspace():
+        if ch in T1_LIGATURES and cur and cur[0][-1].isalpha():
+            ch = T1_LIGATURES[ch]                    # a ligature of a T1-encoded bitmap font: 'e\x1ecient'
+        elif ord(ch) < 32 and not ch.isspace():
             continue                                 # a control code from a symbol font: no text
         bold, rotated = objects.style(i) if not ch.isspace() else (False, False)
         if ch.isspace() or ch == "\x00" or rotated:
@@ -183,9 +186,10 @@ def page_words(textpage, height: float) -> list[Word]:
             cur[0].append(ch)
             cur[2] = max(cur[2], x1)
             cur[3], cur[4] = min(cur[3], top), max(cur[4], bot)
+            if size >= 0.9 * cur[5]:                   # a subscript ('64.2' bold, '±0.8' below it) does not
+                cur[6] += int(bold)                      # decide the word's weight
+                cur[7] += 1
             cur[5] = max(cur[5], size)
-            cur[6] += int(bold)
-            cur[7] += 1
     close_word(cur, words)
     return words
 

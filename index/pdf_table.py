@@ -195,7 +195,9 @@ def header_of(head: list[Line], cols: list[Column],
         if not under and ln is not head[-1]:
             under = centred_between(ln, extents)
         level, grouped = spanning_level(ln, under, cols)
-        if level:
+        if level and levels and [n for _, n in levels[-1]] == [n for _, n in level]:
+            levels[-1] = [(join_wrapped(a, b), n) for (a, n), (b, _) in zip(levels[-1], level)]   # a name on 2 lines
+        elif level:
             levels.append(level)
         per_col = [""] * len(cols)
         for w in ln.words:
