@@ -109,3 +109,17 @@ def test_bold_best_values_are_marked(built):
     assert {("Heron-Large", b) for b in ("QuantBench", "BugFix-L", "ReadWell", "FactHunt")} <= bold
     assert not any(m == "Kestrel-7B" for m, _ in bold)
     assert {b for m, b in ((r[0], r[1]) for r in built["neurips"] if r[7])} == {"PuzzleBench", "LogicGrid", "TriviaMix"}
+
+
+def test_latex_sections_and_two_columns(tmp_path):
+    from index.pdf import pdf_to_markdown
+    heads = [ln for ln in pdf_to_markdown(LATEX / "techreport.pdf").splitlines() if ln.startswith("#")]
+    assert [re.sub(r"\s*\[p\. \d+\]", "", h) for h in heads][1:] == [
+        "# 1 Introduction", "# 2 Evaluation", "## 2.1 Base models", "## 2.2 Chat models", "# 3 Conclusion"]
+    text = pdf_to_markdown(LATEX / "arxiv-twocol.pdf")
+    # each column read top to bottom: the left column's paragraph is whole, the right column's follows it
+    assert "Our main findings are that sparse training helps most on multi-step problems" in text
+    assert "Efficient Sparse Language Models" in text
+    order = [text.index(s) for s in ("# 1 Introduction", "# 2 Training", "# 3 Evaluation", "# 4 Discussion",
+                                     "# A Additional Results")]
+    assert order == sorted(order)
