@@ -82,6 +82,7 @@ def find_tables(page: Page, lines: list[Line], body: float) -> list[TableItem]:
         top, bottom = g[0].y, g[-1].y
         x0, x1 = min(r.x0 for r in g), max(r.x1 for r in g)
         words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, x0 - 10, x1 + 10) > 0]
+        words += [w for w in page.turned if top < w.top and w.bottom < bottom and x0 - 2 < w.x0 and w.x1 < x1 + 2]
         own = [r for r in page.rules if overlap(r.x0, r.x1, x0 - 2, x1 + 2) > 0]
         own = dedupe(own) + [r for r in dedupe(own, touching=True) if r not in dedupe(own)]   # cmidrules, borders
         item = make_item(words, inner(own, top, bottom), segs, top, bottom, x0, x1, body)
