@@ -52,6 +52,8 @@ def label_columns(g: Grid, h: int) -> int:
     data = [r for r in g.rows[h:] if sum(1 for c in r if c.text) > 1]
     for c in range(g.width):
         filled = [r[c] for r in data if r[c].text]
+        if c == 0 and any(x.copy for x in filled) and g.width > 2:
+            continue                     # a first column spanning rows ('32K' over three rows) labels groups
         if filled and sum(1 for x in filled if is_value(x)) >= len(filled) / 2:
             return max(1, c)
     return 1

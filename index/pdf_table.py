@@ -295,6 +295,8 @@ def label_columns(rows: list[Row], width: int) -> int:
     data = [r for r in rows if not r.label_only]
     for k in range(width):
         filled = [r.cells[k] for r in data if r.cells[k]]
+        if k == 0 and len(filled) <= len(data) / 2:
+            continue                      # a sparse first column ('32K' once per block) labels groups of rows
         if filled and sum(1 for t in filled if is_numeric(t) or t in ("-", "–", "—")) >= len(filled) / 2:
             return k
     return 1
@@ -308,7 +310,7 @@ def sparse_first_column(rows: list[Row]) -> bool:
 def group_column(rows: list[Row], rules: list[float]) -> tuple[list[Row], list[tuple[str, int]]]:
     """Column 0 names blocks of rows (a vertically centred 'rowspan' label): give each row its block's label."""
     labels = [(r.cells[0], r.mid) for r in rows if r.cells[0]]
-    data = [r for r in rows if not (r.label_only and r.cells[0])]
+    data = [r for r in rows if not (r.label_only and r.cells[0]) and any(r.cells[1:])]
     for r in data:
         r.cells[0] = block_label(r.mid, labels, rules)
     groups: list[tuple[str, int]] = []

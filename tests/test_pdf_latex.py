@@ -49,6 +49,12 @@ REPORT = [
     *[(m, b, None, None, None, v, None) for b, vals in (
         ("DialogueArena", (71.4, 68.2, 60.5)), ("StepMath", (48.9, 45.5, None)), ("HelpSteer-X", (80.3, 77.7, 72.0)))
       for m, v in zip(("Pelican Chat-9B", "Grebe Open-8B-Instruct", "Tern Mini-7B-Chat"), vals) if v is not None],
+    # Table 2.3: a multirow label column ('32K' centred on its block of rows) is the context-length setting
+    *[(m, b, w, None, None, v, None) for w, m, vals in (
+        ("32K", "Pelican Chat-9B", (41.5, 88.0)), ("32K", "Grebe Open-8B-Instruct", (39.2, 85.1)),
+        ("32K", "Tern Mini-7B-Chat", (35.8, 80.4)), ("128K", "Pelican Chat-9B-Long", (44.0, 93.6)),
+        ("128K", "Grebe Open-8B-Instruct-Long", (42.2, 90.9)))
+      for b, v in zip(("ScrollSum", "KeyFind"), vals)],
 ]
 
 NEURIPS = [
@@ -119,7 +125,8 @@ def test_latex_sections_and_two_columns(tmp_path):
     from index.pdf import pdf_to_markdown
     heads = [ln for ln in pdf_to_markdown(LATEX / "techreport.pdf").splitlines() if ln.startswith("#")]
     assert [re.sub(r"\s*\[p\. \d+\]", "", h) for h in heads][1:] == [
-        "# 1 Introduction", "# 2 Evaluation", "## 2.1 Base models", "## 2.2 Chat models", "# 3 Conclusion"]
+        "# 1 Introduction", "# 2 Evaluation", "## 2.1 Base models", "## 2.2 Chat models", "## 2.3 Long-context models",
+        "# 3 Conclusion"]
     text = pdf_to_markdown(LATEX / "arxiv-twocol.pdf")
     # each column read top to bottom: the left column's paragraph is whole, the right column's follows it
     assert "Our main findings are that sparse training helps most on multi-step problems" in text
