@@ -68,6 +68,7 @@ def claims_records(g: Grid, ctx: Context) -> Records:
 
 
 METRIC_NAME = re.compile(r"^(?:EM|F1|acc\.?|accuracy|exact match|bleu|rouge(?:-\w+)?|win rate|[\w.-]*@\d+)$", re.I)
+DIFF_ROW = re.compile(r"^(?:[Δ∆+±]|(?:improvement|gain|delta|diff(?:erence)?|relative)\b)", re.I)   # not a model
 SUFFIX = re.compile(r"^(.+?)\s*\(([^()]{1,30})\)$")
 
 
@@ -307,7 +308,8 @@ class TableReader:
             return None
         base, suffix = names.split_model_suffix(raw)
         m = names.parse_model(base, implied_variant=self.implied)
-        if m is None and self.forced and not AGGREGATE.match(base) and not names.fact_attribute(base) \
+        if m is None and self.forced and not AGGREGATE.match(base) and not DIFF_ROW.match(base) \
+                and not names.fact_attribute(base) \
                 and not names.lookup_benchmark(base) and len(base) <= 60:
             m = names.ModelName(canonical=base.strip(), family=re.split(r"[-\s]", base.strip())[0], size_b=None,
                                 active_b=None, variant=None, version=None)
