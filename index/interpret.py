@@ -75,7 +75,8 @@ SUFFIX = re.compile(r"^(.+?)\s*\(([^()]{1,30})\)$")
 def metric_suffix(item: str) -> tuple[str, str | None]:
     """'FooQA (EM)' -> ('FooQA', 'EM'); 'BarCode (Pass@1)' -> ('BarCode', 'Pass@1'); other labels unchanged."""
     m = SUFFIX.match(item.strip())
-    if m and nameable(m.group(1)) and (METRIC_NAME.match(m.group(2).strip()) or qualifiers.is_qualifier(m.group(2))):
+    if m and nameable(m.group(1)) and (METRIC_NAME.match(m.group(2).strip()) or qualifiers.is_qualifier(m.group(2))
+                                       or m.group(2).strip() == "%"):
         return m.group(1).strip(), m.group(2).strip()
     return item, None
 
@@ -336,6 +337,8 @@ class TableReader:
                 self.register(names.Benchmark("Average", "Average", "aggregate"), item)
                 return "Average", None, [caption_subject(self.t)]
             head, metric = metric_suffix(item)
+            if metric == "%":                         # 'FooQA (%)': a unit, not a metric
+                return self.register(names.Benchmark(head, head, "other"), item), None, []
             if metric:
                 return self.register(names.Benchmark(head, head, "other"), item), *split_metric(metric)
             return self.register(names.Benchmark(item, item, "other"), item), None, []
