@@ -161,11 +161,13 @@ def page_words(textpage, height: float, turned: list[Word] | None = None) -> lis
     words: list[Word] = []
     cur: list = []          # [chars, x0, x1, top, bottom, size, bold_count, n, index of first char]
     tcur: list = []         # the rotated word being read: [chars, x0, x1, top, bottom, bold_count]
-    for i in range(raw.FPDFText_CountChars(tp)):
+    n = raw.FPDFText_CountChars(tp)
+    for i in range(n):
         ch = chr(raw.FPDFText_GetUnicode(tp, i))
         if ch in "\x02\ufffe\xad":
             ch = "-"                                 # a hyphen at a line end, reported as a soft hyphen
-        if ch in T1_LIGATURES and cur and cur[0][-1].isalpha():
+        if ch in T1_LIGATURES and (cur and cur[0][-1].isalpha() or not cur and i + 1 < n
+                                   and chr(raw.FPDFText_GetUnicode(tp, i + 1)).isalpha()):
             ch = T1_LIGATURES[ch]                    # a ligature of a T1-encoded bitmap font: 'e\x1ecient'
         elif ord(ch) < 32 and not ch.isspace():
             continue                                 # a control code from a symbol font: no text

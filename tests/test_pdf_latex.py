@@ -136,3 +136,11 @@ def test_latex_sections_and_two_columns(tmp_path):
     assert order == sorted(order)
     # a table in the left column beside right-column text takes only its own caption lines
     assert "Table 2: Knowledge and reading results (mean ± std over 3 seeds). Best in bold, second underlined.\n" in text
+
+
+def test_bitmap_t1_fonts_keep_their_ligatures():
+    """pdflatex with T1 encoding and no Type 1 fonts installed embeds bitmap fonts whose ligatures come out as
+    control codes: 'fi' at a word's start and 'ffi' inside one are still read."""
+    from index.pdf_read import read_pages
+    text = " ".join(w.text for p in read_pages(LATEX / "t1-ligatures.pdf") for w in p.words)
+    assert "Our findings are efficient and final; the office staff affirm it." in text
