@@ -69,6 +69,7 @@ def claims_records(g: Grid, ctx: Context) -> Records:
 
 METRIC_NAME = re.compile(r"^(?:EM|F1|acc\.?|accuracy|exact match|bleu|rouge(?:-\w+)?|win rate|[\w.-]*@\d+)$", re.I)
 DIFF_ROW = re.compile(r"^(?:[Δ∆+±]|(?:improvement|gain|delta|diff(?:erence)?|relative)\b)", re.I)   # not a model
+OURS = re.compile(r"^(?:ours|our model|proposed|this work)$", re.I)
 SUFFIX = re.compile(r"^(.+?)\s*\(([^()]{1,30})\)$")
 
 
@@ -272,6 +273,7 @@ class TableReader:
             self.fact_cell(cell, model, model_raw, fact_label(item, loose=True), row_header, col_header, item)
             return
         model, suffix = model
+        suffix = None if suffix and OURS.match(suffix.strip()) else suffix    # 'X (ours)' marks, never qualifies
         for _, value, unit, split in vals:
             bench, own_metric, extra = self.benchmark(item, bench_axis)
             metric = ", ".join(x for x in (own_metric, metric) if x) or None

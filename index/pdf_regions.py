@@ -89,7 +89,10 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
     for g in rule_groups(page.rules, segs, page.height):
         top, bottom = g[0].y, g[-1].y
         x0, x1 = min(r.x0 for r in g), max(r.x1 for r in g)
-        words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, x0 - 10, x1 + 10) > 0]
+        lo, hi = x0 - 10, x1 + 10
+        if gutter is not None:            # a table in one column never reaches across the gutter
+            lo, hi = (max(lo, gutter), hi) if x0 >= gutter - 2 else (lo, min(hi, gutter) if x1 <= gutter + 2 else hi)
+        words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, lo, hi) > 0]
         words += [w for w in page.turned if top < w.top and w.bottom < bottom and x0 - 2 < w.x0 and w.x1 < x1 + 2]
         own = [r for r in page.rules if overlap(r.x0, r.x1, x0 - 2, x1 + 2) > 0]
         own = dedupe(own) + [r for r in dedupe(own, touching=True) if r not in dedupe(own)]   # cmidrules, borders
