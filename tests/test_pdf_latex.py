@@ -1,6 +1,9 @@
 """Real LaTeX PDFs (compiled from tests/fixtures/latex/*.tex with pdflatex): an arXiv-style two-column paper,
 a one-column report and a NeurIPS-like paper. Each is built through the real build into a tmp database and its
-score rows are compared, both ways, with the rows written by hand from the .tex source."""
+score rows are compared, both ways, with the rows written by hand from the .tex source.
+
+To remake a PDF after editing its source: `pdflatex x.tex` twice in tests/fixtures/latex (TeX Live's base,
+recommended and recommended-fonts sets are enough; multirow and makecell are stood in for in the source)."""
 from __future__ import annotations
 
 import re
