@@ -8,6 +8,8 @@ from . import names
 from .grid import MISSING, Cell, Grid, parse_number, split_values
 
 AGGREGATE = re.compile(r"^(average|avg\.?|overall|mean|total)$", re.I)
+MODEL_CORNER = re.compile(r"^(?:models?|methods?|systems?|baselines?)$", re.I)      # a label column of models
+BENCH_CORNER = re.compile(r"^(?:benchmarks?|datasets?|tasks?|evaluations?)$", re.I)   # a label column of benchmarks
 MAX_LABEL = 200      # a longer header or label cell is prose, never a model or benchmark name (keeps lookups bounded)
 
 
@@ -29,6 +31,9 @@ def header_rows(g: Grid) -> int:
     while h < len(g.rows) - 1:
         row = g.rows[h]
         filled = [c for c in row if c.text]
+        if row[0].text and not row[0].copy and len(filled) == len(row) and spanned_above(g, h) \
+                and not any(is_value(c) for c in row):
+            return h + 1                # 'Model | A | B' under a blank corner and group labels: the lowest level
         if (row[0].text and not row[0].copy) or len(filled) < 2 or any(is_decimal(c) for c in row):
             break
         if nameable(filled[0].text) and names.fact_attribute(filled[0].text):     # '# Total Params' under the model names: a fact row
@@ -37,11 +42,18 @@ def header_rows(g: Grid) -> int:
     return h
 
 
+def spanned_above(g: Grid, h: int) -> bool:
+    """The rows above `h` leave the corner blank and hold labels spanning several columns."""
+    return all(not r[0].text for r in g.rows[:h]) and any(c.copy for r in g.rows[:h] for c in r)
+
+
 def label_columns(g: Grid, h: int) -> int:
     """Leading columns that hold labels: the first column whose filled cells are mostly values ends them."""
     data = [r for r in g.rows[h:] if sum(1 for c in r if c.text) > 1]
     for c in range(g.width):
         filled = [r[c] for r in data if r[c].text]
+        if c == 0 and any(x.copy for x in filled) and g.width > 2:
+            continue                     # a first column spanning rows ('32K' over three rows) labels groups
         if filled and sum(1 for x in filled if is_value(x)) >= len(filled) / 2:
             return max(1, c)
     return 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import names, qualifiers
 from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
-from .headers import (AGGREGATE, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
+from .headers import (AGGREGATE, BENCH_CORNER, MODEL_CORNER, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
                       looks_like_benchmark, model_fraction, nameable)
 from .labels import (METRIC_HEAD, caption_subject, fact_label, implied_variant, settle_qualifiers, split_labels,
                      split_metric, split_parts)
@@ -67,6 +67,21 @@ def claims_records(g: Grid, ctx: Context) -> Records:
     return rec
 
 
+METRIC_NAME = re.compile(r"^(?:EM|F1|acc\.?|accuracy|exact match|bleu|rouge(?:-\w+)?|win rate|[\w.-]*@\d+)$", re.I)
+DIFF_ROW = re.compile(r"^(?:[Δ∆+±]|(?:improvement|gain|delta|diff(?:erence)?|relative)\b)", re.I)   # not a model
+OURS = re.compile(r"^(?:ours|our model|proposed|this work)$", re.I)
+SUFFIX = re.compile(r"^(.+?)\s*\(([^()]{1,30})\)$")
+
+
+def metric_suffix(item: str) -> tuple[str, str | None]:
+    """'FooQA (EM)' -> ('FooQA', 'EM'); 'BarCode (Pass@1)' -> ('BarCode', 'Pass@1'); other labels unchanged."""
+    m = SUFFIX.match(item.strip())
+    if m and nameable(m.group(1)) and (METRIC_NAME.match(m.group(2).strip()) or qualifiers.is_qualifier(m.group(2))
+                                       or m.group(2).strip() == "%"):
+        return m.group(1).strip(), m.group(2).strip()
+    return item, None
+
+
 class TableReader:
     def __init__(self, g: Grid, ctx: Context):
         self.g, self.ctx, self.t = g, ctx, ctx.table
@@ -104,13 +119,18 @@ class TableReader:
         corner = self.g.rows[0][0].text.lower()
         cm = col_model[best_col] if best_col is not None else 0
         rm = row_model[best_row] if best_row is not None else 0
+        head = self.label_head(0).strip()     # 'Model' or 'Benchmark' over the labels says what they are
+        model_rows = bool(MODEL_CORNER.match(head)) and cm < 0.5      # ('Model | FooLM | BarLM' names a header row)
+        bench_rows = bool(BENCH_CORNER.match(head)) and rm < 0.5
         if cm >= 0.5 and (cm > rm or (cm == rm and not corner.startswith("model"))):
             self.rec.orientation = "models-as-columns"
+            self.forced = bench_rows
             self.read_models_in_columns(rows, best_col)
-        elif rm >= 0.5:
+        elif rm >= 0.5 or (model_rows and col_levels):
             self.rec.orientation = "models-as-rows"
-            self.read_models_in_rows(rows, best_row)
-        elif self.benchmarks_on_rows(rows) and col_levels:
+            self.forced = model_rows
+            self.read_models_in_rows(rows, best_row if rm >= 0.5 else 0)
+        elif (self.benchmarks_on_rows(rows) or bench_rows) and col_levels:
             self.forced = True
             self.rec.orientation = "models-as-columns"
             self.read_models_in_columns(rows, 0)
@@ -136,8 +156,8 @@ class TableReader:
         fracs = [benchmark_fraction([labels[k] for _, labels, _ in rows], self.ctx.caption_text)
                  for k in range(self.lc)]
         b_col = max(range(self.lc), key=lambda k: (fracs[k], k))        # the label column naming benchmarks
-        bench_axis = fracs[b_col] >= 0.5
-        if not bench_axis:
+        bench_axis = fracs[b_col] >= 0.5 or (BENCH_CORNER.match(self.label_head(self.lc - 1).strip()) is not None)
+        if not bench_axis or fracs[b_col] < 0.5:
             b_col = self.lc - 1
         metric_cols = {k for k in range(self.lc) if k != b_col and METRIC_HEAD.match(self.label_head(k))}
         for r, labels, group in rows:
@@ -159,8 +179,8 @@ class TableReader:
         levels = list(zip(*self.heads))
         fracs = [benchmark_fraction(list(level), self.ctx.caption_text) for level in levels]
         b_level = max(range(len(levels)), key=lambda i: (fracs[i], i))
-        bench_axis = fracs[b_level] >= 0.5
-        if not bench_axis:
+        bench_axis = fracs[b_level] >= 0.5 or self.benchmark_columns(m_col, levels)
+        if fracs[b_level] < 0.5 or self.groups_over_benchmarks(m_col, levels, b_level):
             b_level = len(levels) - 1
         self.forced = self.forced or bench_axis      # benchmark columns: every row label names a model
         facts = self.fact_columns(m_col)
@@ -176,6 +196,20 @@ class TableReader:
                 groups = [group, *(x for k, x in enumerate(labels) if k != m_col), *above]
                 self.emit(cell, labels[m_col], head[b_level], quals, groups, bench_axis,
                           row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x))
+
+    def benchmark_columns(self, m_col: int, levels: list) -> bool:
+        """Unknown benchmark names under a 'Model' corner: the columns are benchmarks unless the caption names
+        the benchmark or the lowest header holds settings ('0-shot')."""
+        return bool(levels and MODEL_CORNER.match(self.label_head(m_col).strip())
+                    and not names.benchmarks_in(self.t.caption or "")
+                    and not any(qualifiers.is_qualifier(x) for x in levels[-1] if x))
+
+    def groups_over_benchmarks(self, m_col: int, levels: list, b_level: int) -> bool:
+        """'Math' spanning three distinct names under a 'Model' corner: the spanning level groups the benchmarks."""
+        low = [x for x in levels[-1] if x]
+        upper = [x for x in levels[b_level] if x]
+        return (b_level < len(levels) - 1 and len(set(low)) == len(low) and len(set(upper)) < len(upper)
+                and self.benchmark_columns(m_col, levels))
 
     def fact_columns(self, m_col: int) -> dict[int, str]:
         """Label columns, other than the model's, whose header names a fact ('Architecture': 'MoE')."""
@@ -239,6 +273,7 @@ class TableReader:
             self.fact_cell(cell, model, model_raw, fact_label(item, loose=True), row_header, col_header, item)
             return
         model, suffix = model
+        suffix = None if suffix and OURS.match(suffix.strip()) else suffix    # 'X (ours)' marks, never qualifies
         for _, value, unit, split in vals:
             bench, own_metric, extra = self.benchmark(item, bench_axis)
             metric = ", ".join(x for x in (own_metric, metric) if x) or None
@@ -276,7 +311,8 @@ class TableReader:
             return None
         base, suffix = names.split_model_suffix(raw)
         m = names.parse_model(base, implied_variant=self.implied)
-        if m is None and self.forced and not AGGREGATE.match(base) and not names.fact_attribute(base) \
+        if m is None and self.forced and not AGGREGATE.match(base) and not DIFF_ROW.match(base) \
+                and not names.fact_attribute(base) \
                 and not names.lookup_benchmark(base) and len(base) <= 60:
             m = names.ModelName(canonical=base.strip(), family=re.split(r"[-\s]", base.strip())[0], size_b=None,
                                 active_b=None, variant=None, version=None)
@@ -302,6 +338,11 @@ class TableReader:
             if AGGREGATE.match(item):
                 self.register(names.Benchmark("Average", "Average", "aggregate"), item)
                 return "Average", None, [caption_subject(self.t)]
+            head, metric = metric_suffix(item)
+            if metric == "%":                         # 'FooQA (%)': a unit, not a metric
+                return self.register(names.Benchmark(head, head, "other"), item), None, []
+            if metric:
+                return self.register(names.Benchmark(head, head, "other"), item), *split_metric(metric)
             return self.register(names.Benchmark(item, item, "other"), item), None, []
         in_caption = names.benchmarks_in(self.t.caption or "")
         bench = in_caption[0] if in_caption else names.Benchmark(caption_subject(self.t), caption_subject(self.t), "other")

@@ -117,6 +117,10 @@ class Writer:
 
     def add_heading(self, page: int, level: int, ln: Line) -> None:
         last = self.blocks[-1] if self.blocks else None
+        chapter = re.fullmatch(r"(?:Chapter|CHAPTER)\s+(\d{1,2}|[A-Z])", last.text) if last and last.kind == "heading" else None
+        if chapter and not NUMBERED.match(ln.text):      # 'Chapter 2' over 'Evaluation': one heading, '2 Evaluation'
+            last.text = f"{chapter.group(1)} {ln.text}"
+            return
         if (last and last.kind == "heading" and last.level == level and abs(last.size - ln.size) < 0.5
                 and ln.size >= 1.3 * self.body and not NUMBERED.match(ln.text)):
             last.text += " " + ln.text          # a title set over two lines

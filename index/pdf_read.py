@@ -18,6 +18,7 @@ from .errors import IngestError
 SUPERSCRIPT = str.maketrans("0123456789+-=()abcdefghijklmnoprstuvwxyz",
                             "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
+T1_LIGATURES = {"\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl"}
 BOLD_FONT = re.compile(r"bold|black|heavy|demi|medi(?:um)?\b|-medi|\+?(?:cm|sf|lm)bx|bx\d")   # CMBX10, Times-Medi
 WORD_GAP = 0.6       # a gap wider than this many glyph heights splits a word even where the PDF has no space
 
@@ -55,6 +56,7 @@ class Page:
     height: float
     words: list[Word] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    turned: list[Word] = field(default_factory=list)     # rotated words (a table's turned headers, stamps, axes)
 
 
 def check_bytes(path: Path, data: bytes) -> None:
@@ -100,10 +102,11 @@ def read_page(page, number: int) -> Page:
     width, height = page.get_size()
     tp = page.get_textpage()
     try:
-        words = page_words(tp, height)
+        turned: list[Word] = []
+        words = page_words(tp, height, turned)
     finally:
         tp.close()
-    out = Page(number, width, height, words, page_rules(page, height))
+    out = Page(number, width, height, words, page_rules(page, height), turned)
     page.close()
     return out
 
@@ -149,23 +152,31 @@ class _Marks:
         return size < 0.85 * size0 and y > y0 + 0.2 * size0
 
 
-def page_words(textpage, height: float) -> list[Word]:
+def page_words(textpage, height: float, turned: list[Word] | None = None) -> list[Word]:
+    """The page's upright words; rotated ones go to `turned` (when given), kept apart from the text."""
     tp = textpage.raw
     objects, marks = _Objects(tp), _Marks(tp)
     l, b, r, t = (ctypes.c_double() for _ in range(4))
     loose = raw.FS_RECTF()
     words: list[Word] = []
     cur: list = []          # [chars, x0, x1, top, bottom, size, bold_count, n, index of first char]
-    for i in range(raw.FPDFText_CountChars(tp)):
+    tcur: list = []         # the rotated word being read: [chars, x0, x1, top, bottom, bold_count]
+    n = raw.FPDFText_CountChars(tp)
+    for i in range(n):
         ch = chr(raw.FPDFText_GetUnicode(tp, i))
         if ch in "\x02\ufffe\xad":
             ch = "-"                                 # a hyphen at a line end, reported as a soft hyphen
-        if ord(ch) < 32 and not ch.isspace():
+        if ch in T1_LIGATURES and (cur and cur[0][-1].isalpha() or not cur and i + 1 < n
+                                   and chr(raw.FPDFText_GetUnicode(tp, i + 1)).isalpha()):
+            ch = T1_LIGATURES[ch]                    # a ligature of a T1-encoded bitmap font: 'e\x1ecient'
+        elif ord(ch) < 32 and not ch.isspace():
             continue                                 # a control code from a symbol font: no text
         bold, rotated = objects.style(i) if not ch.isspace() else (False, False)
         if ch.isspace() or ch == "\x00" or rotated:
             close_word(cur, words)                   # rotated text (a margin stamp, an axis label) is not read
-            cur = []
+            cur = []                                 # as text; a table may use it as a turned header
+            if turned is not None:
+                tcur = turn(tcur, tp, i, height, turned) if rotated and not ch.isspace() else close_turned(tcur, turned)
             continue
         raw.FPDFText_GetCharBox(tp, i, l, r, b, t)
         raw.FPDFText_GetLooseCharBox(tp, i, loose)
@@ -183,11 +194,42 @@ def page_words(textpage, height: float) -> list[Word]:
             cur[0].append(ch)
             cur[2] = max(cur[2], x1)
             cur[3], cur[4] = min(cur[3], top), max(cur[4], bot)
+            if size >= 0.9 * cur[5]:                   # a subscript ('64.2' bold, '±0.8' below it) does not
+                cur[6] += int(bold)                      # decide the word's weight
+                cur[7] += 1
             cur[5] = max(cur[5], size)
-            cur[6] += int(bold)
-            cur[7] += 1
     close_word(cur, words)
+    if turned is not None:
+        close_turned(tcur, turned)
     return words
+
+
+def turn(tcur: list, tp, i: int, height: float, turned: list[Word]) -> list:
+    """Add rotated char i to the rotated word being read (a gap along the text starts a new one)."""
+    box = raw.FS_RECTF()
+    raw.FPDFText_GetLooseCharBox(tp, i, box)
+    x0, x1, top, bot = box.left, box.right, height - box.top, height - box.bottom
+    ch = chr(raw.FPDFText_GetUnicode(tp, i))
+    if tcur and (overlap(tcur[1], tcur[2], x0, x1) < 0.5 * (x1 - x0)
+                 or max(top - tcur[4], tcur[3] - bot) > 0.5 * (x1 - x0)):
+        close_turned(tcur, turned)
+        tcur = []
+    if not tcur:
+        return [[ch], x0, x1, top, bot]
+    tcur[0].append(ch)
+    tcur[1], tcur[2], tcur[3], tcur[4] = min(tcur[1], x0), max(tcur[2], x1), min(tcur[3], top), max(tcur[4], bot)
+    return tcur
+
+
+def close_turned(tcur: list, turned: list[Word]) -> list:
+    if tcur:
+        text = "".join(tcur[0]).translate(LIGATURES)
+        turned.append(Word(text, tcur[1], tcur[2], tcur[3], tcur[4], tcur[2] - tcur[1], False))
+    return []
+
+
+def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
 
 
 def same_word(cur: list, x0: float, top: float, bot: float, size: float) -> bool:

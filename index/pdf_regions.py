@@ -9,7 +9,7 @@ from .pdf_lines import Line, chunks, is_numeric, overlap
 from .pdf_read import Page, Rule, Word
 from .pdf_table import inner, rebuild, to_markup
 
-TABLE_CAPTION = re.compile(r"^(?:Table|TABLE|Tab\.)\s+([A-Z]?\d+[A-Za-z]?|[IVXLC]+)(?:\s*[:.|—–]\s*|\s+(?=[A-Z]))")
+TABLE_CAPTION = re.compile(r"^(?:Table|TABLE|Tab\.)\s+([A-Z]?\d+(?:\.\d+)?[A-Za-z]?|[IVXLC]+)(?:\s*[:.|—–]\s*|\s+(?=[A-Z]))")
 FIGURE_CAPTION = re.compile(r"^(?:Figure|FIGURE|Fig\.)\s+[A-Z]?\d+")
 
 
@@ -70,21 +70,33 @@ def is_prose(ln: Line, r: Rule) -> bool:
     return len(ch) == 1 and len(ln.words) >= 8 and ln.x1 - ln.x0 > 0.7 * (r.x1 - r.x0)
 
 
-def segments(lines: list[Line], gap: float = 1.5) -> list[Line]:
-    """Lines cut where a wide gap separates them (two columns on one baseline become two segments)."""
-    return [Line(c.words) for ln in lines for c in chunks(ln.words, gap)]
+def segments(lines: list[Line], gap: float = 1.5, gutter: float | None = None) -> list[Line]:
+    """Lines cut where a wide gap separates them (two columns on one baseline become two segments), and at the
+    page's gutter, when it has one, however narrow the gap there."""
+    out = []
+    for ln in lines:
+        for c in chunks(ln.words, gap):
+            cut = next((k for k in range(1, len(c.words)) if c.words[k - 1].x1 <= gutter <= c.words[k].x0
+                        and c.words[k].x0 - c.words[k - 1].x1 >= 0.6 * c.words[k].size), None) \
+                if gutter is not None else None
+            out += [Line(c.words[:cut]), Line(c.words[cut:])] if cut else [Line(c.words)]
+    return out
 
 
-def find_tables(page: Page, lines: list[Line], body: float) -> list[TableItem]:
+def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None = None) -> list[TableItem]:
     items = []
-    segs = segments(lines)
+    segs = segments(lines, gutter=gutter)
     for g in rule_groups(page.rules, segs, page.height):
         top, bottom = g[0].y, g[-1].y
         x0, x1 = min(r.x0 for r in g), max(r.x1 for r in g)
-        words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, x0 - 10, x1 + 10) > 0]
+        lo, hi = x0 - 10, x1 + 10
+        if gutter is not None:            # a table in one column never reaches across the gutter
+            lo, hi = (max(lo, gutter), hi) if x0 >= gutter - 2 else (lo, min(hi, gutter) if x1 <= gutter + 2 else hi)
+        words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, lo, hi) > 0]
+        words += [w for w in page.turned if top < w.top and w.bottom < bottom and x0 - 2 < w.x0 and w.x1 < x1 + 2]
         own = [r for r in page.rules if overlap(r.x0, r.x1, x0 - 2, x1 + 2) > 0]
         own = dedupe(own) + [r for r in dedupe(own, touching=True) if r not in dedupe(own)]   # cmidrules, borders
-        item = make_item(words, inner(own, top, bottom), segs, top, bottom, x0, x1, body)
+        item = make_item(words, inner(own, top, bottom), one_side(segs, x0, x1, gutter), top, bottom, x0, x1, body)
         if item:
             items.append(item)
     taken = {i for it in items for i in it.used}
@@ -95,6 +107,17 @@ def find_tables(page: Page, lines: list[Line], body: float) -> list[TableItem]:
                 items.append(item)
                 taken |= item.used
     return items
+
+
+def one_side(lines: list[Line], x0: float, x1: float, gutter: float | None) -> list[Line]:
+    """A table inside one column of a two-column page takes its caption from that column only."""
+    if gutter is None:
+        return lines
+    if x1 <= gutter + 2:
+        return [ln for ln in lines if ln.x1 <= gutter + 2]
+    if x0 >= gutter - 2:
+        return [ln for ln in lines if ln.x0 >= gutter - 2]
+    return lines
 
 
 def make_item(words: list[Word], rules: list[Rule], lines: list[Line], top: float, bottom: float,

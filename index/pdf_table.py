@@ -195,7 +195,9 @@ def header_of(head: list[Line], cols: list[Column],
         if not under and ln is not head[-1]:
             under = centred_between(ln, extents)
         level, grouped = spanning_level(ln, under, cols)
-        if level:
+        if level and levels and [n for _, n in levels[-1]] == [n for _, n in level]:
+            levels[-1] = [(join_wrapped(a, b), n) for (a, n), (b, _) in zip(levels[-1], level)]   # a name on 2 lines
+        elif level:
             levels.append(level)
         per_col = [""] * len(cols)
         for w in ln.words:
@@ -293,6 +295,8 @@ def label_columns(rows: list[Row], width: int) -> int:
     data = [r for r in rows if not r.label_only]
     for k in range(width):
         filled = [r.cells[k] for r in data if r.cells[k]]
+        if k == 0 and len(filled) <= len(data) / 2:
+            continue                      # a sparse first column ('32K' once per block) labels groups of rows
         if filled and sum(1 for t in filled if is_numeric(t) or t in ("-", "–", "—")) >= len(filled) / 2:
             return k
     return 1
@@ -306,7 +310,7 @@ def sparse_first_column(rows: list[Row]) -> bool:
 def group_column(rows: list[Row], rules: list[float]) -> tuple[list[Row], list[tuple[str, int]]]:
     """Column 0 names blocks of rows (a vertically centred 'rowspan' label): give each row its block's label."""
     labels = [(r.cells[0], r.mid) for r in rows if r.cells[0]]
-    data = [r for r in rows if not (r.label_only and r.cells[0])]
+    data = [r for r in rows if not (r.label_only and r.cells[0]) and any(r.cells[1:])]
     for r in data:
         r.cells[0] = block_label(r.mid, labels, rules)
     groups: list[tuple[str, int]] = []
