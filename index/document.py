@@ -12,8 +12,10 @@ from pathlib import Path
 from .errors import IngestError
 
 PAGE = re.compile(r"\[p\.\s*([0-9][0-9,–\- ]*)(?:\s*continued)?\]")
-CAPTION = re.compile(r"^\s*(?:\*\*)?\s*Table(?:\s+(\d+[A-Za-z]?))?\s*[:.]\s*(.*)$")  # also pandoc's 'Table: ...'
+TABLE_NO = r"[A-Z]?\d{1,3}(?:\.\d{1,3})?[A-Za-z]?"    # '3', '3b', 'A1' (appendix), '2.1' (chapter.table)
+CAPTION = re.compile(r"^\s*(?:\*\*)?\s*Table(?:\s+(" + TABLE_NO + r"))?\s*[:.]\s*(.*)$")  # also pandoc's 'Table: ...'
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+FOOTNOTE = re.compile(r"^\s*(?:[∗*†‡§¶]|\^?[a-z0-9]\)|[¹²³⁴⁵⁶⁷⁸⁹])\s*\S")   # '∗ Run with a shorter window', '† API'
 NOTE = re.compile(r"^\s*(?:\*+\s*)?(?:Note|Notes)\s*[:.]", re.I)
 SHORTCODE = re.compile(r"\{\{<.*?>\}\}")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -21,7 +23,7 @@ FOOTREF = re.compile(r"\[\^\d+\]")
 MAX_PAPER_CHARS = 8_000_000     # a paper's text beyond this is refused: builds stay bounded
 MAX_CAPTION = 1000              # characters of a caption kept (a runaway line is not a caption)
 MAX_TABLE_DEPTH = 8             # nested <table> tags deeper than this are refused
-MENTION = re.compile(r"\bTable\s+(\d{1,3}[A-Za-z]?)\b")
+MENTION = re.compile(r"\bTable\s+(" + TABLE_NO + r")\b")
 TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
 MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -315,7 +317,7 @@ class Segmenter:
     def attach_caption(self, t: Table, number: str, line: str) -> None:
         t.table_no = number
         caption = PAGE.sub("", line).replace("**", "").strip()
-        t.caption = re.sub(r"^Table(?:\s+\S+?)?\s*[:.]\s*", "", caption).strip()[:MAX_CAPTION]
+        t.caption = re.sub(r"^Table(?:\s+" + TABLE_NO + r")?\s*[:.]\s*", "", caption).strip()[:MAX_CAPTION]
         m = PAGE.search(line)
         if m:
             t.page = m.group(1).split("–")[0].split(",")[0].strip()
@@ -330,6 +332,14 @@ class Segmenter:
             self.add_text(j, self.lines[j])
             self.flush()
             return j + 1
+        if t.table_no is None:                  # a caption below the table may follow its footnotes ('∗ Run with ...')
+            k = j
+            while k < len(self.lines) and k - end <= 6 and (FOOTNOTE.match(self.lines[k]) or not self.lines[k].strip()):
+                k += 1
+            if k < len(self.lines) and k > j and CAPTION.match(self.lines[k]) and CAPTION.match(self.lines[k]).group(1):
+                self.attach_caption(t, CAPTION.match(self.lines[k]).group(1), self.lines[k])
+                self.used_caption = k
+                return end
         if t.table_no is None and j < len(self.lines) and j - end <= 3:
             cap = CAPTION.match(self.lines[j])
             if cap:

@@ -147,3 +147,19 @@ def test_bitmap_t1_fonts_keep_their_ligatures():
     from index.pdf_read import read_pages
     text = " ".join(w.text for p in read_pages(LATEX / "t1-ligatures.pdf") for w in p.words)
     assert "Our findings are efficient and final; the office staff affirm it." in text
+
+
+def test_table_numbers_and_captions_as_printed(tmp_path):
+    """Appendix numbers ('A1'), chapter numbers ('2.1') and a caption set below its table, after the table's
+    footnote, all reach the tables' rows."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    for name in ("arxiv-twocol", "techreport"):
+        shutil.copy(LATEX / f"{name}.pdf", papers / f"{name}.pdf")
+    build(papers, tmp_path / "scores.duckdb")
+    with duckdb.connect(str(tmp_path / "scores.duckdb"), read_only=True) as con:
+        got = con.execute("SELECT paper_id, table_no, caption FROM tables ORDER BY 1, 2").fetchall()
+    numbers = {(p, n) for p, n, _ in got}
+    assert {("arxiv-twocol", "A1"), ("techreport", "2.1"), ("techreport", "2.2"), ("techreport", "2.3")} <= numbers
+    captions = {n: c for p, n, c in got if p == "techreport"}
+    assert captions["2.1"].startswith("Base model results") and captions["2.2"] == "Chat model results."
