@@ -33,14 +33,16 @@ def scores_in_text(passages: list[dict], paper_id: str, tables: list[Records]) -
     scores = [s for r in tables for s in r.scores]
     printed = {(s["model_id"], s["benchmark_id"]) for s in scores}
     printed |= {(s["model_id"], family.get(s["benchmark_id"]), s["value"]) for s in scores}   # same family, same value
+    own = {names.key(b.canonical): b for r in tables for b in r.benchmarks.values()}   # the paper's own benchmarks
     for p in passages:
         for sentence in SENTENCE_END.split(p["text"]):
             if len(sentence) <= MAX_SENTENCE and VERB.search(sentence):
-                read_sentence(sentence.strip(), p, paper_id, printed, rec)
+                read_sentence(sentence.strip(), p, paper_id, printed, rec, own)
     return rec
 
 
-def read_sentence(sentence: str, p: dict, paper_id: str, printed: set, rec: Records) -> None:
+def read_sentence(sentence: str, p: dict, paper_id: str, printed: set, rec: Records,
+                  own: dict[str, names.Benchmark] | None = None) -> None:
     for verb in VERB.finditer(sentence):
         subject = last_model(sentence[max(0, verb.start() - BACK):verb.start()])
         if subject is None:
@@ -48,7 +50,7 @@ def read_sentence(sentence: str, p: dict, paper_id: str, printed: set, rec: Reco
         tail = sentence[verb.end():]
         stop = next_model_at(tail)
         for m in VALUE.finditer(tail[:stop]):
-            bench = benchmark_at(m.group("rest"))
+            bench = benchmark_at(m.group("rest"), own or {})
             if bench is None:
                 continue
             value, unit = float(m.group(1)), ("%" if m.group(2) == "%" else None)
@@ -89,8 +91,9 @@ def model_named(raw: str) -> names.ModelName | None:
     return names.parse_model(raw)
 
 
-def benchmark_at(rest: str) -> tuple[names.Benchmark, str] | None:
-    """The longest run of words at the start of `rest` that names a known benchmark."""
+def benchmark_at(rest: str, own: dict[str, names.Benchmark]) -> tuple[names.Benchmark, str] | None:
+    """The longest run of words at the start of `rest` that names a known benchmark, or one of the paper's own
+    tables (`own`, by name key): a benchmark no list knows is still named by the paper that prints it."""
     words = rest.split()[:6]
     for n in range(len(words), 0, -1):
         raw = " ".join(words[:n]).rstrip(".,;:")
@@ -99,6 +102,8 @@ def benchmark_at(rest: str) -> tuple[names.Benchmark, str] | None:
         found = names.lookup_benchmark(raw)
         if found:
             return found[0], raw
+        if names.key(raw) in own:
+            return own[names.key(raw)], raw
     return None
 
 

@@ -253,3 +253,14 @@ def test_scores_in_sentences_only_for_names_the_vocabulary_parses():
     assert all(s["source_kind"] == "text" and s["raw_cell"] in sentences for s in rec.scores)
     assert [(f["model_id"], f["attribute"], f["value"], f["row_header"], f["col_header"]) for f in rec.facts] == [
         ("Zephyrine-13B", "relative_score", 96.3, "GPT-4", "GSM8K")]
+
+
+def test_a_sentence_naming_the_papers_own_benchmark_is_a_text_score(tmp_path):
+    """A benchmark no list knows is still a benchmark in the paper that prints it in a table."""
+    text = ("# Quill report\n\n## Results\n\n**Table 1: Results.**\n\n| Model | ZorpBench |\n|---|---|\n"
+            "| Quill-7B | 61.0 |\n| Quill-13B | 66.5 |\n\n"
+            "A larger model, Quill-34B, scores 70.5% on ZorpBench.\n")
+    rec = parse_paper(tmp_path / "quill-report.md", text)
+    said = [(s["model_id"], s["benchmark_id"], s["value"]) for r in rec.records for s in r.scores
+            if s.get("source_kind") == "text"]
+    assert said == [("Quill-34B", "ZorpBench", 70.5)]
