@@ -10,7 +10,7 @@ from .plan import Plan
 
 SCORE_SQL = """SELECT s.model_id, s.benchmark_id, s.value, s.unit, s.setting, s.grp, s.metric, s.raw_cell,
        s.paper_id, p.title AS paper_title, p.kind, p.precedence, s.table_id, s.table_no, s.caption, s.page,
-       s.section, s.model_raw, s.benchmark_raw, m.variant, m.size_b
+       s.section, s.model_raw, s.benchmark_raw, s.source_kind, m.variant, m.size_b
 FROM scores s JOIN papers p ON p.paper_id = s.paper_id LEFT JOIN models m ON m.model_id = s.model_id"""
 FACT_SQL = """SELECT f.model_id, f.subject, f.attribute, f.value, f.unit, f.value_text, f.raw_cell, f.paper_id,
        p.title AS paper_title, p.kind, p.precedence, f.table_id, f.table_no, f.caption, f.page, f.section,
@@ -67,7 +67,7 @@ def scores(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] 
     """Score rows with their provenance, for named models and/or benchmarks (bounded: rankings use `ranked`)."""
     params: list = []
     where = filters(plan, models, benches, params)
-    order = "p.precedence, s.paper_id, s.score_id"
+    order = "p.precedence, s.paper_id, s.source_kind = 'text', s.score_id"
     sql = SCORE_SQL + ("\nWHERE " + "\n  AND ".join(where) if where else "") + "\nORDER BY " + order
     return Result(show(sql, params), db.query_all(sql, params)[1])     # bounded by the names; never cut
 
@@ -122,7 +122,7 @@ def picked_sql(plan: Plan, models, benches, combos: list[str], params: list) -> 
     where = filters(plan, models, benches, params) + [in_list(COMBO, combos, params)]
     return (SCORE_SQL + "\nWHERE " + "\n  AND ".join(where) +
             "\nQUALIFY row_number() OVER (PARTITION BY s.model_id, s.benchmark_id "
-            "ORDER BY p.precedence, length(coalesce(s.setting, '')) DESC, s.score_id) = 1")
+            "ORDER BY p.precedence, s.source_kind = 'text', length(coalesce(s.setting, '')) DESC, s.score_id) = 1")
 
 
 def averaged(db: SafeDB, plan: Plan, benches: list[str], combos: list[str], shown: int = 12) -> tuple[Result, Result]:
