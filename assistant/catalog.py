@@ -60,6 +60,10 @@ class Mention:
     kind: str = "name"            # 'name', 'variants' (one model's variants), 'family', 'fuzzy', 'setting', 'words'
 
 
+CHAT_WORDS = ("chat", "instruct", "it")
+CHAT_WORD = re.compile(r"(?<=[\s\-_])(chat|instruct|it)$", re.I)
+
+
 @dataclass
 class Catalog:
     models: dict[str, dict] = field(default_factory=dict)
@@ -132,10 +136,26 @@ class Catalog:
         ids = exact | wide
         if ids:
             return sorted(ids), "name" if len(ids) == 1 else "variants"
+        swapped = self.other_chat_word(text)
+        if swapped:
+            return swapped
         family = self.v("family", k)
         if family and not self.ordinary(text):
             return sorted(family), "family"
         return [], ""
+
+    def other_chat_word(self, text: str) -> tuple[list[str], str] | None:
+        """'Qwen2-7B-Chat' when the papers print 'Qwen2-7B-Instruct' (and the other way round): users say either."""
+        m = CHAT_WORD.search(text)
+        if not m:
+            return None
+        for other in CHAT_WORDS:
+            if other != m.group(1).lower():
+                k = key(DATE.sub(r"\1\2", text[:m.start(1)] + other + text[m.end(1):]))
+                ids = sorted(set(self.v("model", k)))
+                if len(ids) == 1:
+                    return ids, "name"
+        return None
 
     def find_models(self, q: str) -> list[Mention]:
         def lookup(text):

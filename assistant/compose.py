@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from .answer import Source
 from .catalog import Catalog
 from .query import conflicts, group_values
+from .words import leaf_section
 
 NUM_TEXT = re.compile(r"^[-−]?\d+(?:,\d{3})*(?:\.\d+)?\s*(%|[BKMT])?$")
 
@@ -29,7 +30,7 @@ class Draft:
 
 def table_name(r: dict) -> str:
     if r.get("source_kind") == "text":
-        return "the text" + (f" ({r['section']})" if r.get("section") else "")
+        return "the text" + (f" ({leaf_section(r['section'])})" if r.get("section") else "")
     return f"Table {r['table_no']}" if r.get("table_no") else f"the “{r.get('table_id')}” table"
 
 
@@ -44,7 +45,7 @@ def short_paper(r: dict) -> str:
 
 def cite(r: dict) -> str:
     if r.get("source_kind") == "text":
-        where = f" ({r['section']})" if r.get("section") else ""
+        where = f" ({leaf_section(r['section'])})" if r.get("section") else ""
         page = f", p. {r['page']}" if r.get("page") else ""
         quote = " ".join((r.get("raw_cell") or "").split())
         quote = quote if len(quote) <= 220 else quote[:217].rsplit(" ", 1)[0] + " …"

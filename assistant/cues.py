@@ -172,7 +172,8 @@ def read_intent(q: str, plan: Plan) -> None:
         plan.intent = Intent.DIFF
     elif re.search(r"\baverage\b|\bmean\b", ql) and not RANK_CUE.search(ql) and (plan.bench_ids or plan.model_ids):
         plan.intent = Intent.AVERAGE
-    elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}(?:models?|benchmarks?|tables?|"
+    elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:(?!(?:are|were|was|is|did|do|does|has|have|had)\b)"
+                   r"[\w-]+\s+){0,4}(?:models?|benchmarks?|tables?|"
                    r"papers?|scores?|results?|values?|claims?|datasets?)\b", ql) and not attrs:
         plan.intent = Intent.COUNT
         m = re.search(r"(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}?(models|benchmarks|tables|papers|"

@@ -59,8 +59,8 @@ def read_names(q: str, cat: Catalog) -> Plan:
     found = cat.find_models(q)
     plan.models = [m for m in found if not inside(m)]
     plan.benchmarks = [m for m in cat.find_benchmarks(q, found, named_model=bool(plan.models)) if not inside(m)]
-    plan.setting_words = setting_words(q, cat) - {w for m in found + plan.benchmarks
-                                                   for w in [*m.text.lower().split(), *tokens(m.text)]}
+    plan.setting_words = setting_words(q, cat) - {w for m in found for w in [*m.text.lower().split(), *tokens(m.text)]} \
+        - {w for m in plan.benchmarks for i in m.ids for w in [*i.lower().split(), *tokens(i)]}   # 'RULER 128k': 128k stays
     if not plan.benchmarks:
         plan.benchmarks = cat.benchmarks_by_words(q, plan.papers) or cat.benchmarks_by_setting(q, plan.papers)
     return plan

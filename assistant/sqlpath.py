@@ -14,6 +14,13 @@ from .guard import SafeDB
 from .plan import Intent, Plan
 
 
+def fact_label(r: dict) -> str:
+    """The header that names what a fact is: the one that is not the model's own name."""
+    own = (r.get("model_id") or "").lower()
+    heads = [h for h in (r.get("row_header"), r.get("col_header")) if h and own not in h.lower()]
+    return heads[0] if heads else r["attribute"].replace("_", " ")
+
+
 class SqlPath:
     def __init__(self, db: SafeDB, cat: Catalog):
         self.db, self.cat = db, cat
@@ -210,10 +217,12 @@ class SqlPath:
         if not res.rows:
             return self.size_from_name(plan)
         d = Draft()
-        for r in res.rows:
+        labels = [fact_label(r) for r in res.rows]
+        for r, label in zip(res.rows, labels):
             shown = f"{r['value_text']}" if r["value"] is None else value_text(r)
-            d.lines.append(f"- {model_label(r['model_id'], self.cat)}: {r['row_header'] or r['attribute']} = "
-                           f"**{shown}** — {d.source(r)}.")
+            if labels.count(label) > 1:           # one cell, two facts: 'Experts (active / total)' = '2 / 16'
+                label = f"{r['attribute'].replace('_', ' ')} ({label})"
+            d.lines.append(f"- {model_label(r['model_id'], self.cat)}: {label} = **{shown}** — {d.source(r)}.")
         return d, res.sql, res.rows
 
     def size_from_name(self, plan: Plan):
