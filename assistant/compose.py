@@ -155,6 +155,9 @@ def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalo
             mark = "=" if sum(1 for x in ordered if places[x["model_id"]] == places[r["model_id"]]) > 1 else ""
             d.lines.append(f"| {places[r['model_id']]}{mark} | {model_label(r['model_id'], cat)} | {value_text(r)} | "
                            f"{d.source(r).replace('|', '/')} |")
+        ties = [[x for x in shown if places[x["model_id"]] == p] for p in sorted({places[x["model_id"]] for x in shown})]
+        d.lines += [f"\nTie at rank {places[g[0]['model_id']]}: {' and '.join(x['model_id'] for x in g)} "
+                    f"({value_text(g[0])})." for g in ties if len(g) > 1 and places[g[0]["model_id"]] > 1]
     d.chart += [{"label": r["model_id"], "value": r["value"]} for r in ordered[:15]]
 
 

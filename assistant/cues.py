@@ -89,6 +89,9 @@ def count_of(word: str) -> int:
 CJK_CUES = [("最 高|最 好|最 佳|第 一", " best "), ("最 低|最 差", " lowest "), ("比 较|对 比|相 比", " compare "),
             ("平 均", " average "), ("差 距|相 差|高 多 少", " difference "), ("参 数", " parameters "),
             ("上 下 文", " context length "), ("多 少 个|几 个", " how many "), ("是 真 的|是 否 正 确|对 吗", " is it true ")]
+# 'how many tokens were the X models trained on': what is counted is the first plural, not 'models'
+OTHER_COUNT = re.compile(r"\bhow many\s+(?!(?:models|benchmarks|tables|papers|scores|values|results|claims|datasets|"
+                         r"of|times)\b)[a-z]+s\b")
 COUNTED = ("benchmarks", "tables", "papers", "scores", "values", "results", "claims")
 
 
@@ -172,9 +175,8 @@ def read_intent(q: str, plan: Plan) -> None:
         plan.intent = Intent.DIFF
     elif re.search(r"\baverage\b|\bmean\b", ql) and not RANK_CUE.search(ql) and (plan.bench_ids or plan.model_ids):
         plan.intent = Intent.AVERAGE
-    elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:(?!(?:are|were|was|is|did|do|does|has|have|had)\b)"
-                   r"[\w-]+\s+){0,4}(?:models?|benchmarks?|tables?|"
-                   r"papers?|scores?|results?|values?|claims?|datasets?)\b", ql) and not attrs:
+    elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}(?:models?|benchmarks?|tables?|"
+                   r"papers?|scores?|results?|values?|claims?|datasets?)\b", ql) and not attrs and not OTHER_COUNT.search(ql):
         plan.intent = Intent.COUNT
         m = re.search(r"(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}?(models|benchmarks|tables|papers|"
                       r"scores|values|results|claims|datasets)\b", ql)

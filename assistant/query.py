@@ -172,8 +172,17 @@ def run_all(db: SafeDB, sql: str, params: list | None = None) -> Result:
 SYNONYMS = {"overall": {"average", "avg.", "avg"}, "average": {"overall", "avg.", "avg"}}
 
 
+SHOT = re.compile(r"\b(\d+|zero|one|two|three|four|five|eight|ten|few)[\s-]?shots?\b", re.I)
+SHOT_WORDS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "eight": "8", "ten": "10"}
+
+
+def shots(text: str | None) -> set[str]:
+    """'0-shot', 'zero-shot', '5 shot' -> {'0-shot'}, {'0-shot'}, {'5-shot'}: one token a row and a question share."""
+    return {SHOT_WORDS.get(n.lower(), n.lower()) + "-shot" for n in SHOT.findall(text or "")}
+
+
 def setting_score(row: dict, wanted: set[str]) -> int:
-    have = words(row.get("setting")) | words(row.get("grp")) | words(row.get("metric"))
+    have = words(row.get("setting")) | words(row.get("grp")) | words(row.get("metric")) | shots(row.get("setting"))
     return sum(1 for w in wanted if w in have or SYNONYMS.get(w, set()) & have)
 
 
