@@ -53,3 +53,11 @@ def test_the_question_set_is_well_formed():
 def test_case(case, assistants):
     ans = assistants[case.get("papers", "all")].ask(case["q"], case["history"])
     assert_case(case, ans.text)
+
+
+def test_a_score_stated_in_a_sentence_cites_the_sentence(assistants):
+    """A score read from prose is cited as 'stated in the text (section)' with the sentence quoted, not as a table."""
+    ans = assistants["all"].ask("What does Zephyrine-13B score on SWE-bench Verified?")
+    assert "stated in the text (1 Introduction)" in ans.text
+    assert "“Zephyrine-13B scores 64.2% on SWE-bench Verified.”" in ans.text
+    assert "Text” table" not in ans.text
