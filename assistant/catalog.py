@@ -319,8 +319,8 @@ class Catalog:
         """Papers a question scopes itself to: 'in the GLM-4.5 report', 'according to the blog'."""
         ql = q.lower()
         kinds = self.paper_kinds(q)
-        if not kinds:
-            return []
+        if not kinds:                 # 'the Llama 3 excerpt', 'the Orion article': a document word of no kind
+            return [p for m in DOC_PHRASE.finditer(q) for p in sorted(self.paper_named(bare(m.group(1))))]
         as_verb = len(re.findall(r"\b(?:synthesis|blog|paper|papers)\s+reports?\b", ql))
         if "report" in kinds and as_verb and len(re.findall(r"\b(?:report|paper)\b", ql)) <= as_verb:
             kinds.discard("report")                 # 'does the synthesis report ...': a verb, not a paper
@@ -359,6 +359,8 @@ class Catalog:
         return set()
 
 
+DOC_WORDS = r"excerpt|article|preprint|document|write-?up|post"
+DOC_PHRASE = re.compile(r"((?:[\w.\-’']+\s+){0,2}[\w.\-’']+)\s+(?:" + DOC_WORDS + r")\b", re.I)
 PAPER_PHRASE = re.compile(r"((?:[\w.\-’']+\s+){0,2}[\w.\-’']+)\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
                           r"synthesis)\b|(?:report|paper|blog)\s+(?:on|of|for)\s+([\w.\-]+)", re.I)
 

@@ -47,7 +47,8 @@ METHOD = re.compile(
 PROCEDURE = re.compile(r"\bhow\b(?!\s+(?:many|much)\b).*\b(?:computed|calculated|measured|evaluated|run|obtained|"
                        r"averaged|tested|judged|conducted|done|collected|constructed|built|trained|designed|scored|"
                        r"graded|simulated|prompted|sampled|selected|filtered|decontaminated|configured|implemented|"
-                       r"annotated|created|generated|chosen|set up)\b|\w\W*\s(?:and|also)\s+(?:how|why|what|which)\b", re.I)
+                       r"annotated|created|generated|chosen|set up)\b|\w\W*\s(?:and|also)\s+(?:how|why|what|which)\b"
+                       r"(?!\s+(?:models?|ones?|of them)\b)", re.I)    # not '..., and which model has it?'
 SCORE_SEEKING = re.compile(r"\b(?:score|scores|scored|scoring|result|results|benchmarks?|perform\w*|accuracy|rank\w*|"
                            r"best|worst|highest|lowest|compare\w*|vs\.?|versus|list|reported|evaluated on|numbers?)\b|"
                            r"\bhow (?:well|good)\b|\bdo(?:es)? (?:better|worse)\b", re.I)

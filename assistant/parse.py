@@ -67,7 +67,7 @@ def read_names(q: str, cat: Catalog) -> Plan:
 
 
 PAPER_NAME = re.compile(r"((?:the\s+)?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
-                        r"synthesis)(?:'s|’s)?)\b", re.I)
+                        r"synthesis|excerpt|article|preprint|document|write-?up|post)(?:'s|’s)?)\b", re.I)
 
 
 def setting_words(q: str, cat: Catalog) -> set[str]:
