@@ -241,6 +241,8 @@ class Catalog:
         """Benchmarks named in the question outside the `taken` spans; an ordinary word ('math') counts only when a
         model is named (named_model, default: any taken) and nothing else is."""
         found = self._scan(q, 5, lambda t: (*self.bench_ids(t), "name"), taken)
+        if not found and GLUED_WORD.search(q):       # 'GSM8K-Wert', 'MMLU-score': a name with a word hyphened on
+            found = self._scan(GLUED_WORD.sub(" ", q), 5, lambda t: (*self.bench_ids(t), "name"), taken)
         if not found and (bool(taken) if named_model is None else named_model):
             found = self._scan(q, 5, lambda t: (*self.bench_ids(t, allow_common=True), "name"), taken)
         return found
@@ -359,6 +361,7 @@ class Catalog:
         return set()
 
 
+GLUED_WORD = re.compile(r"(?<=[A-Z0-9])-(?=[A-Za-z][a-z]{2,}\b)")      # same length: spans stay put
 DOC_WORDS = r"excerpt|article|preprint|document|write-?up|post"
 DOC_PHRASE = re.compile(r"((?:[\w.\-’']+\s+){0,2}[\w.\-’']+)\s+(?:" + DOC_WORDS + r")\b", re.I)
 PAPER_PHRASE = re.compile(r"((?:[\w.\-’']+\s+){0,2}[\w.\-’']+)\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
