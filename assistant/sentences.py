@@ -58,7 +58,7 @@ ROLE_NAME = 0.5         # bonus for a name in brackets after a question word whe
 _NAME_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w", re.I)
 _PERCENT_QUESTION = re.compile(r"\bpercent(?:age)?\b|%", re.I)
 KIND_CREDIT = 0.5       # an asked-for kind word ('criterion') counts half
-_SENT_END = re.compile(r"(?<=[.!?])(?:\*{1,2}|[\"”’)])?\s+(?=[\"“(\[*]?[A-Z0-9•*-])|\n+")
+_SENT_END = re.compile(r"(?<=[.!?])(?:\*{1,2}|[\"”’)])?\s+(?=[\"“(\[*]?[A-Z0-9•*-])|\n+(?![a-z])")   # a wrapped line goes on in lowercase
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|vs|Fig|Figs|No|Eq|Sec|approx|cf|Cf|etc|resp)\.|\b[A-Z]\.)$")
 
 
