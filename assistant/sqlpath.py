@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from index.names import key
+
 from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
@@ -16,8 +18,9 @@ from .plan import Intent, Plan
 
 def fact_label(r: dict) -> str:
     """The header that names what a fact is: the one that is not the model's own name."""
-    own = (r.get("model_id") or "").lower()
-    heads = [h for h in (r.get("row_header"), r.get("col_header")) if h and own not in h.lower()]
+    own = {key(n) for n in (r.get("model_id"), r.get("subject")) if n}
+    heads = [h for h in (r.get("row_header"), r.get("col_header"))
+             if h and not any(o in key(h) or key(h) in o for o in own)]
     return heads[0] if heads else r["attribute"].replace("_", " ")
 
 

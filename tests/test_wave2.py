@@ -61,3 +61,11 @@ def test_a_score_stated_in_a_sentence_cites_the_sentence(assistants):
     assert "stated in the text (1 Introduction)" in ans.text
     assert "“Zephyrine-13B scores 64.2% on SWE-bench Verified.”" in ans.text
     assert "Text” table" not in ans.text
+
+
+def test_a_fact_is_labelled_by_its_header_not_the_model(assistants):
+    """'Layers = 32', not 'Llama 3.1 8B = 32'; one cell holding two facts ('2 / 16') names each."""
+    ans = assistants["all"].ask("How many layers does Llama 3.1 8B have?")
+    assert "Layers = **32**" in ans.text
+    ans = assistants["all"].ask("How many experts does Zephyrine-MoE-A2B have in total?")
+    assert "experts total" in ans.text and "experts active" in ans.text
