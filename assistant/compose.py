@@ -153,7 +153,8 @@ def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalo
         d.lines.append("|---:|---|---:|---|")
         for r in shown:
             mark = "=" if sum(1 for x in ordered if places[x["model_id"]] == places[r["model_id"]]) > 1 else ""
-            d.lines.append(f"| {places[r['model_id']]}{mark} | {model_label(r['model_id'], cat)} | {value_text(r)} | "
+            d.lines.append(f"| {places[r['model_id']]}{mark} | {model_label(r['model_id'], cat).replace('**', '')} | "
+                           f"{value_text(r)} | "
                            f"{d.source(r).replace('|', '/')} |")
         ties = [[x for x in shown if places[x["model_id"]] == p] for p in sorted({places[x["model_id"]] for x in shown})]
         d.lines += [f"\nTie at rank {places[g[0]['model_id']]}: {' and '.join(x['model_id'] for x in g)} "
