@@ -147,7 +147,8 @@ def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalo
     compared = max(len(ordered), max((r.get("compared") or 0) for r in rows))
     if len(shown) > 1:
         d.lines.append("")
-        d.lines.append(f"Top {len(shown)} of {compared}:" if compared > len(shown) else f"All {len(shown)} ranked:")
+        d.lines.append(f"Top {len(shown)} of {compared} models compared:" if compared > len(shown)
+                       else f"All {len(shown)} models ranked:")
         d.lines.append("")
         d.lines.append("| Rank | Model | Score | Source |")
         d.lines.append("|---:|---|---:|---|")

@@ -335,7 +335,7 @@ def test_a_ranking_is_a_bounded_table_with_shared_ranks(assistant, db_con):
     ans = assistant.ask("Which model has the highest MMLU score?")
     rows = [line for line in ans.text.splitlines() if line.startswith("| ") and not line.startswith("| Rank")]
     assert "Next:" not in ans.text and 10 <= len(rows) <= 15
-    m = re.search(r"Top (\d+) of (\d+)", ans.text)
+    m = re.search(r"Top (\d+) of (\d+) models", ans.text)
     assert m and int(m.group(1)) == len(rows) and int(m.group(2)) > len(rows)
     cells = [[c.strip() for c in r.strip("|").split("|")] for r in rows]
     values = [float(c[2].rstrip("%")) for c in cells]
