@@ -16,6 +16,7 @@ FACT_SQL = """SELECT f.model_id, f.subject, f.attribute, f.value, f.unit, f.valu
        p.title AS paper_title, p.kind, p.precedence, f.table_id, f.table_no, f.caption, f.page, f.section,
        f.row_header, f.col_header
 FROM facts f JOIN papers p ON p.paper_id = f.paper_id"""
+RANKED_ROWS = 30         # rows a ranking returns (the answer shows ten; the chart and the CSV get these)
 ATTRIBUTE_LIKE = {"layers": "%layers", "experts": "%experts%", "intermediate_dim": "%intermediate%"}
 
 
@@ -113,7 +114,7 @@ def ranked(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] 
            f"SELECT *, rank() OVER (PARTITION BY benchmark_id ORDER BY value {order}) AS place,\n"
            "       count(*) OVER (PARTITION BY benchmark_id) AS compared\nFROM picked\n"
            f"QUALIFY place <= ?\nORDER BY benchmark_id, value {order}, model_id")
-    params.append(max(k + 5, 15))
+    params.append(max(k + 5, RANKED_ROWS))
     return Result(show(sql, params), db.query_all(sql, params)[1])
 
 
