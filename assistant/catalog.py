@@ -60,6 +60,10 @@ class Mention:
     kind: str = "name"            # 'name', 'variants' (one model's variants), 'family', 'fuzzy', 'setting', 'words'
 
 
+CHAT_WORDS = ("chat", "instruct", "it")
+CHAT_WORD = re.compile(r"(?<=[\s\-_])(chat|instruct|it)$", re.I)
+
+
 @dataclass
 class Catalog:
     models: dict[str, dict] = field(default_factory=dict)
@@ -132,10 +136,26 @@ class Catalog:
         ids = exact | wide
         if ids:
             return sorted(ids), "name" if len(ids) == 1 else "variants"
+        swapped = self.other_chat_word(text)
+        if swapped:
+            return swapped
         family = self.v("family", k)
         if family and not self.ordinary(text):
             return sorted(family), "family"
         return [], ""
+
+    def other_chat_word(self, text: str) -> tuple[list[str], str] | None:
+        """'Qwen2-7B-Chat' when the papers print 'Qwen2-7B-Instruct' (and the other way round): users say either."""
+        m = CHAT_WORD.search(text)
+        if not m:
+            return None
+        for other in CHAT_WORDS:
+            if other != m.group(1).lower():
+                k = key(DATE.sub(r"\1\2", text[:m.start(1)] + other + text[m.end(1):]))
+                ids = sorted(set(self.v("model", k)))
+                if len(ids) == 1:
+                    return ids, "name"
+        return None
 
     def find_models(self, q: str) -> list[Mention]:
         def lookup(text):
@@ -221,6 +241,8 @@ class Catalog:
         """Benchmarks named in the question outside the `taken` spans; an ordinary word ('math') counts only when a
         model is named (named_model, default: any taken) and nothing else is."""
         found = self._scan(q, 5, lambda t: (*self.bench_ids(t), "name"), taken)
+        if not found and GLUED_WORD.search(q):       # 'GSM8K-Wert', 'MMLU-score': a name with a word hyphened on
+            found = self._scan(GLUED_WORD.sub(" ", q), 5, lambda t: (*self.bench_ids(t), "name"), taken)
         if not found and (bool(taken) if named_model is None else named_model):
             found = self._scan(q, 5, lambda t: (*self.bench_ids(t, allow_common=True), "name"), taken)
         return found
@@ -299,8 +321,8 @@ class Catalog:
         """Papers a question scopes itself to: 'in the GLM-4.5 report', 'according to the blog'."""
         ql = q.lower()
         kinds = self.paper_kinds(q)
-        if not kinds:
-            return []
+        if not kinds:                 # 'the Llama 3 excerpt', 'the Orion article': a document word of no kind
+            return [p for m in DOC_PHRASE.finditer(q) for p in sorted(self.paper_named(bare(m.group(1))))]
         as_verb = len(re.findall(r"\b(?:synthesis|blog|paper|papers)\s+reports?\b", ql))
         if "report" in kinds and as_verb and len(re.findall(r"\b(?:report|paper)\b", ql)) <= as_verb:
             kinds.discard("report")                 # 'does the synthesis report ...': a verb, not a paper
@@ -339,6 +361,9 @@ class Catalog:
         return set()
 
 
+GLUED_WORD = re.compile(r"(?<=[A-Z0-9])-(?=[A-Za-z][a-z]{2,}\b)")      # same length: spans stay put
+DOC_WORDS = r"excerpt|article|preprint|document|write-?up|post"
+DOC_PHRASE = re.compile(r"((?:[\w.\-’']+\s+){0,2}[\w.\-’']+)\s+(?:" + DOC_WORDS + r")\b", re.I)
 PAPER_PHRASE = re.compile(r"((?:[\w.\-’']+\s+){0,2}[\w.\-’']+)\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
                           r"synthesis)\b|(?:report|paper|blog)\s+(?:on|of|for)\s+([\w.\-]+)", re.I)
 

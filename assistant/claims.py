@@ -42,7 +42,9 @@ class ClaimsPath:
                "p.kind, c.table_id\nFROM claims c JOIN papers p ON p.paper_id = c.paper_id"
                + ("\nWHERE " + " AND ".join(where) if where else "") + "\nORDER BY c.claim_id")
         res = query.run_all(self.db, sql, params)
-        total = query.run_all(self.db, "SELECT count(*) AS n FROM claims").rows[0]["n"]
+        per_paper = {r["paper_id"]: r["n"] for r in query.run_all(
+            self.db, "SELECT paper_id, count(*) AS n FROM claims GROUP BY paper_id").rows}
+        total = sum(per_paper.get(p, 0) for p in dict.fromkeys(c["paper_id"] for c in res.rows))
         primary = [p for p in plan.papers if self.cat.papers[p]["kind"] != "synthesis"]
         verdicts = [self.judged(c, primary) for c in res.rows]
         verdicts = [v for v in verdicts if self.wanted(v, plan)]

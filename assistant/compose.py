@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from .answer import Source
 from .catalog import Catalog
 from .query import conflicts, group_values
+from .words import leaf_section
 
 NUM_TEXT = re.compile(r"^[-−]?\d+(?:,\d{3})*(?:\.\d+)?\s*(%|[BKMT])?$")
 
@@ -28,6 +29,8 @@ class Draft:
 
 
 def table_name(r: dict) -> str:
+    if r.get("source_kind") == "text":
+        return "the text" + (f" ({leaf_section(r['section'])})" if r.get("section") else "")
     return f"Table {r['table_no']}" if r.get("table_no") else f"the “{r.get('table_id')}” table"
 
 
@@ -41,6 +44,12 @@ def short_paper(r: dict) -> str:
 
 
 def cite(r: dict) -> str:
+    if r.get("source_kind") == "text":
+        where = f" ({leaf_section(r['section'])})" if r.get("section") else ""
+        page = f", p. {r['page']}" if r.get("page") else ""
+        quote = " ".join((r.get("raw_cell") or "").split())
+        quote = quote if len(quote) <= 220 else quote[:217].rsplit(" ", 1)[0] + " …"
+        return f"*{short_paper(r)}* ({r['kind']}), stated in the text{where}{page}: “{quote}”"
     page = f", p. {r['page']}" if r.get("page") else ""
     return f"*{short_paper(r)}* ({r['kind']}), {table_name(r)}{page}"
 
@@ -111,41 +120,65 @@ def ambiguity_notes(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
 
 
 def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalog) -> None:
+    """The leader(s) in a sentence, then the ranking as a table (rank, model, value, source): ties share a rank,
+    at most RANK_ROWS rows, said as 'top N of M'."""
     best: dict[str, dict] = {}
     for r in rows:
         cur = best.get(r["model_id"])
-        if cur is None or (r["precedence"], -len(r.get("setting") or "")) < (cur["precedence"],
-                                                                            -len(cur.get("setting") or "")):
+        if cur is None or row_order(r) < row_order(cur):
             best[r["model_id"]] = r
     ordered = sorted(best.values(), key=lambda r: r["value"], reverse=descending)
     top = ordered[:max(k, 1)]
     while len(top) < len(ordered) and ordered[len(top)]["value"] == top[-1]["value"]:
         top.append(ordered[len(top)])              # a tie at the cut is named, not dropped
+    places = rank_places(ordered)
+    lead = [r for r in ordered if places[r["model_id"]] == 1]
     word = "highest" if descending else "lowest"
-    groups: list[list[dict]] = []
-    for r in top:
-        if groups and groups[-1][0]["value"] == r["value"]:
-            groups[-1].append(r)
-        else:
-            groups.append([r])
-    place = 1
-    for g in groups:
-        prefix = f"{place}. " if k > 1 else ""
-        which = word if place == 1 else "next"
-        who = " and ".join(model_label(r["model_id"], cat) for r in g)
-        where = "; ".join(dict.fromkeys(d.source(r) for r in g))
-        verb = f"tie for the {which}" if len(g) > 1 else f"has the {which}"
-        tie = f" ({len(g)}-way tie)" if len(g) > 1 else ""
-        r = g[0]
-        d.lines.append(f"{prefix}{who} {verb} {r['benchmark_id']}{setting_label(r)} score: **{value_text(r)}**{tie}"
-                       f" — {where}.")
-        place += len(g)
-    rest = ordered[len(top):len(top) + 5]
+    names = [model_label(r["model_id"], cat) for r in lead]
+    who = " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
+    where = "; ".join(dict.fromkeys(d.source(r) for r in lead))
+    verb = f"tie for the {word}" if len(lead) > 1 else f"has the {word}"
+    tie = f" ({len(lead)}-way tie)" if len(lead) > 1 else ""
+    r = lead[0]
+    d.lines.append(f"{who} {verb} {r['benchmark_id']}{setting_label(r)} score: **{value_text(r)}**{tie} — {where}.")
+    shown = top if k > 1 else ordered[:RANK_ROWS]
+    while len(shown) < len(ordered) and ordered[len(shown)]["value"] == shown[-1]["value"]:
+        shown = ordered[:len(shown) + 1]           # a tie at the cut is shown whole
     compared = max(len(ordered), max((r.get("compared") or 0) for r in rows))
-    if rest:
-        d.lines.append("Next: " + ", ".join(f"{r['model_id']} {value_text(r)}" for r in rest) +
-                       (f" ({compared} models compared)." if compared > len(top) + 5 else "."))
+    if len(shown) > 1:
+        d.lines.append("")
+        d.lines.append(f"Top {len(shown)} of {compared} models compared:" if compared > len(shown)
+                       else f"All {len(shown)} models ranked:")
+        d.lines.append("")
+        d.lines.append("| Rank | Model | Score | Source |")
+        d.lines.append("|---:|---|---:|---|")
+        for r in shown:
+            mark = "=" if sum(1 for x in ordered if places[x["model_id"]] == places[r["model_id"]]) > 1 else ""
+            d.lines.append(f"| {places[r['model_id']]}{mark} | {model_label(r['model_id'], cat).replace('**', '')} | "
+                           f"{value_text(r)} | "
+                           f"{d.source(r).replace('|', '/')} |")
+        ties = [[x for x in shown if places[x["model_id"]] == p] for p in sorted({places[x["model_id"]] for x in shown})]
+        d.lines += [f"\nTie at rank {places[g[0]['model_id']]}: {' and '.join(x['model_id'] for x in g)} "
+                    f"({value_text(g[0])})." for g in ties if len(g) > 1 and places[g[0]["model_id"]] > 1]
     d.chart += [{"label": r["model_id"], "value": r["value"]} for r in ordered]
+
+
+RANK_ROWS = 10
+
+
+def row_order(r: dict) -> tuple:
+    """Which of a model's rows a ranking shows: the paper that takes precedence, a table before the text, the
+    more specific setting."""
+    return (r["precedence"], r.get("source_kind") == "text", -len(r.get("setting") or ""))
+
+
+def rank_places(ordered: list[dict]) -> dict[str, int]:
+    """Competition ranks (1, 2, 2, 4): equal values share a place."""
+    places: dict[str, int] = {}
+    for i, r in enumerate(ordered):
+        prev = ordered[i - 1] if i else None
+        places[r["model_id"]] = places[prev["model_id"]] if prev and prev["value"] == r["value"] else i + 1
+    return places
 
 
 def decimals(*rows: dict) -> int:

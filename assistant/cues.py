@@ -47,7 +47,8 @@ METHOD = re.compile(
 PROCEDURE = re.compile(r"\bhow\b(?!\s+(?:many|much)\b).*\b(?:computed|calculated|measured|evaluated|run|obtained|"
                        r"averaged|tested|judged|conducted|done|collected|constructed|built|trained|designed|scored|"
                        r"graded|simulated|prompted|sampled|selected|filtered|decontaminated|configured|implemented|"
-                       r"annotated|created|generated|chosen|set up)\b|\w\W*\s(?:and|also)\s+(?:how|why|what|which)\b", re.I)
+                       r"annotated|created|generated|chosen|set up)\b|\w\W*\s(?:and|also)\s+(?:how|why|what|which)\b"
+                       r"(?!\s+(?:models?|ones?|of them)\b)", re.I)    # not '..., and which model has it?'
 SCORE_SEEKING = re.compile(r"\b(?:score|scores|scored|scoring|result|results|benchmarks?|perform\w*|accuracy|rank\w*|"
                            r"best|worst|highest|lowest|compare\w*|vs\.?|versus|list|reported|evaluated on|numbers?)\b|"
                            r"\bhow (?:well|good)\b|\bdo(?:es)? (?:better|worse)\b", re.I)
@@ -89,6 +90,9 @@ def count_of(word: str) -> int:
 CJK_CUES = [("最 高|最 好|最 佳|第 一", " best "), ("最 低|最 差", " lowest "), ("比 较|对 比|相 比", " compare "),
             ("平 均", " average "), ("差 距|相 差|高 多 少", " difference "), ("参 数", " parameters "),
             ("上 下 文", " context length "), ("多 少 个|几 个", " how many "), ("是 真 的|是 否 正 确|对 吗", " is it true ")]
+# 'how many tokens were the X models trained on': what is counted is the first plural, not 'models'
+OTHER_COUNT = re.compile(r"\bhow many\s+(?!(?:models|benchmarks|tables|papers|scores|values|results|claims|datasets|"
+                         r"of|times)\b)[a-z]+s\b")
 COUNTED = ("benchmarks", "tables", "papers", "scores", "values", "results", "claims")
 
 
@@ -173,7 +177,7 @@ def read_intent(q: str, plan: Plan) -> None:
     elif re.search(r"\baverage\b|\bmean\b", ql) and not RANK_CUE.search(ql) and (plan.bench_ids or plan.model_ids):
         plan.intent = Intent.AVERAGE
     elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}(?:models?|benchmarks?|tables?|"
-                   r"papers?|scores?|results?|values?|claims?|datasets?)\b", ql) and not attrs:
+                   r"papers?|scores?|results?|values?|claims?|datasets?)\b", ql) and not attrs and not OTHER_COUNT.search(ql):
         plan.intent = Intent.COUNT
         m = re.search(r"(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}?(models|benchmarks|tables|papers|"
                       r"scores|values|results|claims|datasets)\b", ql)

@@ -59,23 +59,27 @@ def read_names(q: str, cat: Catalog) -> Plan:
     found = cat.find_models(q)
     plan.models = [m for m in found if not inside(m)]
     plan.benchmarks = [m for m in cat.find_benchmarks(q, found, named_model=bool(plan.models)) if not inside(m)]
-    plan.setting_words = setting_words(q, cat) - {w for m in found + plan.benchmarks
-                                                   for w in [*m.text.lower().split(), *tokens(m.text)]}
+    plan.setting_words = setting_words(q, cat) - {w for m in found for w in [*m.text.lower().split(), *tokens(m.text)]} \
+        - {w for m in plan.benchmarks for i in m.ids for w in [*i.lower().split(), *tokens(i)]}   # 'RULER 128k': 128k stays
     if not plan.benchmarks:
         plan.benchmarks = cat.benchmarks_by_words(q, plan.papers) or cat.benchmarks_by_setting(q, plan.papers)
     return plan
 
 
 PAPER_NAME = re.compile(r"((?:the\s+)?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
-                        r"synthesis)(?:'s|’s)?)\b", re.I)
+                        r"synthesis|excerpt|article|preprint|document|write-?up|post)(?:'s|’s)?)\b", re.I)
 
 
 def setting_words(q: str, cat: Catalog) -> set[str]:
     """Words of the question that pick a setting: '128k', 'with YARN+DCA', 'strict', 'Chinese', 'Python'."""
     from .catalog import words
+    from .query import shots
     ql = q.lower()
     toks = words(q)
     found = {t for t in toks if re.fullmatch(r"\d+(?:\.\d+)?[km]", t)}
+    if shots(q):                  # '0-shot' vs '5-shot': the count picks the setting, 'shot' alone does not
+        found |= shots(q)
+        toks = toks - {"shot", "shots"}
     if re.search(r"\bwithout\b", ql):
         found.add("without")
     elif re.search(r"\bwith\b", ql):

@@ -10,12 +10,13 @@ from .plan import Plan
 
 SCORE_SQL = """SELECT s.model_id, s.benchmark_id, s.value, s.unit, s.setting, s.grp, s.metric, s.raw_cell,
        s.paper_id, p.title AS paper_title, p.kind, p.precedence, s.table_id, s.table_no, s.caption, s.page,
-       s.section, s.model_raw, s.benchmark_raw, m.variant, m.size_b
+       s.section, s.model_raw, s.benchmark_raw, s.source_kind, m.variant, m.size_b
 FROM scores s JOIN papers p ON p.paper_id = s.paper_id LEFT JOIN models m ON m.model_id = s.model_id"""
 FACT_SQL = """SELECT f.model_id, f.subject, f.attribute, f.value, f.unit, f.value_text, f.raw_cell, f.paper_id,
        p.title AS paper_title, p.kind, p.precedence, f.table_id, f.table_no, f.caption, f.page, f.section,
        f.row_header, f.col_header
 FROM facts f JOIN papers p ON p.paper_id = f.paper_id"""
+RANKED_ROWS = 50         # places a ranking returns (the answer shows ten; the chart and the CSV get these)
 ATTRIBUTE_LIKE = {"layers": "%layers", "experts": "%experts%", "intermediate_dim": "%intermediate%"}
 
 
@@ -67,7 +68,7 @@ def scores(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] 
     """Score rows with their provenance, for named models and/or benchmarks (bounded: rankings use `ranked`)."""
     params: list = []
     where = filters(plan, models, benches, params)
-    order = "p.precedence, s.paper_id, s.score_id"
+    order = "p.precedence, s.paper_id, s.source_kind = 'text', s.score_id"
     sql = SCORE_SQL + ("\nWHERE " + "\n  AND ".join(where) if where else "") + "\nORDER BY " + order
     return Result(show(sql, params), db.query_all(sql, params)[1])     # bounded by the names; never cut
 
@@ -82,7 +83,6 @@ def filters(plan: Plan, models: list[str] | None, benches: list[str] | None, par
 
 
 COMBO = "coalesce(s.setting, '') || chr(31) || coalesce(s.grp, '') || chr(31) || coalesce(s.metric, '')"
-CHART_PLACES = 50      # places a ranking returns: the top k in words, up to this many in its chart and CSV
 LOWER_BETTER = r"lower(,)? (is )?the better|lower is better"
 
 
@@ -114,7 +114,7 @@ def ranked(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] 
            f"SELECT *, rank() OVER (PARTITION BY benchmark_id ORDER BY value {order}) AS place,\n"
            "       count(*) OVER (PARTITION BY benchmark_id) AS compared\nFROM picked\n"
            f"QUALIFY place <= ?\nORDER BY benchmark_id, value {order}, model_id")
-    params.append(max(k + 5, CHART_PLACES))
+    params.append(max(k + 5, RANKED_ROWS))
     return Result(show(sql, params), db.query_all(sql, params)[1])
 
 
@@ -123,7 +123,7 @@ def picked_sql(plan: Plan, models, benches, combos: list[str], params: list) -> 
     where = filters(plan, models, benches, params) + [in_list(COMBO, combos, params)]
     return (SCORE_SQL + "\nWHERE " + "\n  AND ".join(where) +
             "\nQUALIFY row_number() OVER (PARTITION BY s.model_id, s.benchmark_id "
-            "ORDER BY p.precedence, length(coalesce(s.setting, '')) DESC, s.score_id) = 1")
+            "ORDER BY p.precedence, s.source_kind = 'text', length(coalesce(s.setting, '')) DESC, s.score_id) = 1")
 
 
 def averaged(db: SafeDB, plan: Plan, benches: list[str], combos: list[str], shown: int = 12) -> tuple[Result, Result]:
@@ -173,8 +173,17 @@ def run_all(db: SafeDB, sql: str, params: list | None = None) -> Result:
 SYNONYMS = {"overall": {"average", "avg.", "avg"}, "average": {"overall", "avg.", "avg"}}
 
 
+SHOT = re.compile(r"\b(\d+|zero|one|two|three|four|five|eight|ten|few)[\s-]?shots?\b", re.I)
+SHOT_WORDS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "eight": "8", "ten": "10"}
+
+
+def shots(text: str | None) -> set[str]:
+    """'0-shot', 'zero-shot', '5 shot' -> {'0-shot'}, {'0-shot'}, {'5-shot'}: one token a row and a question share."""
+    return {SHOT_WORDS.get(n.lower(), n.lower()) + "-shot" for n in SHOT.findall(text or "")}
+
+
 def setting_score(row: dict, wanted: set[str]) -> int:
-    have = words(row.get("setting")) | words(row.get("grp")) | words(row.get("metric"))
+    have = words(row.get("setting")) | words(row.get("grp")) | words(row.get("metric")) | shots(row.get("setting"))
     return sum(1 for w in wanted if w in have or SYNONYMS.get(w, set()) & have)
 
 

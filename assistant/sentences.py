@@ -54,10 +54,11 @@ OFF_TOPIC = 0.3         # penalty for a sentence away from every name the questi
 CAPTION = 0.5           # penalty for a caption's sentences when the question asks what was done
 SAYS_HOW = 0.2          # bonus for 'we use X' / 'we developed X' when that is what is asked
 SAYS_NAME = 0.3         # bonus for naming something the question does not when it asks 'which X' / 'what X'
+ROLE_NAME = 0.5         # bonus for a name in brackets after a question word when a name is asked: 'Rollout (X)'
 _NAME_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w", re.I)
 _PERCENT_QUESTION = re.compile(r"\bpercent(?:age)?\b|%", re.I)
 KIND_CREDIT = 0.5       # an asked-for kind word ('criterion') counts half
-_SENT_END = re.compile(r"(?<=[.!?])(?:\*{1,2}|[\"”’)])?\s+(?=[\"“(\[*]?[A-Z0-9•*-])|\n+")
+_SENT_END = re.compile(r"(?<=[.!?])(?:\*{1,2}|[\"”’)])?\s+(?=[\"“(\[*]?[A-Z0-9•*-])|\n+(?![a-z])")   # a wrapped line goes on in lowercase
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|vs|Fig|Figs|No|Eq|Sec|approx|cf|Cf|etc|resp)\.|\b[A-Z]\.)$")
 
 
@@ -94,6 +95,7 @@ class _Sentence:
     caption: bool                   # its passage is a table or figure caption
     named: frozenset[str]           # stems of the names it mentions ('SGLang', 'Digital Card Game')
     names: set[str]                 # stems of the paper's names ('qwen2', 'glm4_5')
+    roles: frozenset[str]           # stems of words that label a name in brackets: 'Rollout (SGLang)' -> 'rollout'
     score: float = 0.0
 
 
@@ -166,7 +168,15 @@ def _passage_features(title: str, section: str, text: str) -> tuple[dict, ...]:
                   "near_named": frozenset().union(*named[max(0, i - 2):i]), "words": frozenset(_surface(t)), "sequence": tuple(an.tokens(t)),
                   "near": frozenset().union(*stems[max(0, i - 2):i]),
                   "earlier": frozenset().union(*stems[:i]), "by_numbers": _by_numbers(t),
-                  "marks": _marks(t), **passage} for i, t in enumerate(texts))
+                  "marks": _marks(t), "roles": _roles(t), **passage} for i, t in enumerate(texts))
+
+
+_ROLE = re.compile(r"([A-Za-z][a-z]{2,})\s*\((?=[A-Z][\w.+-]*[A-Za-z])")
+
+
+def _roles(text: str) -> frozenset[str]:
+    """Stems of the words that a bracketed name labels: 'Training (Megatron)', 'Rollout (SGLang + Router)'."""
+    return frozenset(analyzer().tokens(" ".join(_ROLE.findall(text))))
 
 
 def _named(text: str) -> frozenset[str]:
@@ -312,6 +322,8 @@ def _cues(s: _Sentence, q: _Query) -> float:
     cue += SAYS_HOW if q.own_work and "own work" in s.marks else 0.0
     if q.asks_name and s.named - q.asked_stems - s.names:
         cue += SAYS_NAME                                            # names something new: 'SGLang'
+        if s.roles & (q.terms.keys() - q.focus.keys()):
+            cue += ROLE_NAME                                        # 'which engine ... for rollouts': 'Rollout (X)'
     if q.asks_percent and "percent" in s.marks:
         cue += 0.3
     if q.wants_number and "number" in s.marks:
@@ -324,7 +336,7 @@ def _mismatch(s: _Sentence, q: _Query, off_topic: float) -> float:
     asked for, a fragment or a ramble."""
     penalty = 0.3 * min(2, sum(1 for group in q.entities if not group & s.context))
     penalty += OFF_TOPIC * off_topic
-    if s.caption:
+    if s.caption and not (q.asks_name and s.roles & q.terms.keys()):   # a figure's parts, named: not a penalty
         penalty += CAPTION if q.method else 0.25 if "table" in s.marks else 0.0
     return penalty + (0.3 if "short" in s.marks else 0.1 if "long" in s.marks else 0.0)
 

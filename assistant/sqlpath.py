@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from index.names import key
+
 from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
@@ -12,6 +14,14 @@ from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines,
 from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
+
+
+def fact_label(r: dict) -> str:
+    """The header that names what a fact is: the one that is not the model's own name."""
+    own = {key(n) for n in (r.get("model_id"), r.get("subject")) if n}
+    heads = [h for h in (r.get("row_header"), r.get("col_header"))
+             if h and not any(o in key(h) or key(h) in o for o in own)]
+    return heads[0] if heads else r["attribute"].replace("_", " ")
 
 
 class SqlPath:
@@ -210,10 +220,12 @@ class SqlPath:
         if not res.rows:
             return self.size_from_name(plan)
         d = Draft()
-        for r in res.rows:
+        labels = [fact_label(r) for r in res.rows]
+        for r, label in zip(res.rows, labels):
             shown = f"{r['value_text']}" if r["value"] is None else value_text(r)
-            d.lines.append(f"- {model_label(r['model_id'], self.cat)}: {r['row_header'] or r['attribute']} = "
-                           f"**{shown}** — {d.source(r)}.")
+            if labels.count(label) > 1:           # one cell, two facts: 'Experts (active / total)' = '2 / 16'
+                label = f"{r['attribute'].replace('_', ' ')} ({label})"
+            d.lines.append(f"- {model_label(r['model_id'], self.cat)}: {label} = **{shown}** — {d.source(r)}.")
         return d, res.sql, res.rows
 
     def size_from_name(self, plan: Plan):

@@ -107,7 +107,10 @@ def expand_compounds(text: str) -> str:
 
 def title_names(title: str) -> str:
     """The names in a paper title, for search: 'GLM-4.5: Agentic, Reasoning, ...' -> 'GLM-4.5 glm4_5'."""
-    names = [w.strip(":,;()") for w in title.split() if re.search(r"\d|[a-z][A-Z]", w)]
+    words = [w.strip(":,;()") for w in title.split()]
+    names = [w for w in words if re.search(r"\d|[a-z][A-Z]", w)]
+    # 'The Llama 3 Herd of Models': a version standing apart names the word before it
+    names += [a for a, b in zip(words, words[1:]) if re.fullmatch(r"\d+(?:\.\d+)*", b) and re.fullmatch(r"[A-Z]\w+", a)]
     return " ".join(names + [expand_compounds(" ".join(names))]).strip()
 
 

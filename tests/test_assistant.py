@@ -5,6 +5,7 @@ Cases are questions written for these tests (not the dev set); each is checked w
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -326,3 +327,22 @@ def test_rankings_match_a_full_scan(assistant):
     top = sorted(best.values(), reverse=True)[:5]
     shown = [r["value"] for r in ans.rows][:5]
     assert shown == top
+
+
+def test_a_ranking_is_a_bounded_table_with_shared_ranks(assistant, db_con):
+    """Runners-up are table rows (rank, model, value, source), at most ten unless a tie runs past the cut, said as
+    'top N of M'; equal values share a rank; every value matches the database's best row for that model."""
+    ans = assistant.ask("Which model has the highest MMLU score?")
+    rows = [line for line in ans.text.splitlines() if line.startswith("| ") and not line.startswith("| Rank")]
+    assert "Next:" not in ans.text and 10 <= len(rows) <= 15
+    m = re.search(r"Top (\d+) of (\d+) models", ans.text)
+    assert m and int(m.group(1)) == len(rows) and int(m.group(2)) > len(rows)
+    cells = [[c.strip() for c in r.strip("|").split("|")] for r in rows]
+    values = [float(c[2].rstrip("%")) for c in cells]
+    assert values == sorted(values, reverse=True)
+    for i, (rank, _, value, _) in enumerate(cells):
+        twins = [c for j, c in enumerate(cells) if j != i and float(c[2].rstrip("%")) == float(value.rstrip("%"))]
+        assert rank.endswith("=") == bool(twins) and all(c[0] == rank for c in twins)
+        assert int(rank.rstrip("=")) == 1 + sum(v > float(value.rstrip("%")) for v in values)
+    best = db_con.execute("SELECT max(value) FROM scores WHERE benchmark_id = 'MMLU'").fetchone()[0]
+    assert values[0] == best
