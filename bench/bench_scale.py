@@ -89,6 +89,7 @@ def timed_add(build: dict, work: Path) -> float:
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(folder, scratch / "papers")
     shutil.copyfile(build["db"], scratch / "scores.duckdb")
+    _record_folder(scratch / "scores.duckdb", scratch / "papers")     # as if the user had moved the folder
     source = min(corpus.sources(), key=lambda p: p.stat().st_size)      # the shortest paper
     name = corpus.tag(len(copies))
     new = scratch / f"{source.stem}-{name.lower()}{source.suffix}"
@@ -99,6 +100,16 @@ def timed_add(build: dict, work: Path) -> float:
     seconds = time.perf_counter() - start
     shutil.rmtree(scratch, ignore_errors=True)
     return seconds
+
+
+def _record_folder(db: Path, folder: Path) -> None:
+    """Point a copied database at its copied papers folder: `index add` refuses a database built elsewhere."""
+    import duckdb
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("UPDATE build_meta SET value = ? WHERE key = 'papers_dir'", [str(folder.resolve())])
+    finally:
+        con.close()
 
 
 def _million(work: Path, million_from: str | None, db: Path) -> dict:

@@ -20,6 +20,7 @@ seeded, `kind` what sort of name it is, `target` what it names. Kinds:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import names
 from .seed import SEED
@@ -38,9 +39,12 @@ def stem(model_id: str) -> str:
 def vocab_rows(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """The vocabulary rows for the collected tables (models, aliases, benchmarks, scores, papers)."""
     out: dict[tuple, dict] = {}
+    keys: dict[str, str] = {}             # names repeat across thousands of papers: each is keyed once
 
     def add(name: str | None, kind: str, target: str | None, paper_id: str | None = None) -> None:
-        k = names.key(name or "")
+        k = keys.get(name or "")
+        if k is None:
+            k = keys[name or ""] = names.key(name or "")
         if k and target:
             out.setdefault((k, kind, target, paper_id), dict(key=k, name=name, kind=kind, target=target,
                                                              paper_id=paper_id))
@@ -59,8 +63,9 @@ def vocab_rows(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
     return {"vocab": list(out.values())}
 
 
-def everyday() -> set[str]:
-    return SEED.ORDINARY_WORDS | set(common_words())
+@lru_cache(maxsize=1)
+def everyday() -> frozenset[str]:
+    return frozenset(SEED.ORDINARY_WORDS | set(common_words()))
 
 
 def names_seen(out: dict[tuple, dict]) -> set[str]:
