@@ -71,7 +71,8 @@ def everyday() -> frozenset[str]:
 def names_seen(out: dict[tuple, dict]) -> set[str]:
     """Keys of every name, and every word of a setting label: where an ordinary word could be misread."""
     seen = {k for k, kind, _, _ in out if kind not in ("setting", "word")}
-    return seen | {w for (_, kind, _, _), r in out.items() if kind == "setting" for w in names.tokens(r["name"])}
+    labels = {r["name"] for (_, kind, _, _), r in out.items() if kind == "setting"}    # repeated in every paper
+    return seen | {w for name in labels for w in names.tokens(name)}
 
 
 def model_rows(rows, add) -> None:
