@@ -36,10 +36,11 @@ def stem(model_id: str) -> str:
     return VARIANT_TAIL.sub("", VERSION_TAIL.sub("", model_id))
 
 
-def vocab_rows(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """The vocabulary rows for the collected tables (models, aliases, benchmarks, scores, papers)."""
+def vocab_rows(rows: dict[str, list[dict]], known_keys: dict[str, str] | None = None) -> dict[str, list[dict]]:
+    """The vocabulary rows for the collected tables (models, aliases, benchmarks, scores, papers).
+    known_keys: name -> names.key(name) already computed by the same index code (a previous build's vocab)."""
     out: dict[tuple, dict] = {}
-    keys: dict[str, str] = {}             # names repeat across thousands of papers: each is keyed once
+    keys: dict[str, str] = dict(known_keys or {})    # names repeat across thousands of papers: each is keyed once
 
     def add(name: str | None, kind: str, target: str | None, paper_id: str | None = None) -> None:
         k = keys.get(name or "")
