@@ -1,6 +1,7 @@
 """Answer latency per route, in-process, no LLM; and LLM calls per answer when an LLM is configured.
 
-    python bench/bench_answer.py [--repeat 20] [--questions tests/dev.jsonl]
+    python bench/bench_answer.py [--repeat 20] [--questions tests/dev.jsonl]   # or a dev2-style set with
+                                                                            # {role, content} history turns
     OPENAI_BASE_URL=http://127.0.0.1:8080/v1 python bench/bench_answer.py --llm
 
 Targets (no LLM): p50 <= 10 ms and p95 <= 50 ms per route. Prints a table; not a test.
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant  # noqa: E402
+from assistant.eval import history_messages  # noqa: E402
 from assistant.llm import make_llm  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from index.build import build  # noqa: E402
@@ -58,7 +60,7 @@ def main() -> None:
         calls: list[int] = []
         for _ in range(args.repeat if not llm else 1):
             for c in cases:
-                hist = [{"role": "user", "content": h} for h in c.get("history", [])]
+                hist = history_messages(c)     # {role, content} dicts kept; bare strings are user turns
                 before = llm.calls if llm else 0
                 start = time.perf_counter()
                 ans = a.ask(c["q"], hist)

@@ -89,6 +89,7 @@ def timed_add(build: dict, work: Path) -> float:
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(folder, scratch / "papers")
     shutil.copyfile(build["db"], scratch / "scores.duckdb")
+    _record_folder(scratch / "scores.duckdb", scratch / "papers")     # as if the user had moved the folder
     source = min(corpus.sources(), key=lambda p: p.stat().st_size)      # the shortest paper
     name = corpus.tag(len(copies))
     new = scratch / f"{source.stem}-{name.lower()}{source.suffix}"
@@ -99,6 +100,16 @@ def timed_add(build: dict, work: Path) -> float:
     seconds = time.perf_counter() - start
     shutil.rmtree(scratch, ignore_errors=True)
     return seconds
+
+
+def _record_folder(db: Path, folder: Path) -> None:
+    """Point a copied database at its copied papers folder: `index add` refuses a database built elsewhere."""
+    import duckdb
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("UPDATE build_meta SET value = ? WHERE key = 'papers_dir'", [str(folder.resolve())])
+    finally:
+        con.close()
 
 
 def _million(work: Path, million_from: str | None, db: Path) -> dict:
@@ -258,7 +269,11 @@ def latency_row(times: dict[str, list[float]]) -> list[float]:
     return out
 
 
-def report(builds: list[dict], answers: dict, apps: dict) -> None:
+def report(builds: list[dict], answers: dict, apps: dict, machine: dict | None = None) -> None:
+    if machine:
+        print(f"{machine.get('date', '')}: {machine.get('cpus', '?')} CPUs, load average (1 min) "
+              f"{machine.get('load_start', float('nan')):.1f} at start, {machine.get('load_end', float('nan')):.1f} at end "
+              "(a shared machine: compare CPU seconds and the side-by-side ratios, not wall times across runs)")
     print_table("build (1M: DuckDB multiplication of a built corpus, not a parse)",
                 [(b["size"], [b["papers"], b["scores"], b["build_s"], b["build_cpu_s"], b["build_rss_mb"],
                               b["db_mb"], b.get("add_s", float("nan"))]) for b in builds],
@@ -305,6 +320,8 @@ def main() -> None:
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     paper_sizes = [s for s in sizes if s != MILLION]
     million_from = args.million_from or (max(paper_sizes, key=int) if paper_sizes else None)
+    machine = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpus": os.cpu_count(),
+               "load_start": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -319,8 +336,9 @@ def main() -> None:
         results = work / "results.json"          # kept as the run goes: --report-only prints it again
         results.write_text(json.dumps({"builds": builds, "answers": answers, "apps": {}}))
         apps = {} if args.no_app else {b["size"]: app_startup(b, work, args.app_timeout) for b in builds}
-        results.write_text(json.dumps({"builds": builds, "answers": answers, "apps": apps}))
-        report(builds, answers, apps)
+        machine["load_end"] = os.getloadavg()[0]
+        results.write_text(json.dumps({"builds": builds, "answers": answers, "apps": apps, "machine": machine}))
+        report(builds, answers, apps, machine)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,7 @@
     nice -n 10 python bench/profile_scale.py build --papers 200            # writes a 200-paper corpus, builds it
     nice -n 10 python bench/profile_scale.py answers --db DB --corpus DIR  # the mix of bench_scale.py, 3 rounds
 
-The build is profiled in this process (worker processes, if the build uses them, are not seen: set the build to
-one process to profile parsing). Prints the top functions by own time and by cumulative time.
+The build is profiled in one process (parsing is kept out of worker processes, so the profiler sees it). Prints the top functions by own time and by cumulative time.
 """
 from __future__ import annotations
 
@@ -34,7 +33,9 @@ def top(profile: cProfile.Profile, n: int) -> str:
 
 
 def profile_build(papers: int, n: int) -> None:
+    from index import build as build_module
     from index.build import build
+    build_module.PARALLEL_MIN = 10**9              # parse in this process, so the profiler sees the parsing
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "papers"
         corpus.write_corpus(papers, folder)

@@ -92,6 +92,7 @@ class TableReader:
         self.implied = implied_variant(self.t)
         self.resolved: dict[tuple[str, bool], tuple[str, str | None, list[str]]] = {}
         self.forced = False     # the model axis was inferred from a benchmark axis, so any name is a model
+        self.models: dict[tuple[str, bool], tuple[str, str | None] | None] = {}     # one parse per model label
 
     def row_labels(self) -> list[tuple[int, list[str], str | None]]:
         """(row index, label texts, group) for each data row; group rows set the group."""
@@ -307,6 +308,13 @@ class TableReader:
             self.add_fact(model[0], model_raw, attr, None, None, cell.text, cell, row_header, col_header)
 
     def model(self, raw: str):
+        """The model a label names, as (model_id, suffix), or None; each label is parsed once per table."""
+        key = (raw, self.forced)
+        if key not in self.models:
+            self.models[key] = self.parse_model(raw)
+        return self.models[key]
+
+    def parse_model(self, raw: str):
         if not nameable(raw):
             return None
         base, suffix = names.split_model_suffix(raw)

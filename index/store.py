@@ -89,22 +89,24 @@ def write(rows: dict[str, list[dict]], target: Path, plan: Plan, version: str) -
         files = [dict(paper_id=s.paper_id, file=s.path.name, sha256=s.sha256, kind=s.kind, size=s.size,
                       mtime_ns=s.mtime_ns) for s in plan.sources]
         _insert(con, "paper_files", list(files[0]) if files else [], files, dedupe=False)
+        known_keys = None
         if plan.reused:
-            copy_reused(con, plan.reuse_db, sorted(plan.reused))
+            known_keys = copy_reused(con, plan.reuse_db, sorted(plan.reused))
             number(rows, {t: con.execute(f"SELECT coalesce(max({k}), 0) FROM {t}").fetchall()[0][0]
                           for t, k in IDS.items()})
         for table, cols in COLUMNS.items():
             if rows[table]:
                 _insert(con, table, cols, rows[table], dedupe=bool(plan.reused))
-        _insert(con, "vocab", VOCAB_COLUMNS["vocab"], vocab_of(con), dedupe=False)
+        _insert(con, "vocab", VOCAB_COLUMNS["vocab"], vocab_of(con, known_keys), dedupe=False)
         con.execute("CHECKPOINT")
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in COLUMNS}
     finally:
         con.close()
 
 
-def vocab_of(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """The vocabulary of everything written so far, new and copied papers alike (so an incremental add sees all)."""
+def vocab_of(con: duckdb.DuckDBPyConnection, known_keys: dict[str, str] | None = None) -> list[dict]:
+    """The vocabulary of everything written so far, new and copied papers alike (so an incremental add sees all).
+    known_keys: the name keys the previous build computed (same index code), so they are not computed again."""
     def fetch(sql: str) -> list[dict]:
         cur = con.execute(sql)
         cols = [d[0] for d in cur.description]
@@ -114,7 +116,7 @@ def vocab_of(con: duckdb.DuckDBPyConnection) -> list[dict]:
                                                       "papers")}
     rows["scores"] = fetch("SELECT DISTINCT setting, grp, benchmark_id, paper_id FROM scores "
                            "WHERE setting IS NOT NULL OR grp IS NOT NULL")
-    return vocab_rows(rows)["vocab"]
+    return vocab_rows(rows, known_keys)["vocab"]
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, cols: list[str], rows: list[dict], dedupe: bool) -> None:
@@ -133,8 +135,9 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, cols: list[str], rows: l
         con.unregister("frame")
 
 
-def copy_reused(con: duckdb.DuckDBPyConnection, old: Path, paper_ids: list[str]) -> None:
-    """Copy the rows of unchanged papers from the old database, and the names they use."""
+def copy_reused(con: duckdb.DuckDBPyConnection, old: Path, paper_ids: list[str]) -> dict[str, str]:
+    """Copy the rows of unchanged papers from the old database, and the names they use. Returns the old
+    vocabulary's name -> key pairs (the old file was built by this same index code: the keys are valid)."""
     _run(con, f"ATTACH '{_quote(old)}' AS old (READ_ONLY)")
     try:
         _run(con, "CREATE TEMP TABLE keep AS SELECT unnest(?::VARCHAR[]) AS paper_id", [paper_ids])
@@ -148,6 +151,7 @@ def copy_reused(con: duckdb.DuckDBPyConnection, old: Path, paper_ids: list[str])
         _copy_where(con, "model_aliases", "paper_id IS NULL AND model_id IN (SELECT model_id FROM models)")
         _copy_where(con, "benchmarks", "benchmark_id IN (SELECT benchmark_id FROM scores)")
         _copy_where(con, "benchmark_aliases", "benchmark_id IN (SELECT benchmark_id FROM benchmarks)")
+        return dict(con.execute("SELECT DISTINCT name, key FROM old.vocab WHERE name IS NOT NULL").fetchall())
     finally:
         _run(con, "DETACH old")
 

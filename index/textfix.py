@@ -22,6 +22,7 @@ _TIER_PRIOR = {1: 200.0, 2: 20.0, 3: 5.0}    # pseudo-counts for common words, b
 _SUFFIXES = ("ization", "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ions", "ion", "ities", "ity",
              "ally", "ly", "ers", "er", "est", "ed", "es", "s", "able", "ible", "ive", "ize", "ized", "izes",
              "al", "ful", "less", "ism", "ist", "ists", "ic", "ical", "ous")
+_SUFFIXES_BY_LAST = {c: tuple(x for x in _SUFFIXES if x[-1] == c) for c in {x[-1] for x in _SUFFIXES}}   # same order
 _PIECE_PENALTY = 4.0           # extra cost per piece, so two words beat three
 _MAX_PIECES = 2
 _A_PENALTY = 1.0               # 'arepresented' is 'are presented', not 'a represented'
@@ -39,6 +40,7 @@ class Vocab:
     common: Mapping[str, int] = field(default_factory=dict)    # lowercased common word -> tier (1 = most frequent)
     total: float = 1.0                                          # corpus words plus the common words' pseudo-counts
     memo: dict = field(default_factory=dict, compare=False, repr=False)   # chunk -> repaired chunk (same vocab)
+    costs: dict = field(default_factory=dict, compare=False, repr=False)  # word -> cost (same vocab)
 
     def count(self, word: str) -> float:
         w = word.lower()
@@ -46,7 +48,10 @@ class Vocab:
 
     def cost(self, word: str) -> float:
         """-log probability of the word (lower is more frequent)."""
-        return -math.log(max(self.count(word), 0.1) / self.total)
+        c = self.costs.get(word)
+        if c is None:
+            c = self.costs[word] = -math.log(max(self.count(word), 0.1) / self.total)
+        return c
 
     def is_common(self, word: str) -> bool:
         return word.lower() in self.common
@@ -70,7 +75,7 @@ def make_vocab(counts: Mapping[str, int], cased: Mapping[str, int]) -> Vocab:
 def _stems(word: str) -> list[str]:
     """Candidate stems of an inflected word: 'studies' -> 'studi', 'study'; 'planning' -> 'plann', 'plan'."""
     out = []
-    for suf in _SUFFIXES:
+    for suf in _SUFFIXES_BY_LAST.get(word[-1:], ()):                 # only suffixes ending in its last letter
         if word.endswith(suf) and len(word) - len(suf) >= 3:
             stem = word[: -len(suf)]
             out += [stem, stem + "e"]
@@ -117,15 +122,18 @@ def default_vocab() -> Vocab:
 
 def build_vocab(texts: Iterable[str]) -> Vocab:
     """Word frequencies of `texts` (LaTeX repaired first), plus the built-in common words."""
+    chunks: Counter[str] = Counter()
+    for text in texts:
+        chunks.update(_math_once(text).split())
     lower: Counter[str] = Counter()
     cased: Counter[str] = Counter()
-    for text in texts:
-        for chunk in repair_math(text).split():
-            if _URLISH.search(chunk):
-                continue
-            for run in _ALPHA_RUN.findall(chunk):
-                cased[run] += 1
-                lower[run.lower()] += 1
+    for chunk, n in chunks.items():                  # each distinct chunk once: papers repeat their words
+        if _URLISH.search(chunk):
+            continue
+        for run in _ALPHA_RUN.findall(chunk):
+            cased[run] += n
+    for run, n in cased.items():
+        lower[run.lower()] += n
     return make_vocab(lower, cased)
 
 
@@ -255,6 +263,12 @@ def repair_math(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- glued words
+@lru_cache(maxsize=4096)
+def _math_once(text: str) -> str:
+    """repair_math, remembered: a paragraph is read once for the vocabulary and again when it is repaired."""
+    return repair_math(text)
+
+
 def split_glued(token: str, vocab: Vocab | None = None) -> str:
     """Split a purely alphabetic token made of words glued together; anything else is returned unchanged.
 
@@ -379,14 +393,19 @@ def _segment(word: str, vocab: Vocab, strict: bool) -> list[str] | None:
     n = len(word)
     best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
     best[0] = (0.0, [])
+    open_starts = [0]        # ends reached with fewer than _MAX_PIECES pieces, ascending: the only useful starts
     for end in range(1, n + 1):
-        for start in range(max(0, end - 24), end):
+        for start in open_starts:
+            if start < end - 24:
+                continue
             prev, piece = best[start], word[start:end]
-            if prev is None or len(piece) == n or len(prev[1]) >= _MAX_PIECES or not _piece_ok(piece, vocab, strict):
+            if len(piece) == n or not _piece_ok(piece, vocab, strict):
                 continue
             cost = prev[0] + vocab.cost(piece) + _PIECE_PENALTY + (_A_PENALTY if piece == "a" else 0.0)
             if best[end] is None or cost < best[end][0]:
                 best[end] = (cost, prev[1] + [piece])
+        if best[end] is not None and len(best[end][1]) < _MAX_PIECES:
+            open_starts.append(end)
     found = best[n]
     return found[1] if found and len(found[1]) >= 2 and _plausible_pair(found[1]) else None
 
@@ -416,6 +435,8 @@ _WORD_RUN = re.compile(r"(?<![0-9])[A-Za-z]+(?![0-9])")
 _HYPHEN_BREAK = re.compile(r"(?<![A-Za-z-])([a-z]{2,})-([a-z]{2,})(?![A-Za-z-])")
 _DIGIT_GLUE = re.compile(r"(?<![A-Za-z])([a-z]{2,4})(?=\d)|(?<=\d)([a-z]{2,4})(?![A-Za-z])")
 _POSSESSIVE_GLUE = re.compile(r"(?<=[A-Za-z0-9]['’])s([a-z]{3,})\b")
+_GLUE_PUNCT = re.compile(r"[.!?,;]")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def repair_chunk(chunk: str, vocab: Vocab) -> str:
@@ -430,12 +451,19 @@ def repair_chunk(chunk: str, vocab: Vocab) -> str:
 
 
 def _repair_chunk(chunk: str, vocab: Vocab) -> str:
+    if chunk.isascii() and chunk.isalpha():
+        return split_glued(chunk, vocab)       # a bare word: none of the patterns below but the last can match
     if _URLISH.search(chunk):
         return chunk
-    chunk = _SENTENCE_GLUE.sub(" ", chunk)
-    chunk = _HYPHEN_BREAK.sub(lambda m: _join_hyphenated(m, vocab), chunk)
-    chunk = _DIGIT_GLUE.sub(lambda m: _split_digit_glue(m, vocab), chunk)
-    chunk = _POSSESSIVE_GLUE.sub(lambda m: _split_possessive(m, vocab), chunk)
+    # each pattern runs only where the character it needs is present (the same result, fewer passes)
+    if _GLUE_PUNCT.search(chunk):
+        chunk = _SENTENCE_GLUE.sub(" ", chunk)
+    if "-" in chunk:
+        chunk = _HYPHEN_BREAK.sub(lambda m: _join_hyphenated(m, vocab), chunk)
+    if _ANY_DIGIT.search(chunk):
+        chunk = _DIGIT_GLUE.sub(lambda m: _split_digit_glue(m, vocab), chunk)
+    if "'" in chunk or "’" in chunk:
+        chunk = _POSSESSIVE_GLUE.sub(lambda m: _split_possessive(m, vocab), chunk)
     return _WORD_RUN.sub(lambda m: split_glued(m.group(0), vocab), chunk)
 
 
@@ -467,7 +495,7 @@ def _split_digit_glue(m: re.Match, vocab: Vocab) -> str:
 def repair(text: str, vocab: Vocab | None = None) -> str:
     """Text fit for search: LaTeX numbers and operators made plain, glued words and sentences split."""
     vocab = vocab or default_vocab()
-    text = repair_math(text)
+    text = _math_once(text)
     parts = re.split(r"(\s+)", text)
     text = "".join(p if not p or p.isspace() else repair_chunk(p, vocab) for p in parts)
     return _SPACE_BEFORE_PUNCT.sub("", text)

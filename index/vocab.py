@@ -20,6 +20,7 @@ seeded, `kind` what sort of name it is, `target` what it names. Kinds:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import names
 from .seed import SEED
@@ -35,12 +36,16 @@ def stem(model_id: str) -> str:
     return VARIANT_TAIL.sub("", VERSION_TAIL.sub("", model_id))
 
 
-def vocab_rows(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """The vocabulary rows for the collected tables (models, aliases, benchmarks, scores, papers)."""
+def vocab_rows(rows: dict[str, list[dict]], known_keys: dict[str, str] | None = None) -> dict[str, list[dict]]:
+    """The vocabulary rows for the collected tables (models, aliases, benchmarks, scores, papers).
+    known_keys: name -> names.key(name) already computed by the same index code (a previous build's vocab)."""
     out: dict[tuple, dict] = {}
+    keys: dict[str, str] = dict(known_keys or {})    # names repeat across thousands of papers: each is keyed once
 
     def add(name: str | None, kind: str, target: str | None, paper_id: str | None = None) -> None:
-        k = names.key(name or "")
+        k = keys.get(name or "")
+        if k is None:
+            k = keys[name or ""] = names.key(name or "")
         if k and target:
             out.setdefault((k, kind, target, paper_id), dict(key=k, name=name, kind=kind, target=target,
                                                              paper_id=paper_id))
@@ -59,14 +64,16 @@ def vocab_rows(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
     return {"vocab": list(out.values())}
 
 
-def everyday() -> set[str]:
-    return SEED.ORDINARY_WORDS | set(common_words())
+@lru_cache(maxsize=1)
+def everyday() -> frozenset[str]:
+    return frozenset(SEED.ORDINARY_WORDS | set(common_words()))
 
 
 def names_seen(out: dict[tuple, dict]) -> set[str]:
     """Keys of every name, and every word of a setting label: where an ordinary word could be misread."""
     seen = {k for k, kind, _, _ in out if kind not in ("setting", "word")}
-    return seen | {w for (_, kind, _, _), r in out.items() if kind == "setting" for w in names.tokens(r["name"])}
+    labels = {r["name"] for (_, kind, _, _), r in out.items() if kind == "setting"}    # repeated in every paper
+    return seen | {w for name in labels for w in names.tokens(name)}
 
 
 def model_rows(rows, add) -> None:
