@@ -13,6 +13,7 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.guard import QueryRejected
+from assistant.core import NUDGE
 from assistant.settings import Settings
 
 pytest_plugins = ["tests.ui_fixtures"]
@@ -80,7 +81,7 @@ def test_ask_follow_up_uses_the_given_history(client):
 def test_empty_input_gets_a_nudge(client, blank):
     result = client.predict(question=blank, history=[], api_name="/ask")
     assert result["route"] == "none"
-    assert "What is GLM-4-9B's MATH score?" in result["answer"]
+    assert result["answer"] == NUDGE
     assert "Ask me" in client.predict(blank, api_name="/chat")
 
 
@@ -195,10 +196,11 @@ def test_rejected_queries_are_explained():
 
 def test_chat_renders_a_ranking_as_a_table(client):
     reply = client.predict("Which model has the highest HumanEval score in the Qwen2 report?", api_name="/chat")
-    assert "| # | Model | Value | Source |" in reply
+    assert "| Rank | Model | Score | Source |" in reply and reply.count("| Rank | Model") == 1   # one table, not two
     table = [line for line in reply.splitlines() if line.startswith("| ")][1:]
     assert table[0].startswith("| 1 | Qwen2-72B-Instruct | 86.0 |")
-    assert "top 10 of 18 shown" in reply
+    assert [row.split(" | ")[0] for row in table[2:4]] == ["| 3=", "| 3="]      # a shared rank, marked
+    assert len(table) == 10 and "Top 10 of 18 models compared" in reply
 
 
 def test_concurrent_chat_sessions_keep_their_histories_apart(ui_server):

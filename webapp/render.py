@@ -101,7 +101,9 @@ def sql_markdown(answer: Answer) -> str:
 
 def main_markdown(answer: Answer, chart: Comparison | None) -> str:
     """The answer's own message: notes that need a glance first, then the text, then the ranked table."""
-    return "\n\n".join(p for p in (notes_markdown(answer, chart), answer.text, table_markdown(chart)) if p)
+    has_table = any(line.startswith("| ") for line in answer.text.splitlines())   # the answer ranks in a table itself
+    table = "" if has_table else table_markdown(chart)
+    return "\n\n".join(p for p in (notes_markdown(answer, chart), answer.text, table) if p)
 
 
 def answer_markdown(answer: Answer) -> str:
