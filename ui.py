@@ -66,7 +66,7 @@ def build_demo(assistant: Assistant, settings: Settings) -> gr.Blocks:
         (paper, table, page, quoted cell or sentence) every number comes from.
 
         Args:
-            question: the question, e.g. "What is GLM-4-9B's MATH score?" (any language).
+            question: the question, e.g. "What is Foo-4-9B's MATH score?" (any language).
             history: earlier messages of the conversation as a list of {"role", "content"} dicts; may be empty.
         """
         result = answer_safely(assistant, settings, question, history or []).to_dict()

@@ -35,7 +35,7 @@ class OutdatedDatabase(Exception):
 
 
 def bare(token: str) -> str:
-    """A question token without surrounding punctuation or a possessive: 'GLM-4-9B's' -> 'GLM-4-9B'."""
+    """A question token without surrounding punctuation or a possessive: 'Foo-4-9B's' -> 'Foo-4-9B'."""
     return token.strip(STRIP).removesuffix("'s").removesuffix("’s")
 
 
@@ -56,7 +56,7 @@ class Mention:
     end: int
     ids: list[str]
     exact: bool = True            # False when the name covers several models or was a fuzzy match
-    note: str | None = None       # e.g. "read 'Qwen2-72B-Instuct' as Qwen2-72B-Instruct"
+    note: str | None = None       # e.g. "read 'Bar2-72B-Instuct' as Bar2-72B-Instruct"
     kind: str = "name"            # 'name', 'variants' (one model's variants), 'family', 'fuzzy', 'setting', 'words'
 
 
@@ -145,7 +145,7 @@ class Catalog:
         return [], ""
 
     def other_chat_word(self, text: str) -> tuple[list[str], str] | None:
-        """'Qwen2-7B-Chat' when the papers print 'Qwen2-7B-Instruct' (and the other way round): users say either."""
+        """'Bar2-7B-Chat' when the papers print 'Bar2-7B-Instruct' (and the other way round): users say either."""
         m = CHAT_WORD.search(text)
         if not m:
             return None
@@ -203,7 +203,7 @@ class Catalog:
         return out
 
     def unknown_benchmarks(self, q: str, taken: list[Mention]) -> list[str]:
-        """Benchmark-shaped names asked for by score that name nothing in the papers ('GLM-4.5's FooBench score')."""
+        """Benchmark-shaped names asked for by score that name nothing in the papers ('Foo-4.5's FooBench score')."""
         spans = [(m.start, m.end) for m in taken]
         out = []
         for m in BENCH_ASKED.finditer(q):
@@ -241,7 +241,7 @@ class Catalog:
         """Benchmarks named in the question outside the `taken` spans; an ordinary word ('math') counts only when a
         model is named (named_model, default: any taken) and nothing else is."""
         found = self._scan(q, 5, lambda t: (*self.bench_ids(t), "name"), taken)
-        if not found and GLUED_WORD.search(q):       # 'GSM8K-Wert', 'MMLU-score': a name with a word hyphened on
+        if not found and GLUED_WORD.search(q):       # 'MathWords-Wert', 'KnowBench-score': a name with a word hyphened on
             found = self._scan(GLUED_WORD.sub(" ", q), 5, lambda t: (*self.bench_ids(t), "name"), taken)
         if not found and (bool(taken) if named_model is None else named_model):
             found = self._scan(q, 5, lambda t: (*self.bench_ids(t, allow_common=True), "name"), taken)
@@ -318,10 +318,10 @@ class Catalog:
         return found
 
     def find_papers(self, q: str) -> list[str]:
-        """Papers a question scopes itself to: 'in the GLM-4.5 report', 'according to the blog'."""
+        """Papers a question scopes itself to: 'in the Foo-4.5 report', 'according to the blog'."""
         ql = q.lower()
         kinds = self.paper_kinds(q)
-        if not kinds:                 # 'the Llama 3 excerpt', 'the Orion article': a document word of no kind
+        if not kinds:                 # 'the Baz 3 excerpt', 'the Orion article': a document word of no kind
             return [p for m in DOC_PHRASE.finditer(q) for p in sorted(self.paper_named(bare(m.group(1))))]
         as_verb = len(re.findall(r"\b(?:synthesis|blog|paper|papers)\s+reports?\b", ql))
         if "report" in kinds and as_verb and len(re.findall(r"\b(?:report|paper)\b", ql)) <= as_verb:
@@ -353,7 +353,7 @@ class Catalog:
     def paper_named(self, name: str) -> set[str]:
         """Papers a short name means: the longest leading words of the name that are a paper's short name."""
         ws = [w for w in name.split() if w.lower() not in STOP_WORDS]
-        for n in range(len(ws), 0, -1):              # longest run of words first: 'the Qwen2 team report' -> Qwen2
+        for n in range(len(ws), 0, -1):              # longest run of words first: 'the Bar2 team report' -> Bar2
             for i in range(len(ws) - n, -1, -1):
                 hit = self.v("paper", key(" ".join(ws[i:i + n])))
                 if hit:

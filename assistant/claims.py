@@ -94,7 +94,7 @@ class ClaimsPath:
 
     @staticmethod
     def named(models: list[Mention]) -> list[str]:
-        """The model a claim names exactly ('Qwen2-72B' is the base model, not also its instruct variant)."""
+        """The model a claim names exactly ('Bar2-72B' is the base model, not also its instruct variant)."""
         out = []
         for m in models:
             exact = [i for i in m.ids if key(i) == key(m.text)]

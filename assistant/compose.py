@@ -35,7 +35,7 @@ def table_name(r: dict) -> str:
 
 
 def short_paper(r: dict) -> str:
-    """'ChatGLM: A Family of ...' -> 'ChatGLM'; short titles stay whole."""
+    """'Quill: A Family of ...' -> 'Quill'; short titles stay whole."""
     title = r["paper_title"]
     head = title.split(":")[0].strip()
     if len(title) <= 40:

@@ -127,7 +127,7 @@ class Assistant:
         the same model and benchmark; else an abstention that says what the papers do hold."""
         found = self.sql.answer(plan)
         if found:
-            if plan.unknown:                  # 'Compare Lumen-2 and GLM-4.5': say which name found nothing
+            if plan.unknown:                  # 'Compare Lumen-2 and Foo-4.5': say which name found nothing
                 found[0].ambiguities.append(f"{', '.join(plan.unknown)}: not in the indexed papers; not shown.")
             if any(m.kind == "category" for m in plan.benchmarks):
                 shown = sorted({r["benchmark_id"] for r in found[2] if r.get("benchmark_id")})
@@ -256,7 +256,7 @@ class Assistant:
         return Answer(" ".join(lines[:1]) + ("\n\n" + "\n\n".join(lines[1:]) if lines[1:] else ""), "none")
 
     def abstain_benchmark(self, plan: Plan) -> Answer:
-        """'GLM-4.5's FooBench score': no benchmark of that name; never the model's other scores in its place."""
+        """'Foo-4.5's FooBench score': no benchmark of that name; never the model's other scores in its place."""
         names = ", ".join(plan.unknown_benchmarks)
         lines = [f"None of the indexed papers report a benchmark named {names}, so that score is not reported here."]
         sql = None
@@ -296,7 +296,7 @@ class Assistant:
 
 
 def filters_text(plan: Plan, cat: Catalog) -> str:
-    """' (instruction-tuned, over 100B, in the ChatGLM report)': the filters an empty answer was under."""
+    """' (instruction-tuned, over 100B, in the Quill report)': the filters an empty answer was under."""
     bits = []
     if plan.variant:
         bits.append({"chat": "instruction-tuned", "base": "base models"}.get(plan.variant, plan.variant))

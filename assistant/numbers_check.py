@@ -4,7 +4,7 @@
     if bad: ...use the extractive answer instead...
 
 Numbers are compared by value ("70.10", "70.1%" and "$7 0 . 1 \\%$" are the same 70.1). Not checked: citation marks
-([1], [2][3]), list numbers at the start of a line, digits inside names ("GLM-4-9B", "GSM8K", "Qwen2"), and
+([1], [2][3]), list numbers at the start of a line, digits inside names ("Foo-4-9B", "MathWords", "Bar2"), and
 numbers the question itself contains.
 """
 from __future__ import annotations

@@ -41,8 +41,8 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     expand_category(q, plan, cat)
     read_intent(q, plan)
     if carried and plan.intent == Intent.LOOKUP and not OWN_CUE.search(q):
-        read_intent(plan.question, plan)         # 'and GLM-4.5-Air?' asks what the earlier question asked
-        if plan.intent == Intent.RANK and carried == "answer":      # 'its MMLU-Pro?' after 'which is best?'
+        read_intent(plan.question, plan)         # 'and Foo-4.5-Air?' asks what the earlier question asked
+        if plan.intent == Intent.RANK and carried == "answer":      # 'its KnowBench-Pro?' after 'which is best?'
             plan.intent = Intent.LOOKUP if len(plan.models) == 1 else Intent.COMPARE
     special(q, plan, cat)
     plan.route = route(plan)
@@ -55,7 +55,7 @@ def read_names(q: str, cat: Catalog) -> Plan:
     plan = Plan(question=q)
     plan.papers = cat.find_papers(q)
     named = [m.span(1) for m in PAPER_NAME.finditer(q)] if plan.papers else []
-    inside = lambda m: any(s <= m.start and m.end <= e for s, e in named)  # noqa: E731  'the GLM-4.5 report'
+    inside = lambda m: any(s <= m.start and m.end <= e for s, e in named)  # noqa: E731  'the Foo-4.5 report'
     found = cat.find_models(q)
     plan.models = [m for m in found if not inside(m)]
     plan.benchmarks = [m for m in cat.find_benchmarks(q, found, named_model=bool(plan.models)) if not inside(m)]
@@ -146,7 +146,7 @@ def strip_citations(text: str) -> str:
 
 
 def printed(m: Mention) -> Mention:
-    """A model named in an answer: answers print canonical ids, so 'Qwen2-72B' there is that model, not its variants."""
+    """A model named in an answer: answers print canonical ids, so 'Bar2-72B' there is that model, not its variants."""
     exact = [i for i in m.ids if key(i) == key(m.text)]
     return Mention(m.text, 0, 0, exact or m.ids, bool(exact) or m.exact, m.note, "name" if exact else m.kind)
 
@@ -188,7 +188,7 @@ def expand_category(q: str, plan: Plan, cat: Catalog) -> None:
 
 
 def restrict_variant(plan: Plan, cat: Catalog) -> None:
-    """'the Qwen2 base models', 'and the base model?': keep the named models of that variant."""
+    """'the Bar2 base models', 'and the base model?': keep the named models of that variant."""
     if not plan.variant:
         return
     out = []

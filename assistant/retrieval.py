@@ -2,7 +2,7 @@
 
 Each node carries its paper, section and page as metadata; the searched text is the paper's names, the
 section heading (twice: a heading says what a passage is about), the window, and joined model names
-('glm4_5'). A caption's first sentence counts twice too; fenced code (prompt templates, transcripts) is
+('foo4_5'). A caption's first sentence counts twice too; fenced code (prompt templates, transcripts) is
 quoted but not searched. Searching one paper uses a mask built from that paper's node positions (a sparse
 index per paper, never a dense mask per paper). The index is saved next to the database, keyed by a hash
 of the passages, and loaded memory-mapped on the next start.
@@ -31,7 +31,7 @@ CHUNK_CHARS = 450           # long passages are searched as windows of sentences
 POOL_CHUNKS = 90            # nodes retrieved per question before they are grouped by passage
 READ_BATCH = 5000           # passages per read (keyset pages, each far inside the query time limit)
 # A question is about the papers when one of its words is among the corpus's widespread words (this share of
-# the vocabulary has fewer passages), or it names something the papers name ('Qwen2', 'SafetyBench').
+# the vocabulary has fewer passages), or it names something the papers name ('Bar2', 'SafeBench-X').
 DOMAIN_QUANTILE = 0.85
 _CODE = re.compile(r"```.*?(?:```|$)", re.S)
 _CAPTION = re.compile(r"\W*(?:Table|Figure|Fig\.)\s+\d+[^.:]*[.:]")
@@ -259,7 +259,7 @@ class SparseIndex:
 
     def in_domain(self, question: str, top: Sequence[Passage] = ()) -> bool:
         """Is the question about what the papers discuss? One of its words is widespread in the corpus (see
-        DOMAIN_QUANTILE), or a distinct name of it ('GLM-4.5', 'SafetyBench', 'LV-Eval') occurs in the papers,
+        DOMAIN_QUANTILE), or a distinct name of it ('Foo-4.5', 'SafeBench-X', 'LV-Eval') occurs in the papers,
         or one of the `top` passages holds at least two of its words and half of them. 'What's the weather in
         Beijing?' is none of these (the one passage that quotes that request is a prompt in fenced code)."""
         stems = set(analyzer().stems(query_words(question, self.known)))

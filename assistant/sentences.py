@@ -49,7 +49,7 @@ _OBJECTS = re.compile(r"\W*(?:However|But|Although|Though|Nevertheless|Nonethele
 _CAPTION = re.compile(r"\W*(?:Table|Figure|Fig\.)\s+\d+")
 
 # ---------------------------------------------------------------------------------------------- sentences
-NEAR_WEIGHT = 0.15      # question words in the two sentences before: 'On SWE-bench ...' then 'We use OpenHands'
+NEAR_WEIGHT = 0.15      # question words in the two sentences before: 'On FixBench ...' then 'We use OpenHands'
 OFF_TOPIC = 0.3         # penalty for a sentence away from every name the question asks about
 CAPTION = 0.5           # penalty for a caption's sentences when the question asks what was done
 SAYS_HOW = 0.2          # bonus for 'we use X' / 'we developed X' when that is what is asked
@@ -94,7 +94,7 @@ class _Sentence:
     marks: frozenset[str]           # what it says how: 'number', 'uses', 'own work', 'objects', 'short', 'long'
     caption: bool                   # its passage is a table or figure caption
     named: frozenset[str]           # stems of the names it mentions ('SGLang', 'Digital Card Game')
-    names: set[str]                 # stems of the paper's names ('qwen2', 'glm4_5')
+    names: set[str]                 # stems of the paper's names ('bar2', 'foo4_5')
     roles: frozenset[str]           # stems of words that label a name in brackets: 'Rollout (SGLang)' -> 'rollout'
     score: float = 0.0
 
@@ -114,7 +114,7 @@ class _Query:
     asks_name: bool                 # 'which engine ...', 'what toolkit ...': a name answers it
     asks_percent: bool              # 'what percentage ...': a number with '%' answers it
     asked_stems: frozenset[str]     # every stem of the question, names included
-    entities: list[set[str]]        # name-like words: 'Qwen2', 'GLM-4.5'
+    entities: list[set[str]]        # name-like words: 'Bar2', 'Foo-4.5'
 
     @cached_property
     def total(self) -> float:
@@ -158,7 +158,7 @@ def _passage_features(title: str, section: str, text: str) -> tuple[dict, ...]:
     """What scoring needs of each sentence of a passage that does not depend on the question (the fields of
     `_Sentence` after `index`), computed once per passage."""
     an = analyzer()
-    names = frozenset(an.tokens(title_names(title)))           # 'Qwen2' in the question is met by the paper
+    names = frozenset(an.tokens(title_names(title)))           # 'Bar2' in the question is met by the paper
     passage = {"context": frozenset(an.tokens(search_text(section, text, title))) | names, "names": names,
                "heading": frozenset(an.tokens(leaf_section(section))), "caption": bool(_CAPTION.match(text))}
     texts = split_sentences(text)
@@ -192,7 +192,7 @@ def _by_numbers(text: str) -> frozenset[str]:
 
 
 def _values(words: list[str]) -> list[int]:
-    """Where the words hold a value: a number, but not one ending a name ('Claude Sonnet 4', 'Table 5')."""
+    """Where the words hold a value: a number, but not one ending a name ('Zed Sonnet 4', 'Table 5')."""
     return [i for i, w in enumerate(words)
             if _NUMBER.search(w) and not (i > 1 and re.fullmatch(r"[A-Z][a-z]+", words[i - 1]))]
 
@@ -294,7 +294,7 @@ def _match(s: _Sentence, q: _Query, off_topic: float) -> float:
     own = near = context = heading = 0.0
     for t, w in q.terms.items():
         own += w if t in s.stems else 0.0
-        near += w if t in s.near and t not in s.stems else 0.0     # 'On SWE-bench ...' then 'We use OpenHands'
+        near += w if t in s.near and t not in s.stems else 0.0     # 'On FixBench ...' then 'We use OpenHands'
         context += w if t in s.context else 0.0
         heading += w if t in s.heading else 0.0                    # a passage about the topic, not a mention
     score = focus * (1 - off_topic)
@@ -305,7 +305,7 @@ def _match(s: _Sentence, q: _Query, off_topic: float) -> float:
 def _off_topic(s: _Sentence, q: _Query) -> float:
     """The share of the question's names (other than the paper's own) that neither the sentence, the two
     before it nor its section title hold whole: 'We use the Terminus framework' after 'Terminal-Bench
-    measures ...' is not about SWE-bench. A name further back in the passage counts half: 'Its overall score
+    measures ...' is not about FixBench. A name further back in the passage counts half: 'Its overall score
     of 89.9' four sentences after 'we used FooBench' is likely still about it, unless the two sentences before
     it name something else ('BarBench measures ...')."""
     groups = [group for group in q.entities if not group & s.names]

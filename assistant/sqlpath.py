@@ -291,7 +291,7 @@ class SqlPath:
         return d, res.sql, res.rows
 
     def benchmark_facts(self, plan: Plan):
-        """Facts about a benchmark rather than a model: 'what percentage of HumanEval was contaminated?'."""
+        """Facts about a benchmark rather than a model: 'what percentage of CodeGen was contaminated?'."""
         params: list = []
         sql = (query.FACT_SQL + " JOIN benchmark_aliases a ON a.alias = f.subject\nWHERE f.model_id IS NULL AND "
                + query.in_list("a.benchmark_id", plan.bench_ids, params) + "\nORDER BY p.precedence, f.fact_id")

@@ -166,7 +166,7 @@ def _rerank(query: str, hits: list[Hit]) -> list[Hit]:
 def is_answerable(question: str, hits: Sequence[Hit]) -> bool:
     """Do the top passages match the question well enough to answer from them?
 
-    Every name-like word ('Qwen2', 'GLM-4.5', 'France') must appear in one of the top three passages (title
+    Every name-like word ('Bar2', 'Foo-4.5', 'France') must appear in one of the top three passages (title
     included), and one passage must hold at least half of the question's content words (two at least) and,
     when the question names what it asks for ('What learning rate ...'), that word.
     """

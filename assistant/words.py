@@ -98,18 +98,18 @@ PAGE_MARK = re.compile(r"\[p\.\s*[^\]]*\]\s*")
 
 
 def expand_compounds(text: str) -> str:
-    """Extra tokens for versioned names the tokenizer would split: 'GLM-4.5' -> 'glm4_5', 'GPT-4o' -> 'gpt4',
-    'Llama 3.1' -> 'llama3_1' (a name and a dotted version apart: 'Llama 3' and 'of 2.5' stay as they are)."""
+    """Extra tokens for versioned names the tokenizer would split: 'Foo-4.5' -> 'foo4_5', 'Qux-4o' -> 'qux4',
+    'Baz 3.1' -> 'baz3_1' (a name and a dotted version apart: 'Baz 3' and 'of 2.5' stay as they are)."""
     out = [f"{m.group(1) or m.group(4)}{(m.group(3) or m.group(5)).replace('.', '_')}".lower()
            for m in _COMPOUND.finditer(text) if m.group(4) or m.group(2) or "." in m.group(3)]
     return " ".join(dict.fromkeys(out))
 
 
 def title_names(title: str) -> str:
-    """The names in a paper title, for search: 'GLM-4.5: Agentic, Reasoning, ...' -> 'GLM-4.5 glm4_5'."""
+    """The names in a paper title, for search: 'Foo-4.5: Agentic, Reasoning, ...' -> 'Foo-4.5 foo4_5'."""
     words = [w.strip(":,;()") for w in title.split()]
     names = [w for w in words if re.search(r"\d|[a-z][A-Z]", w)]
-    # 'The Llama 3 Herd of Models': a version standing apart names the word before it
+    # 'The Baz 3 Herd of Models': a version standing apart names the word before it
     names += [a for a, b in zip(words, words[1:]) if re.fullmatch(r"\d+(?:\.\d+)*", b) and re.fullmatch(r"[A-Z]\w+", a)]
     return " ".join(names + [expand_compounds(" ".join(names))]).strip()
 
@@ -121,7 +121,7 @@ def content_terms(question: str, an: Analyzer, known: Callable[[str], bool] | No
 
 
 def repair_question(question: str) -> str:
-    """A question with words glued together split as the papers' text is at ingestion ('theQwen2',
+    """A question with words glued together split as the papers' text is at ingestion ('theBar2',
     'whichinference'): the same repair on both sides, so a glued question meets a repaired passage."""
     from index.textfix import repair
     return repair(question)
@@ -129,7 +129,7 @@ def repair_question(question: str) -> str:
 
 def query_words(question: str, known: Callable[[str], bool] | None = None) -> list[str]:
     """The words of a question that search should look for, as written (lowercased; BM25 stems them): its
-    content words (see `content_terms`) and joined model names ('glm4_5'). A word the corpus does not hold that
+    content words (see `content_terms`) and joined model names ('foo4_5'). A word the corpus does not hold that
     is two words it does hold glued together is split ('decontaminatethe' -> 'decontaminate', 'the')."""
     an = analyzer()
     question = repair_question(question)
@@ -162,7 +162,7 @@ def focus_words(question: str) -> list[str]:
 
 
 def _asked_words(phrase: str) -> list[str]:
-    """The last three words of an asked-for phrase, after any owner: "Qwen2's MATH score" -> ['math', 'score']."""
+    """The last three words of an asked-for phrase, after any owner: "Bar2's MATH score" -> ['math', 'score']."""
     words = [w.lower() for w in re.findall(r"\w\w+", re.split(r"['’]s\s+", phrase)[-1])[-3:]]
     return [w for w in words if w not in QUESTION_WORDS and w not in analyzer().stopwords]
 
@@ -186,13 +186,13 @@ def asked_heads(question: str, an: Analyzer) -> set[str]:
 
 
 def entity_terms(question: str, an: Analyzer) -> list[set[str]]:
-    """Name-like words of the question ('Qwen2', 'GLM-4.5', 'France'), each as the stems that would match it."""
+    """Name-like words of the question ('Bar2', 'Foo-4.5', 'France'), each as the stems that would match it."""
     groups = [set(an.tokens(expand_compounds(word) or word)) for word in name_words(question)]
     return [g for g in groups if g]
 
 
 def name_words(question: str) -> list[str]:
-    """The name-like words of a question as written: 'SWE-bench', 'Verified', 'GLM-4.5', 'Llama 3.1' (a name
+    """The name-like words of a question as written: 'FixBench', 'Verified', 'Foo-4.5', 'Baz 3.1' (a name
     and its version); not a capitalised first word."""
     words = [re.sub(r"(?:['’]s)?[?!.,;:)\"'’]*$", "", w.lstrip("(\"'“")) for w in question.split()]
     out = []
@@ -213,6 +213,6 @@ def leaf_section(section: str | None) -> str:
 
 
 def search_text(section: str | None, text: str, title: str = "") -> str:
-    """What BM25 and the embedder see: the names in the paper's title ('GLM-4.5'), the section title, the
-    text, and joined model names ('glm4_5'), so 'GLM-4.5' in a question matches every passage of that paper."""
+    """What BM25 and the embedder see: the names in the paper's title ('Foo-4.5'), the section title, the
+    text, and joined model names ('foo4_5'), so 'Foo-4.5' in a question matches every passage of that paper."""
     return f"{title_names(title)}\n{leaf_section(section)}\n{text}\n{expand_compounds(text)}"

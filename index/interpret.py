@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import names, qualifiers
+from . import names, qualifiers, textfix
 from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
 from .headers import (AGGREGATE, BENCH_CORNER, MODEL_CORNER, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
@@ -71,6 +71,19 @@ METRIC_NAME = re.compile(r"^(?:EM|F1|acc\.?|accuracy|exact match|bleu|rouge(?:-\
 DIFF_ROW = re.compile(r"^(?:[Δ∆+±]|(?:improvement|gain|delta|diff(?:erence)?|relative)\b)", re.I)   # not a model
 OURS = re.compile(r"^(?:ours|our model|proposed|this work)$", re.I)
 SUFFIX = re.compile(r"^(.+?)\s*\(([^()]{1,30})\)$")
+
+
+def ordinary_label(label: str) -> bool:
+    """Everyday words ('Code', 'Logic', 'Score', 'Obj. QA') or a short code ('ar', 'es'): categories of one
+    benchmark, not benchmark names ('SumQA', 'ProofBench', 'MATH')."""
+    words = re.findall(r"[A-Za-z]+", label)
+    if not words or label.isupper() and len(label) > 2:
+        return False
+    if len(words) == 1 and len(words[0]) <= 3 and words[0].islower():
+        return True
+    common = textfix.common_words()
+    return all(w.lower() in common or (len(w) <= 3 and w.isupper()) for w in words) and \
+        any(w.lower() in common for w in words)
 
 
 def metric_suffix(item: str) -> tuple[str, str | None]:
@@ -201,9 +214,11 @@ class TableReader:
     def benchmark_columns(self, m_col: int, levels: list) -> bool:
         """Unknown benchmark names under a 'Model' corner: the columns are benchmarks unless the caption names
         the benchmark or the lowest header holds settings ('0-shot')."""
+        low = [x for x in levels[-1] if x] if levels else []
         return bool(levels and MODEL_CORNER.match(self.label_head(m_col).strip())
                     and not names.benchmarks_in(self.t.caption or "")
-                    and not any(qualifiers.is_qualifier(x) for x in levels[-1] if x))
+                    and not any(qualifiers.is_qualifier(x) for x in low)
+                    and sum(map(ordinary_label, low)) < len(low) / 2)
 
     def groups_over_benchmarks(self, m_col: int, levels: list, b_level: int) -> bool:
         """'Math' spanning three distinct names under a 'Model' corner: the spanning level groups the benchmarks."""

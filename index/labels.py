@@ -78,7 +78,7 @@ def split_metric(extra: str | None) -> tuple[str | None, list[str]]:
 
 
 def settle_qualifiers(scores: list[dict]) -> None:
-    """A qualifier in a benchmark's label ('IFEval (strict)', 'RULER (32k)') is a setting when the table prints
+    """A qualifier in a benchmark's label ('FollowEval (strict)', 'RULER (32k)') is a setting when the table prints
     the same model and benchmark under other qualifiers too (they are alternatives); a lone one only says how
     the value was measured and stays the metric ('BenchY (5-shot)')."""
     groups: dict[tuple, list[dict]] = {}

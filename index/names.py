@@ -5,25 +5,21 @@ Model display format (ModelName.canonical)::
     <Family>[-<name words>][-<size>][-<words>][-Chat|-Instruct|-it|-Base][-<context>]
             [ All Tools][ (<version>)]
 
-* Family is printed the way the papers mostly print it: 'Qwen2', 'Qwen1.5', 'Llama-3', 'GLM-4',
-  'GLM-4.5', 'ChatGLM3', 'Mixtral', 'Yi-1.5', 'DeepSeek-R1', 'Kimi-K2', 'GPT-4 Turbo', 'GPT-4o',
-  'Claude 3 Opus', 'Claude Opus 4', 'Gemini 2.5 Pro', 'o4-mini', 'Grok 4', 'Command R+'.
-  Families printed with a space (API products) join further words with a space, others with '-'.
-* size: '72B', '0.5B', '57B-A14B', '8x22B' (size_b = 8*22 = 176, total experts x expert size,
-  not the real 141B), 'A2.7B'. Well-known MoE sizes get their active part ('Qwen3 235B' ->
-  'Qwen3-235B-A22B', see known_active in seed_vocab.json).
-* Chat models carry the family's own suffix ('-Instruct' for Qwen2/Qwen2.5/Llama-3/Mixtral/Mistral,
-  '-it' for Gemma, '-Chat' otherwise). Families whose bare name *is* the chat model (Kimi-K2,
-  DeepSeek-V3/R1, GLM-4.5, Qwen3, ChatGLM) carry no chat suffix and mark base models with
-  '-Base'. For the other open families a sized bare name is the base model (so a printed '-Base'
-  is dropped: 'Llama4-Maverick 400B Base' -> 'Llama-4-Maverick-400B', variant 'base').
-  API models (GPT, o-series, Claude, Gemini, Grok, GLM-4 without size) have variant None.
+* Family is printed the way the papers mostly print it (the patterns and their display forms are seed data,
+  seed_vocab.json `model_family_patterns`): 'Foo2', 'Foo1.5', 'Bar-3', 'Baz Pro 2'. Families printed with a
+  space (API products) join further words with a space, others with '-'.
+* size: '72B', '0.5B', '57B-A14B', '8x22B' (size_b = 8*22 = 176, total experts x expert size, not the real
+  total), 'A2.7B'. Well-known MoE sizes get their active part (seed data `known_active`).
+* Chat models carry the family's own suffix ('-Instruct', '-it' or '-Chat', seed data `chat_suffix`).
+  Families whose bare name *is* the chat model (`bare_chat_families`) carry no chat suffix and mark base
+  models with '-Base'. For the other open families a sized bare name is the base model (so a printed '-Base'
+  is dropped: 'Bar4-Maverick 400B Base' -> 'Bar-4-Maverick-400B', variant 'base'). API models
+  (`api_families`, without a size) have variant None.
 * version: dates become MMDD ('2024-04-09' / '20240409' -> '0409'); others are kept ('2507',
   'v0.1'). Versionless names stay versionless.
 
-Examples: 'GPT-4 Turbo (0409)', 'Claude 3 Opus (0229)', 'GLM-4 (0520)', 'GLM-4-9B-Chat-1M',
-'GLM-4 All Tools (0116)', 'DeepSeek-R1 (0528)', 'Qwen2-57B-A14B-Instruct', 'Kimi-K2-Base',
-'Mixtral-8x7B-Instruct (v0.1)', 'ChatGLM-6B (0314)'.
+Examples: 'Baz Turbo (0409)', 'Foo-4 (0520)', 'Foo-4-9B-Chat-1M', 'Foo-4 All Tools (0116)',
+'Foo2-57B-A14B-Instruct', 'Qux-K2-Base', 'Mix-8x7B-Instruct (v0.1)'.
 
 split_model_suffix() moves settings out of a name: ' + YARN + DCA' -> 'YARN+DCA', and
 parenthesised items that are not a version or size ('(Web, 0116)' -> keeps '(0116)', setting 'Web').
@@ -60,7 +56,7 @@ def _clean(raw: str) -> str:
 @lru_cache(maxsize=65536)
 def key(s: str) -> str:
     """THE name key, for every name the system matches (models, benchmarks, settings, papers): case, spaces,
-    hyphens, underscores, brackets, apostrophes ignored; '+' kept; a dot kept only between digits ('GLM-4.5',
+    hyphens, underscores, brackets, apostrophes ignored; '+' kept; a dot kept only between digits ('Foo-4.5',
     'SQuAD 2.0'), so 'Avg.' is 'avg'. 'τ²-bench' -> 'tau2bench'."""
     s = _clean(s).lower().replace("τ²", "tau2").replace("τ", "tau").replace("∞", "infinite")
     s = re.sub(r"[^0-9a-z.+]", "", s)
@@ -81,7 +77,7 @@ version""".split())
 
 
 def tokens(text: str | None) -> list[str]:
-    """THE tokenizer: lowercase words, with '+' and inner dots kept ('yarn+dca', 'qwen1.5', '4.5')."""
+    """THE tokenizer: lowercase words, with '+' and inner dots kept ('yarn+dca', 'foo1.5', '4.5')."""
     return TOKEN.findall(_clean(text or "").lower())
 
 
@@ -138,8 +134,8 @@ def _keep_paren_items(inner: str, settings: list) -> str:
 
 @lru_cache(maxsize=65536)
 def split_model_suffix(raw: str) -> tuple[str, str | None]:
-    """'Qwen2-7B-Instruct + YARN + DCA' -> ('Qwen2-7B-Instruct', 'YARN+DCA');
-    'GLM-4 All Tools (Web, 0116)' -> ('GLM-4 All Tools (0116)', 'Web'). Markdown is stripped."""
+    """'Foo2-7B-Instruct + YARN + DCA' -> ('Foo2-7B-Instruct', 'YARN+DCA');
+    'Foo-4 All Tools (Web, 0116)' -> ('Foo-4 All Tools (0116)', 'Web'). Markdown is stripped."""
     head, *plus = re.split(r"\s+\+\s*", _clean(raw))
     settings: list[str] = []
     head = re.sub(r"\s*\(([^()]*)\)", lambda m: _keep_paren_items(m.group(1), settings), head)
@@ -188,9 +184,10 @@ def _match_family(body: str) -> tuple[str, str] | None:
         vals = defaultdict(str, {k: _word(k, v) for k, v in m.groupdict().items()})
         fam = re.sub(r"\s+", " ", tpl.format_map(vals)).strip(" -")
         rest = body[m.end():]
-        old = re.fullmatch(r"ChatGLM(\d)", fam)
-        if old and int(old.group(1)) >= 4:          # 'ChatGLM4-9B' is GLM-4-9B-Chat
-            fam, rest = f"GLM-{old.group(1)}", rest + " Chat"
+        for renamed, family, tail in L.FAMILY_RENAMES:   # a family renamed from a version on, its chat model
+            if renamed.fullmatch(fam):                      # printed under the old name (seed data)
+                fam, rest = renamed.sub(family, fam), rest + tail
+                break
         return fam, rest
     return None
 
@@ -319,7 +316,7 @@ def parse_model(raw: str, implied_variant: str | None = None) -> ModelName | Non
     implied_variant ('chat'/'base') fills in a suffix the table caption says was omitted."""
     name, _setting = split_model_suffix(raw)
     if " " not in name:
-        name = re.sub(r"^[\w.-]+/(?=\w)", "", name)       # 'Qwen/Qwen2-7B'
+        name = re.sub(r"^[\w.-]+/(?=\w)", "", name)       # 'org/Foo2-7B'
     name = L.MODEL_ALIASES.get(model_key(name), name)
     if not name or _NOT_MODEL.search(name) or len(name.split()) > 6:
         return None
@@ -367,7 +364,7 @@ def _exact(s: str) -> Benchmark | None:
 
 
 def _versioned(b: Benchmark, ver: str) -> Benchmark:
-    """'LCB' + '2407-2501' -> the seed's 'LiveCodeBench (2407-2501)', else a new version."""
+    """'LCB' + '2407-2501' -> the seed's 'LiveCode-X (2407-2501)', else a new version."""
     for cand in (f"{b.family} {ver}", f"{b.family} ({ver})"):
         hit = _exact(cand)
         if hit and hit.family == b.family:
@@ -469,7 +466,7 @@ def _ifeval_setting(low: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def normalize_setting(raw: str) -> str:
-    """Normalise a qualifier label: IFEval levels, context sizes, 'Non-Contam.'; else cleaned."""
+    """Normalise a qualifier label: FollowEval levels, context sizes, 'Non-Contam.'; else cleaned."""
     s = _clean(raw)
     low = s.lower()
     ctx = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([km])(?:\s*tokens?)?", low)

@@ -2,7 +2,7 @@
 
 A header "0-shot" and a question's "zero-shot" must mean the same setting, so both go through `normalize`
 (a header label) or `qualifiers_in` (free text, e.g. a question). Normal forms: shot counts as '0-shot',
-'5-shot', 'few-shot'; chain of thought as 'CoT' or 'without CoT'; IFEval levels as 'strict prompt-level'; context lengths as
+'5-shot', 'few-shot'; chain of thought as 'CoT' or 'without CoT'; FollowEval levels as 'strict prompt-level'; context lengths as
 '128k'; anything else cleaned but kept as printed.
 """
 from __future__ import annotations

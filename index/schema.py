@@ -2,7 +2,7 @@
 
 DDL = """
 CREATE TABLE papers (
-    paper_id VARCHAR PRIMARY KEY,      -- file stem, e.g. 'qwen2-tech-report-instruct-eval'
+    paper_id VARCHAR PRIMARY KEY,      -- file stem, e.g. 'foo2-tech-report'
     title VARCHAR,                     -- first heading / front-matter title
     file VARCHAR,                      -- file name inside the papers folder
     kind VARCHAR,                      -- 'report', 'blog' or 'synthesis'
@@ -17,7 +17,7 @@ CREATE TABLE tables (
     PRIMARY KEY (paper_id, table_id)
 );
 CREATE TABLE models (
-    model_id VARCHAR PRIMARY KEY,      -- canonical name, e.g. 'GLM-4-9B-Chat'
+    model_id VARCHAR PRIMARY KEY,      -- canonical name, e.g. 'Foo-4-9B-Chat'
     family VARCHAR, size_b DOUBLE, active_b DOUBLE,
     variant VARCHAR,                   -- 'base', 'chat', 'long-context', 'tools', or NULL
     version VARCHAR                    -- dates as MMDD ('2024-04-09' -> '0409'); others as printed ('2507', 'v0.1')

@@ -7,6 +7,7 @@ need them.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,6 +23,7 @@ def load(path: Path = SEED_FILE) -> SimpleNamespace:
         QUALIFIER_WORDS=frozenset(raw["qualifier_words"]),
         NUM=raw["num_pattern"],
         MODEL_FAMILY_PATTERNS=tuple(tuple(r) for r in raw["model_family_patterns"]),
+        FAMILY_RENAMES=tuple((re.compile(rx), fam, tail) for rx, fam, tail in raw.get("family_renames", [])),
         WORD_CASE={w.lower(): w for w in raw["word_case"]},
         BARE_CHAT_FAMILIES=tuple(raw["bare_chat_families"]),
         API_FAMILIES=tuple(raw["api_families"]),

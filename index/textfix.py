@@ -273,7 +273,7 @@ def split_glued(token: str, vocab: Vocab | None = None) -> str:
     """Split a purely alphabetic token made of words glued together; anything else is returned unchanged.
 
     'languagemodel' -> 'language model', 'ahybrid' -> 'a hybrid', 'GeneralIntelligence' -> 'General Intelligence',
-    'onTAU' -> 'on TAU', 'LLMsacross' -> 'LLMs across'. Real words and names ('however', 'DeepSeek', 'MoE',
+    'onAgent' -> 'on Agent', 'LLMsacross' -> 'LLMs across'. Real words and names ('however', 'Deep', 'MoE',
     'OpenHands') are kept.
     """
     vocab = vocab or default_vocab()
@@ -281,7 +281,7 @@ def split_glued(token: str, vocab: Vocab | None = None) -> str:
         return token
     if token.islower():
         return " ".join(_split_lower(token, vocab) or [token])
-    m = re.fullmatch(r"([a-z]+)([A-Z][A-Za-z]*)", token)          # 'andGemini', 'aFastText', 'qualityRL'
+    m = re.fullmatch(r"([a-z]+)([A-Z][A-Za-z]*)", token)          # 'andNova', 'aFastText', 'qualityRL'
     if m:
         head = _word_or_split(m.group(1), vocab)                    # None for 'iPhone', 'vLLM', 'macOS'
         return f"{head} {split_glued(m.group(2), vocab)}" if head else token

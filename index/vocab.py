@@ -4,11 +4,11 @@ One row per (key, kind, target): `key` is `names.key(name)` (the one normaliser)
 seeded, `kind` what sort of name it is, `target` what it names. Kinds:
 
   model            canonical id or an alias as printed                  -> model_id
-  model_nover      the id without its version ('GLM-4' for 'GLM-4 (0520)')   -> model_id
-  model_stem       the id without variant or version ('Qwen2-7B')     -> model_id (every variant)
-  family           the model family ('Qwen2', 'Llama-3') and its first word ('Claude') -> model_id
+  model_nover      the id without its version ('Foo-4' for 'Foo-4 (0520)')   -> model_id
+  model_stem       the id without variant or version ('Bar2-7B')     -> model_id (every variant)
+  family           the model family ('Bar2', 'Baz-3') and its first word ('Zed') -> model_id
   benchmark        canonical id, alias as printed, seed alias          -> benchmark_id
-  benchmark_family versions of one benchmark ('LiveCodeBench')         -> benchmark_id
+  benchmark_family versions of one benchmark ('LiveCode-X')         -> benchmark_id
   setting          a setting or group label of a score ('128k', 'Pornography') -> benchmark_id (paper_id set)
   category         a word for a benchmark category ('code')           -> category
   variant          a word for a model variant ('instruction-tuned')   -> 'chat' / 'base'
@@ -32,7 +32,7 @@ VARIANT_TAIL = re.compile(r"[-\s_](?:chat|instruct|base|it)(?:[-\s_]\d+[kKmM])?$
 
 
 def stem(model_id: str) -> str:
-    """'Qwen2-7B-Instruct' -> 'Qwen2-7B'; 'GLM-4 (0520)' -> 'GLM-4'."""
+    """'Bar2-7B-Instruct' -> 'Bar2-7B'; 'Foo-4 (0520)' -> 'Foo-4'."""
     return VARIANT_TAIL.sub("", VERSION_TAIL.sub("", model_id))
 
 
@@ -84,7 +84,7 @@ def model_rows(rows, add) -> None:
         add(stem(mid), "model_stem", mid)
         if m.get("family"):
             add(m["family"], "family", mid)
-            first = re.match(r"[A-Za-z]+", m["family"])          # 'Claude' of 'Claude 3 Opus'; not 'Average'
+            first = re.match(r"[A-Za-z]+", m["family"])          # 'Zed' of 'Zed 3 Opus'; not 'Average'
             if first and len(first.group(0)) >= 3 and first.group(0).lower() not in everyday():
                 add(first.group(0), "family", mid)
     for a in rows["model_aliases"]:
@@ -104,7 +104,7 @@ def benchmark_rows(rows, add) -> None:
         if canonical in present:
             for alias in aliases:
                 add(alias, "benchmark", canonical)
-        for b in rows["benchmarks"]:                # 'AIME' when the papers print only 'AIME 24' and 'AIME 25'
+        for b in rows["benchmarks"]:                # 'Olymp' when the papers print only 'Olymp 24' and 'Olymp 25'
             if b.get("family") == canonical and b["benchmark_id"] != canonical:
                 for alias in (canonical, *aliases):
                     add(alias, "benchmark_family", b["benchmark_id"])
@@ -119,7 +119,7 @@ KIND_WORDS = {"report", "technical", "tech", "paper", "blog", "post", "synthesis
 
 
 def paper_rows(rows, add) -> None:
-    """Short names a reader uses for a paper: the title's heads ('GLM-4.5' of 'GLM-4.5: Agentic ...', and the part
+    """Short names a reader uses for a paper: the title's heads ('Foo-4.5' of 'Foo-4.5: Agentic ...', and the part
     after a first colon) and their leading words and those of the file name, without the words for its kind."""
     for p in rows["papers"]:
         pid = p["paper_id"]
@@ -129,7 +129,7 @@ def paper_rows(rows, add) -> None:
             add(head, "paper", pid)
         for text in (*heads, pid):
             words = [w for w in re.split(r"[\s_]+|-(?=[a-z]{2,})", text) if w and w.lower() not in KIND_WORDS]
-            while words and words[0].lower() in ("the", "a", "an"):     # 'The Llama 3 Herd of Models'
+            while words and words[0].lower() in ("the", "a", "an"):     # 'The Baz 3 Herd of Models'
                 words = words[1:]
             for n in range(1, min(len(words), 4) + 1):
                 add(" ".join(words[:n]), "paper", pid)
