@@ -7,8 +7,10 @@ past the checker cannot write, read files, load extensions or change settings.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +194,47 @@ def value_size(value: object) -> int:
     return len(str(value))
 
 
+class Watchdog:
+    """One thread that interrupts the cursors whose time is up: a timer thread started per query costs more than
+    most queries take. `watch` registers a cursor with its time limit; `done` takes it off before the cursor is
+    reused, and interrupts happen under the same lock, so a late interrupt never reaches the next query."""
+
+    def __init__(self) -> None:
+        self._cv = threading.Condition()
+        self._due: dict[int, tuple[float, Any]] = {}
+        self._tokens = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, cursor: Any, seconds: float) -> int:
+        with self._cv:
+            token = next(self._tokens)
+            self._due[token] = (time.monotonic() + seconds, cursor)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="sql-watchdog", daemon=True)
+                self._thread.start()
+            self._cv.notify()
+            return token
+
+    def done(self, token: int) -> None:
+        with self._cv:
+            self._due.pop(token, None)
+
+    def _loop(self) -> None:
+        with self._cv:
+            while True:
+                now = time.monotonic()
+                for token, (deadline, cursor) in list(self._due.items()):
+                    if deadline <= now:
+                        del self._due[token]
+                        with contextlib.suppress(Exception):
+                            cursor.interrupt()
+                soonest = min((d for d, _ in self._due.values()), default=now + 60.0)
+                self._cv.wait(timeout=max(soonest - now, 0.001))
+
+
+WATCHDOG = Watchdog()
+
+
 class SafeDB:
     """Read-only, time-limited, row-capped access to the score database. One connection, a cursor per query;
     a rebuilt file swapped in at the path is opened before the next query (and `generation` goes up)."""
@@ -305,8 +348,7 @@ class SafeDB:
 
     def _run(self, sql: str, params: list | tuple | None, row_cap: int | None) -> tuple[list[str], list[dict]]:
         cursor = self._acquire(sql)
-        timer = threading.Timer(self.settings.sql_timeout_ms / 1000, cursor.interrupt)
-        timer.start()
+        token = WATCHDOG.watch(cursor, self.settings.sql_timeout_ms / 1000)
         try:
             cursor.execute(sql, params)
             columns = [d[0] for d in cursor.description or []]
@@ -316,7 +358,7 @@ class SafeDB:
         except duckdb.Error as e:
             raise QueryRejected(sql, f"DuckDB could not run it: {str(e).splitlines()[0]}") from e
         finally:
-            timer.cancel()
+            WATCHDOG.done(token)              # before the cursor goes back: a late interrupt never hits the next query
             self._release(cursor)
         return columns, [dict(zip(columns, row)) for row in rows]
 
