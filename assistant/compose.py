@@ -134,16 +134,21 @@ def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalo
     places = rank_places(ordered)
     lead = [r for r in ordered if places[r["model_id"]] == 1]
     word = "highest" if descending else "lowest"
-    names = [model_label(r["model_id"], cat) for r in lead]
+    names = [model_label(r["model_id"], cat) for r in lead[:MAX_NAMED]]
+    if len(lead) > MAX_NAMED:                      # a long tie is named in part: answers stay short at any size
+        names.append(f"{len(lead) - MAX_NAMED} more")
     who = " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
-    where = "; ".join(dict.fromkeys(d.source(r) for r in lead))
+    sources = list(dict.fromkeys(d.source(r) for r in lead))
+    where = "; ".join(sources[:MAX_NAMED_SOURCES]) + (f"; and {len(sources) - MAX_NAMED_SOURCES} more sources"
+                                                       if len(sources) > MAX_NAMED_SOURCES else "")
     verb = f"tie for the {word}" if len(lead) > 1 else f"has the {word}"
     tie = f" ({len(lead)}-way tie)" if len(lead) > 1 else ""
     r = lead[0]
     d.lines.append(f"{who} {verb} {r['benchmark_id']}{setting_label(r)} score: **{value_text(r)}**{tie} — {where}.")
     shown = top if k > 1 else ordered[:RANK_ROWS]
-    while len(shown) < len(ordered) and ordered[len(shown)]["value"] == shown[-1]["value"]:
-        shown = ordered[:len(shown) + 1]           # a tie at the cut is shown whole
+    while len(shown) < min(len(ordered), MAX_TABLE_ROWS) and ordered[len(shown)]["value"] == shown[-1]["value"]:
+        shown = ordered[:len(shown) + 1]           # a tie at the cut is shown whole (up to MAX_TABLE_ROWS)
+    shown = shown[:MAX_TABLE_ROWS]
     compared = max(len(ordered), max((r.get("compared") or 0) for r in rows))
     if len(shown) > 1:
         d.lines.append("")
@@ -158,12 +163,16 @@ def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalo
                            f"{value_text(r)} | "
                            f"{d.source(r).replace('|', '/')} |")
         ties = [[x for x in shown if places[x["model_id"]] == p] for p in sorted({places[x["model_id"]] for x in shown})]
-        d.lines += [f"\nTie at rank {places[g[0]['model_id']]}: {' and '.join(x['model_id'] for x in g)} "
+        d.lines += [f"\nTie at rank {places[g[0]['model_id']]}: "
+                    f"{' and '.join([x['model_id'] for x in g[:MAX_NAMED]] + ([f'{len(g) - MAX_NAMED} more'] if len(g) > MAX_NAMED else []))} "
                     f"({value_text(g[0])})." for g in ties if len(g) > 1 and places[g[0]["model_id"]] > 1]
     d.chart += [{"label": r["model_id"], "value": r["value"]} for r in ordered]
 
 
 RANK_ROWS = 10
+MAX_NAMED = 10            # models named in one tie; the rest are counted
+MAX_NAMED_SOURCES = 3     # sources cited for a tie; the rest are counted (every row is in the table and the CSV)
+MAX_TABLE_ROWS = 30       # rows of a ranking table, even when a tie runs past the top places
 
 
 def row_order(r: dict) -> tuple:
