@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .numbers_check import numbers_supported
 from .retrieval import Passage, SparseIndex, node_text, passage_nodes, read_passages
 from .retrieval_dense import (EMBED_BATCH, DenseIndex, Embedder, EmbeddingError, OpenAIEmbedder, embed_queries,
                               rrf)
@@ -230,20 +231,6 @@ def llm_answer(question: str, hits: Sequence[Hit], llm: Any, deadline: float,
         picks = best_sentences(question, [hits[n - 1]], 1)
         sources.append(source_dict(hits[n - 1], picks[0][1] if picks else hits[n - 1].text[:300]))
     return text, sources
-
-
-_VALUE = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?")
-
-
-def numbers_supported(answer: str, passages: list[str]) -> bool:
-    """Every number the answer states is in one of the passages (as a value: '150,000' is '150000', '0.60' is
-    '0.6'); citation marks ('[2]') are not numbers. A pure function: the check on an LLM's text answer."""
-    stated = _values(re.sub(r"\[\d+(?:\s*[,;-]\s*\d+)*\]", " ", answer))
-    return stated <= _values(" ".join(passages))
-
-
-def _values(text: str) -> set[float]:
-    return {float(m.group(0).replace(",", "")) for m in _VALUE.finditer(text)}
 
 
 def number_passages(hits: Sequence[Hit]) -> str:
