@@ -1,7 +1,8 @@
 """Reaching the app as users do: a launched `python ui.py`, a headless Chromium, and a host page on another origin.
 
 Test modules load these with `pytest_plugins = ["tests.ui_fixtures"]`, so the session-scoped server is started
-once and shared. `bench/bench_load.py` reuses `launched_server`.
+once and shared. The launcher helpers (free port, readiness wait, quiet client) are `bench/apprun.py`'s,
+which the load benchmark uses without pytest.
 """
 from __future__ import annotations
 
@@ -9,20 +10,17 @@ import contextlib
 import functools
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+
+from bench.apprun import _wait_ready, client_for, free_port  # noqa: F401 (re-exported to the tests)
 
 # gradio_client pings a telemetry endpoint unless both are set; the tests stay on loopback.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -48,27 +46,6 @@ class Server:
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_ready(url: str, proc: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"ui.py exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/gradio_api/info", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"ui.py was not ready after {STARTUP_TIMEOUT_S}s:\n{log_path.read_text(errors='replace')}")
 
 
 def copy_papers(dest: Path, names: Iterable[str] | None = None) -> Path:
@@ -100,7 +77,7 @@ def launched_server(workdir: Path, db_path: Path | None = None, env_extra: dict[
                                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(url, proc, log_path)
+        _wait_ready(url, proc, log_path, STARTUP_TIMEOUT_S)
         yield Server(url, proc.pid, db_path, Path(env["PAPERQA_FEEDBACK_PATH"]), log_path, papers_dir)
     finally:
         proc.terminate()
@@ -109,17 +86,6 @@ def launched_server(workdir: Path, db_path: Path | None = None, env_extra: dict[
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-def client_for(url: str):
-    """A gradio_client session (its own conversation history), quiet and without telemetry.
-
-    Certificate checks only mean something over https; skipping them for plain http spares gradio_client
-    loading the CA bundle on every request (~17 ms of CPU each, which would swamp the load benchmark).
-    """
-    from gradio_client import Client
-
-    return Client(url, verbose=False, analytics_enabled=False, ssl_verify=urlsplit(url).scheme == "https")
 
 
 @pytest.fixture(scope="session")
