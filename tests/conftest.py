@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,13 @@ def shipped_papers() -> list[Path]:
     return sorted(p for p in tracked if p.is_file()) or sorted(p for p in PAPERS.iterdir() if p.is_file())
 
 
-def copy_papers(dest: Path) -> Path:
-    """A private copy of the shipped papers in `dest` (created), safe to edit, extend or break."""
+def copy_papers(dest: Path, names: Iterable[str] | None = None) -> Path:
+    """A private copy of the shipped papers (all, or the named files) in `dest` (created), safe to edit, extend or
+    break."""
     dest.mkdir(parents=True, exist_ok=True)
     for paper in shipped_papers():
-        shutil.copy2(paper, dest / paper.name)
+        if names is None or paper.name in names:
+            shutil.copy2(paper, dest / paper.name)
     return dest
 
 

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from bench.apprun import _wait_ready, client_for, free_port  # noqa: F401 (re-exported to the tests)
+from tests.conftest import copy_papers  # noqa: F401 (re-exported to the tests)
 
 # gradio_client pings a telemetry endpoint unless both are set; the tests stay on loopback.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -46,15 +47,6 @@ class Server:
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def copy_papers(dest: Path, names: Iterable[str] | None = None) -> Path:
-    """A private copy of the shipped papers (all, or the named files), so tests never touch data/papers."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for paper in sorted((ROOT / "data" / "papers").iterdir()):
-        if paper.is_file() and (names is None or paper.name in names):
-            shutil.copy2(paper, dest / paper.name)
-    return dest
 
 
 @contextlib.contextmanager
