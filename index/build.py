@@ -12,7 +12,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from inspect import signature
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -162,13 +161,7 @@ def parse_all(sources: list, progress: bool = False) -> list[PaperRecords]:
 
 def _parse_job(job: tuple[Path, str | None, str | None]) -> PaperRecords:
     path, text, kind = job
-    if not kind:
-        return parse_paper(path, text)
-    if "kind" in signature(parse_paper).parameters:
-        return parse_paper(path, text, kind=kind)
-    rec = parse_paper(path, text)               # a parser without the keyword: the flag still sets the kind
-    rec.paper["kind"] = kind
-    return rec
+    return parse_paper(path, text, kind=kind or None)
 
 
 def _workers() -> int:
