@@ -248,11 +248,9 @@ class Assistant:
             if rows:
                 lines.append(f"For {who} they report: {bounded([r['benchmark_id'] for r in rows])}.")
         if plan.bench_ids:
-            params = []
-            rows = query.run(self.db, "SELECT DISTINCT s.model_id FROM scores s WHERE " +
-                             query.in_list("s.benchmark_id", plan.bench_ids, params) + " ORDER BY 1", params).rows
-            if rows:
-                lines.append(f"{what} is reported for: {bounded([r['model_id'] for r in rows])}.")
+            n, first = self.models_reporting(plan.bench_ids)[1:]
+            if n:
+                lines.append(f"{what} is reported for: {bounded_count(first, n)}.")
         return Answer(" ".join(lines[:1]) + ("\n\n" + "\n\n".join(lines[1:]) if lines[1:] else ""), "none")
 
     def abstain_benchmark(self, plan: Plan) -> Answer:
@@ -273,6 +271,19 @@ class Assistant:
                          f"{bounded(sorted(self.cat.benchmarks), 12)}.")
         return Answer("\n\n".join(lines), "none", sql=sql)
 
+    def models_reporting(self, bench_ids: list[str], limit: int = 12) -> tuple[str, int, list[str]]:
+        """How many models report these benchmarks, and the first `limit` names in order (read from the narrow,
+        benchmark-sorted copy of the scores; never every name into Python)."""
+        params: list = []
+        sql = ("WITH d AS (SELECT DISTINCT model_id FROM score_ranks WHERE "
+               + query.in_list("benchmark_id", bench_ids, params) + ")\n"
+               "SELECT (SELECT count(*) FROM d) AS n, (SELECT list(model_id ORDER BY model_id) FROM "
+               "(SELECT model_id FROM d ORDER BY model_id LIMIT ?)) AS first")
+        params.append(limit)
+        res = query.run_all(self.db, sql, params)
+        row = res.rows[0] if res.rows else {"n": 0, "first": []}
+        return res.sql, row["n"] or 0, list(row["first"] or [])
+
     def abstain_unknown(self, unknown: list[str], bench_ids: list[str] | None = None) -> Answer:
         """Never another model's numbers: say the name is not in the papers, and name what is there."""
         names = ", ".join(dict.fromkeys(unknown))
@@ -282,17 +293,18 @@ class Assistant:
             lines.append(f"Models of that family in the papers: {bounded(kin)}.")
         sql = None
         if bench_ids:
-            params: list = []
-            res = query.run_all(self.db, "SELECT DISTINCT model_id FROM scores WHERE "
-                                + query.in_list("benchmark_id", bench_ids, params) + " ORDER BY 1", params)
-            sql = res.sql
-            if res.rows:
-                lines.append(f"{' / '.join(bench_ids)} is reported for {len(res.rows)} models: "
-                             f"{bounded([r['model_id'] for r in res.rows])}.")
+            sql, n, first = self.models_reporting(bench_ids)
+            if n:
+                lines.append(f"{' / '.join(bench_ids)} is reported for {n} models: {bounded_count(first, n)}.")
         else:
             lines.append(f"The papers cover {len(self.cat.models)} models, e.g. {bounded(sorted(self.cat.models), 8)}; "
                          f"papers indexed: {bounded([p['title'] for p in self.cat.papers.values()], 5)}.")
         return Answer("\n\n".join(lines), "none", sql=sql)
+
+
+def bounded_count(first: list[str], n: int, limit: int = 12) -> str:
+    """bounded() when only the first names and the count were read."""
+    return ", ".join(first[:limit]) + (f" and {n - limit} more" if n > limit else "")
 
 
 def filters_text(plan: Plan, cat: Catalog) -> str:

@@ -82,23 +82,29 @@ def filters(plan: Plan, models: list[str] | None, benches: list[str] | None, par
     return where + scope_where(plan, params)
 
 
-COMBO = "coalesce(s.setting, '') || chr(31) || coalesce(s.grp, '') || chr(31) || coalesce(s.metric, '')"
-LOWER_BETTER = r"lower(,)? (is )?the better|lower is better"
 
 
 def chosen_settings(db: SafeDB, plan: Plan, models, benches) -> tuple[list[str], bool]:
     """The (setting, group, metric) combinations the question asks for, picked over the distinct combinations
     (one row each, with its count) exactly as pick_setting picks over rows; and whether their tables say lower
-    is better. Grouped in DuckDB, so the rows read into Python stay few at any corpus size; never capped."""
+    is better. Grouped in DuckDB on the stored `combo` key, so the rows read into Python stay few at any corpus
+    size; never capped."""
     params: list = []
     where = filters(plan, models, benches, params)
-    sql = (f"SELECT {COMBO} AS combo, any_value(s.setting) AS setting, any_value(s.grp) AS grp,\n"
-           "       any_value(s.metric) AS metric, count(*) AS n, list(DISTINCT coalesce(s.caption, '')) AS captions\n"
-           + FROM + ("\nWHERE " + "\n  AND ".join(where) if where else "") + "\nGROUP BY combo ORDER BY combo")
+    sql = ("SELECT s.combo, any_value(s.setting) AS setting, any_value(s.grp) AS grp, any_value(s.metric) AS metric,\n"
+           "       count(*) AS n, bool_or(s.lower_better) AS lower_better\n"
+           + from_ranks(plan) + ("\nWHERE " + "\n  AND ".join(where) if where else "") +
+           "\nGROUP BY s.combo ORDER BY s.combo")
     combos = db.query_all(sql, params)[1]
     picked = pick_setting(combos, plan.setting_words, weight="n")
-    lower = any(re.search(LOWER_BETTER, cap, re.I) for c in picked for cap in c["captions"])
-    return [c["combo"] for c in picked], lower
+    return [c["combo"] for c in picked], any(c["lower_better"] for c in picked)
+
+
+def from_ranks(plan: Plan) -> str:
+    """The narrow, benchmark-sorted copy of the scores (index/order.py), joined to models only when a filter
+    reads the model's size or variant."""
+    needs_model = plan.size_min is not None or plan.size_max is not None or bool(plan.variant)
+    return "FROM score_ranks s" + (" LEFT JOIN models m ON m.model_id = s.model_id" if needs_model else "")
 
 
 def ranked(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] | None, k: int,
@@ -107,20 +113,23 @@ def ranked(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] 
     value in SQL; ties share a place; the top k places and the next ones, with how many models were compared."""
     params: list = []
     order = "DESC" if descending else "ASC"
-    sql = ("WITH picked AS (\n" + picked_sql(plan, models, benches, combos, params) + ")\n"
-           f"SELECT *, rank() OVER (PARTITION BY benchmark_id ORDER BY value {order}) AS place,\n"
-           "       count(*) OVER (PARTITION BY benchmark_id) AS compared\nFROM picked\n"
-           f"QUALIFY place <= ?\nORDER BY benchmark_id, value {order}, model_id")
+    sql = ("WITH picked AS (\n" + picked_sql(plan, models, benches, combos, params) + "),\n"
+           f"top AS (SELECT score_id, rank() OVER (PARTITION BY benchmark_id ORDER BY value {order}) AS place,\n"
+           "       count(*) OVER (PARTITION BY benchmark_id) AS compared FROM picked QUALIFY place <= ?)\n"
+           + SCORE_SQL.replace("SELECT ", "SELECT top.place, top.compared, ", 1) +
+           "\nJOIN top ON top.score_id = s.score_id\n"
+           f"ORDER BY s.benchmark_id, s.value {order}, s.model_id")
     params.append(max(k + 5, RANKED_ROWS))
     return Result(show(sql, params), db.query_all(sql, params)[1])
 
 
 def picked_sql(plan: Plan, models, benches, combos: list[str], params: list) -> str:
-    """Each model's preferred row per benchmark in the chosen settings (a CTE body)."""
-    where = filters(plan, models, benches, params) + [in_list(COMBO, combos, params)]
-    return (SCORE_SQL + "\nWHERE " + "\n  AND ".join(where) +
-            "\nQUALIFY row_number() OVER (PARTITION BY s.model_id, s.benchmark_id "
-            "ORDER BY p.precedence, s.source_kind = 'text', length(coalesce(s.setting, '')) DESC, s.score_id) = 1")
+    """Each model's preferred row per benchmark in the chosen settings (a CTE body: score_id, benchmark_id,
+    model_id, value): the row of lowest `pref`, which the index numbers in preference order."""
+    where = filters(plan, models, benches, params) + [in_list("s.combo", combos, params)]
+    return ("SELECT s.benchmark_id, s.model_id, arg_min(s.score_id, s.pref) AS score_id, "
+            "arg_min(s.value, s.pref) AS value\n" + from_ranks(plan) + "\nWHERE " + "\n  AND ".join(where) +
+            "\nGROUP BY s.benchmark_id, s.model_id")
 
 
 def averaged(db: SafeDB, plan: Plan, benches: list[str], combos: list[str], shown: int = 12) -> tuple[Result, Result]:
@@ -131,9 +140,10 @@ def averaged(db: SafeDB, plan: Plan, benches: list[str], combos: list[str], show
            "ORDER BY benchmark_id")
     agg = Result(show(sql, params), db.query_all(sql, params)[1])
     params = []
-    sql = ("WITH picked AS (\n" + picked_sql(plan, None, benches, combos, params) + ")\n"
-           "SELECT * FROM picked QUALIFY row_number() OVER (PARTITION BY benchmark_id ORDER BY value DESC, model_id) "
-           "<= ? ORDER BY benchmark_id, value DESC, model_id")
+    sql = ("WITH picked AS (\n" + picked_sql(plan, None, benches, combos, params) + "),\n"
+           "top AS (SELECT score_id FROM picked "
+           "QUALIFY row_number() OVER (PARTITION BY benchmark_id ORDER BY value DESC, model_id) <= ?)\n"
+           + SCORE_SQL + "\nJOIN top ON top.score_id = s.score_id\nORDER BY s.benchmark_id, s.value DESC, s.model_id")
     params.append(shown)
     return agg, Result(show(sql, params), db.query_all(sql, params)[1])
 

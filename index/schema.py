@@ -48,8 +48,10 @@ CREATE TABLE scores (
     raw_cell VARCHAR, row_header VARCHAR, col_header VARCHAR,
     model_raw VARCHAR, benchmark_raw VARCHAR, is_bold BOOLEAN,
     spread DOUBLE,                     -- '71.2 ± 0.4' -> 0.4 (value 71.2); NULL when none is printed
-    source_kind VARCHAR                -- 'table', or 'text' for a score stated only in a sentence (raw_cell holds it)
-);
+    source_kind VARCHAR,               -- 'table', or 'text' for a score stated only in a sentence (raw_cell holds it)
+    combo VARCHAR,                     -- setting, grp and metric as one key (index/order.py)
+    pref INTEGER                       -- 1 = the row a question prefers among its (model, benchmark)'s rows
+);                                     -- rows are stored sorted by benchmark_id, best value first
 CREATE TABLE facts (
     fact_id INTEGER, paper_id VARCHAR, table_id VARCHAR, table_no VARCHAR, caption VARCHAR,
     page VARCHAR, section VARCHAR,

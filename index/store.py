@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
-from . import names
+from . import names, order
 from .dbfile import META_DDL
 from .paper import PaperRecords
 from .schema import DDL
@@ -97,6 +97,7 @@ def write(rows: dict[str, list[dict]], target: Path, plan: Plan, version: str) -
         for table, cols in COLUMNS.items():
             if rows[table]:
                 _insert(con, table, cols, rows[table], dedupe=bool(plan.reused))
+        order.lay_out(con)
         _insert(con, "vocab", VOCAB_COLUMNS["vocab"], vocab_of(con, known_keys), dedupe=False)
         con.execute("CHECKPOINT")
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in COLUMNS}
@@ -130,7 +131,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, cols: list[str], rows: l
             select += f" WHERE {key} NOT IN (SELECT {key} FROM {table})"
         elif dedupe and table in ("model_aliases", "benchmark_aliases"):
             select = f"SELECT * FROM frame EXCEPT SELECT * FROM {table}"
-        _run(con, f"INSERT INTO {table} {select}")
+        _run(con, f"INSERT INTO {table} ({', '.join(cols)}) {select}")
     finally:
         con.unregister("frame")
 

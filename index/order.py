@@ -1,0 +1,80 @@
+"""The score rows laid out for the two ways questions read them, so neither reads more than it needs at any size.
+
+- `scores` (every column) is stored sorted by model, then benchmark: a question about named models reads only the
+  row groups of those models (DuckDB's zone maps skip the rest).
+- `score_ranks` (a narrow copy: keys, setting, value) is stored sorted by benchmark, best value first: a ranking or
+  an average reads only its benchmark's rows and only these columns, then fetches the few rows it shows from
+  `scores` by `score_id`.
+
+Both carry each row's (setting, group, metric) combination as one key (`combo`) and its place among the rows of
+its (model, benchmark) in the order a question prefers them (`pref`: the paper of highest precedence first, a
+table before the text, the most specific setting first, then the order of the rows). Because that order is total,
+the preferred row of any subset of a pair's rows is the one of lowest `pref`: a query picks it with arg_min
+instead of a window over wide rows. `lower_better` marks rows whose table caption says lower is better."""
+from __future__ import annotations
+
+import duckdb
+
+COMBO = "coalesce(s.setting, '') || chr(31) || coalesce(s.grp, '') || chr(31) || coalesce(s.metric, '')"
+PREF = ("row_number() OVER (PARTITION BY s.model_id, s.benchmark_id ORDER BY p.precedence, s.source_kind = 'text', "
+        "length(coalesce(s.setting, '')) DESC, s.score_id)")
+LOWER_BETTER = r"lower(,)? (is )?the better|lower is better"
+RANK_COLUMNS = ["score_id", "benchmark_id", "model_id", "paper_id", "table_no", "combo", "setting", "grp", "metric",
+                "pref", "value", "lower_better"]
+RANKS_DDL = """CREATE TABLE IF NOT EXISTS score_ranks (
+    score_id INTEGER, benchmark_id VARCHAR, model_id VARCHAR, paper_id VARCHAR, table_no VARCHAR, combo VARCHAR,
+    setting VARCHAR, grp VARCHAR, metric VARCHAR, pref INTEGER, value DOUBLE, lower_better BOOLEAN)"""
+
+
+def lay_out(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite `scores` sorted by model with `combo` and `pref`, and `score_ranks` from it, sorted by benchmark."""
+    cols = _columns(con, "scores")
+    kept = ", ".join(f"s.{c}" for c in cols if c not in ("combo", "pref"))
+    _run(con, f"""CREATE OR REPLACE TEMP TABLE laid AS
+        SELECT {kept}, {COMBO} AS combo, ({PREF})::INTEGER AS pref
+        FROM scores s LEFT JOIN papers p ON p.paper_id = s.paper_id
+        ORDER BY s.model_id, s.benchmark_id, s.score_id""")
+    _run(con, "DELETE FROM scores")
+    _run(con, "CHECKPOINT")                      # frees the old blocks, so the rewrite reuses them
+    _run(con, f"INSERT INTO scores ({', '.join(cols)}) SELECT {', '.join(cols)} FROM laid")
+    _run(con, "DROP TABLE laid")
+    _run(con, "DROP TABLE IF EXISTS score_ranks")
+    _run(con, RANKS_DDL)
+    _insert_ranks(con, "TRUE")
+
+
+def refresh(con: duckdb.DuckDBPyConnection, paper_ids: list[str]) -> None:
+    """After the rows of `paper_ids` were inserted, replaced or deleted in place (new rows appended unsorted):
+    give new rows their `combo`, renumber `pref` over every (model, benchmark) pair those papers touch (rows of
+    other papers may share a pair), and bring `score_ranks` in line for those pairs."""
+    _run(con, RANKS_DDL)
+    _run(con, f"UPDATE scores s SET combo = {COMBO} WHERE s.combo IS NULL")
+    _run(con, "DELETE FROM score_ranks WHERE score_id NOT IN (SELECT score_id FROM scores)")
+    if not paper_ids:
+        return
+    _run(con, """CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT model_id, benchmark_id FROM scores
+                 WHERE paper_id IN (SELECT unnest(?::VARCHAR[]))""", [list(paper_ids)])
+    pairs = "(s.model_id, s.benchmark_id) IN (SELECT model_id, benchmark_id FROM touched)"
+    _run(con, f"""UPDATE scores SET pref = x.pref FROM (
+        SELECT s.score_id, ({PREF})::INTEGER AS pref FROM scores s LEFT JOIN papers p ON p.paper_id = s.paper_id
+        WHERE {pairs}) x WHERE scores.score_id = x.score_id""")
+    _run(con, f"DELETE FROM score_ranks s WHERE {pairs}")
+    _insert_ranks(con, pairs)
+    _run(con, "DROP TABLE touched")
+
+
+def _insert_ranks(con: duckdb.DuckDBPyConnection, where: str) -> None:
+    select = ", ".join(f"s.{c}" for c in RANK_COLUMNS if c != "lower_better")
+    _run(con, f"""INSERT INTO score_ranks ({', '.join(RANK_COLUMNS)})
+        SELECT {select}, coalesce(regexp_matches(s.caption, ?, 'i'), false) FROM scores s WHERE {where}
+        ORDER BY s.benchmark_id, s.value DESC NULLS LAST, s.score_id""", [LOWER_BETTER])
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> None:
+    con.execute(sql, params).fetchall()
