@@ -35,6 +35,10 @@ class Budget:
     history: list[dict] = field(default_factory=list)
 
 
+# What one answer carries besides its text (the CSV, the source list): a ranking with long ties at a large corpus
+# reads hundreds of rows, and the text already names the ties and counts the rest.
+MAX_ROWS = 100
+MAX_SOURCES = 50
 CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])")
 
 
@@ -176,7 +180,8 @@ class Assistant:
         text = "\n".join(d.lines)
         if d.ambiguities:
             text += "\n\n" + "\n".join(f"_Note: {a}_" for a in dict.fromkeys(d.ambiguities))
-        return Answer(text, route, sql=sql, rows=jsonable(rows), sources=d.sources, conflicts=d.conflicts,
+        return Answer(text, route, sql=sql, rows=jsonable(rows[:MAX_ROWS]), sources=d.sources[:MAX_SOURCES],
+                      conflicts=d.conflicts,
                       ambiguities=list(dict.fromkeys(d.ambiguities)), chart=d.chart if len(d.chart) > 1 else [])
 
     def merge(self, found, text: Answer | None) -> Answer:
