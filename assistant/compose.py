@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .answer import Source
@@ -19,11 +20,13 @@ class Draft:
     conflicts: list[str] = field(default_factory=list)
     ambiguities: list[str] = field(default_factory=list)
     chart: list[dict] = field(default_factory=list)
+    seen: set = field(default_factory=set)          # (paper_id, table, quote) of the sources listed
 
     def source(self, r: dict) -> str:
         s = Source(paper=r["paper_title"], paper_id=r["paper_id"], table=table_name(r), caption=r.get("caption"),
                    page=r.get("page"), section=r.get("section"), quote=r.get("raw_cell"))
-        if not any((x.paper_id, x.table, x.quote) == (s.paper_id, s.table, s.quote) for x in self.sources):
+        if (s.paper_id, s.table, s.quote) not in self.seen:
+            self.seen.add((s.paper_id, s.table, s.quote))
             self.sources.append(s)
         return cite(r)
 
@@ -138,7 +141,7 @@ def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalo
     if len(lead) > MAX_NAMED:                      # a long tie is named in part: answers stay short at any size
         names.append(f"{len(lead) - MAX_NAMED} more")
     who = " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
-    sources = list(dict.fromkeys(d.source(r) for r in lead))
+    sources = list(dict.fromkeys(d.source(r) if i < MAX_NAMED else cite(r) for i, r in enumerate(lead)))
     where = "; ".join(sources[:MAX_NAMED_SOURCES]) + (f"; and {len(sources) - MAX_NAMED_SOURCES} more sources"
                                                        if len(sources) > MAX_NAMED_SOURCES else "")
     verb = f"tie for the {word}" if len(lead) > 1 else f"has the {word}"
@@ -157,8 +160,9 @@ def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalo
         d.lines.append("")
         d.lines.append("| Rank | Model | Score | Source |")
         d.lines.append("|---:|---|---:|---|")
+        sharing = Counter(places[x["model_id"]] for x in ordered)
         for r in shown:
-            mark = "=" if sum(1 for x in ordered if places[x["model_id"]] == places[r["model_id"]]) > 1 else ""
+            mark = "=" if sharing[places[r["model_id"]]] > 1 else ""
             d.lines.append(f"| {places[r['model_id']]}{mark} | {model_label(r['model_id'], cat).replace('**', '')} | "
                            f"{value_text(r)} | "
                            f"{d.source(r).replace('|', '/')} |")

@@ -55,8 +55,9 @@ def run_session(client, mix: list[tuple[str, str]], rounds: int, start: threadin
                 ok = bool(client.predict(question=question, history=[], api_name="/ask")["answer"])
             else:
                 ok = bool(client.predict(question, api_name="/chat"))
-        except Exception:  # noqa: BLE001 - a benchmark counts failures, whatever they are
+        except Exception as e:  # noqa: BLE001 - a benchmark counts failures, whatever they are
             ok = False
+            print(f"error on {endpoint} {question!r}: {type(e).__name__}: {e}"[:300], file=sys.stderr)
         latencies.append((time.perf_counter() - t0) * 1000)
         errors += not ok
     return latencies, errors
