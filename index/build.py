@@ -1,6 +1,6 @@
 """Build the score database: parse every paper (pure, in worker processes when there are many), then write a new
 file and swap it in atomically. Papers whose file is unchanged since the last build (same content hash, same index
-code) are not read again: their rows are copied from the previous database.
+code) are not read again: the previous database is copied and only the changed papers' rows are replaced.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from .store import COLUMNS, collect, number  # noqa: F401  (re-exported: older c
 
 DEFAULT_PAPERS = ROOT / "data" / "papers"
 DEFAULT_DB = ROOT / "data" / "scores.duckdb"
-INDEX_VERSION = "2"     # bump when the database layout changes; parsing changes are caught by the code hash below
+INDEX_VERSION = "3"     # bump when the database layout changes; parsing changes are caught by the code hash below
 PARALLEL_MIN = 24       # parse in worker processes from this many papers on (a small build stays in-process)
 PROGRESS_EVERY = 50
 
@@ -185,26 +185,36 @@ def _parse_in_workers(jobs: list):
 # -- building --------------------------------------------------------------------------------------------------
 def build_database(sources: list, db: Path, progress: bool = False, papers_dir: Path | None = None,
                    reuse: DbInfo | None = None) -> dict[str, int]:
-    """Parse the sources, write them into a fresh file, swap it in. On any error the old file is untouched.
+    """Parse the sources, write them into a new file, swap it in. On any error the old file is untouched.
 
-    With `reuse` (what the old database records), papers whose content hash is unchanged are copied, not parsed."""
+    With `reuse` (what the old database records), papers whose content hash is unchanged are not parsed again: the
+    new file is a copy of the old one with the other papers replaced (index/incremental.py), equal to a full build."""
     db = Path(db)
     srcs = sources if sources and isinstance(sources[0], Source) else make_sources(sources)
-    plan = Plan(srcs, Path(papers_dir).resolve() if papers_dir else None)
-    if reuse is not None and reuse.exists and reuse.index_version == index_version():
+    plan = Plan(sorted(srcs, key=lambda s: s.path.name), Path(papers_dir).resolve() if papers_dir else None)
+    if reuse is not None and _reusable(reuse, db):
         plan.reuse_db = db
         plan.reused = {s.paper_id for s in srcs if reuse.files.get(s.paper_id) == (s.sha256, s.kind)}
     papers = parse_all(plan.to_parse, progress)
     rows = collect(papers)
     tmp = prepare_target(db)
     try:
-        counts = store.write(rows, tmp, plan, index_version())
+        if plan.reused:
+            from .incremental import update
+            counts = update(db, tmp, rows, plan, index_version())
+        else:
+            counts = store.write(rows, tmp, plan, index_version())
         swap_in(tmp, db)
     except (duckdb.IOException, duckdb.PermissionException, OSError) as e:
         raise DatabaseNotWritable(db, str(e).splitlines()[0] if str(e) else type(e).__name__) from e
     finally:
         discard(tmp)
     return counts
+
+
+def _reusable(info: DbInfo, db: Path) -> bool:
+    """Written by this index code, and complete in its file (no write-ahead log left beside it)."""
+    return info.exists and info.index_version == index_version() and not Path(f"{db}.wal").exists()
 
 
 def _settings() -> Settings:
