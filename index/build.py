@@ -9,10 +9,8 @@ import os
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
@@ -171,10 +169,12 @@ def _workers() -> int:
 def _pool_context():
     """fork when only one Python thread runs (the CLI: quick, and the caller's script is not imported again);
     else forkserver, so a threaded caller (the web app) is never forked while another thread holds a lock."""
+    from multiprocessing import get_context           # imported when a build is big enough to need workers
     return get_context("fork" if threading.active_count() == 1 else "forkserver")
 
 
 def _parse_in_workers(jobs: list):
+    from concurrent.futures import ProcessPoolExecutor
     pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=_pool_context())
     try:
         yield from pool.map(_parse_job, jobs, chunksize=max(1, min(16, len(jobs) // (_workers() * 4))))
