@@ -195,21 +195,29 @@ def build_database(sources: list, db: Path, progress: bool = False, papers_dir: 
     if reuse is not None and _reusable(reuse, db):
         plan.reuse_db = db
         plan.reused = {s.paper_id for s in srcs if reuse.files.get(s.paper_id) == (s.sha256, s.kind)}
-    papers = parse_all(plan.to_parse, progress)
-    rows = collect(papers)
+    rows = collect(parse_all(plan.to_parse, progress))
     tmp = prepare_target(db)
     try:
-        if plan.reused:
-            from .incremental import update
-            counts = update(db, tmp, rows, plan, index_version())
-        else:
-            counts = store.write(rows, tmp, plan, index_version())
+        counts = _write(plan, rows, db, tmp, progress)
         swap_in(tmp, db)
     except (duckdb.IOException, duckdb.PermissionException, OSError) as e:
         raise DatabaseNotWritable(db, str(e).splitlines()[0] if str(e) else type(e).__name__) from e
     finally:
         discard(tmp)
     return counts
+
+
+def _write(plan: Plan, rows: dict[str, list[dict]], db: Path, tmp: Path, progress: bool) -> dict[str, int]:
+    """Write the new file `tmp`: whole, or (when the plan reuses papers) from a copy of `db` changed in place."""
+    if not plan.reused:
+        return store.write(rows, tmp, plan, index_version())
+    from .incremental import update
+    try:
+        return update(db, tmp, rows, plan, index_version())
+    except (duckdb.CatalogException, duckdb.BinderException, duckdb.ConstraintException):
+        discard(tmp)                                 # its tables were changed by hand: build it whole instead
+        plan.reused = set()
+        return store.write(collect(parse_all(plan.to_parse, progress)), tmp, plan, index_version())
 
 
 def _reusable(info: DbInfo, db: Path) -> bool:

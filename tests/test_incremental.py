@@ -15,6 +15,7 @@ import pytest
 
 from bench import corpus
 from index.build import add, build, ensure_database
+from index.errors import DatabaseNotWritable
 from tests.conftest import copy_papers, raw_copy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,3 +136,28 @@ def test_repeated_adds_do_not_grow_the_file(tmp_path, papers, shipped):
         add([renamed(shipped[1], corpus.tag(20 + k), tmp_path, name=shipped[1].name)], db)
         sizes.append(db.stat().st_size)
     assert max(sizes[3:]) <= 1.05 * max(sizes[1:3]) and sizes[-1] < 2.5 * sizes[0], sizes
+
+
+def test_add_to_a_read_only_database_changes_nothing(tmp_path, papers, shipped):
+    db = tmp_path / "inc.duckdb"
+    build(papers, db)
+    before, folder = db.read_bytes(), sorted(p.name for p in papers.iterdir())
+    db.chmod(0o444)
+    try:
+        with pytest.raises(DatabaseNotWritable, match="read-only"):
+            add([renamed(shipped[0], corpus.tag(30), tmp_path)], db)
+        assert db.read_bytes() == before and sorted(p.name for p in papers.iterdir()) == folder
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    finally:
+        db.chmod(0o644)
+
+
+def test_a_database_changed_by_hand_is_built_whole(tmp_path, papers, shipped):
+    db = tmp_path / "inc.duckdb"
+    build(papers, db)
+    with duckdb.connect(str(db)) as con:                # its per-paper record dropped: nothing to change in place
+        con.execute("DROP TABLE paper_models")
+    add([renamed(shipped[2], corpus.tag(31), tmp_path)], db)
+    full = tmp_path / "full.duckdb"
+    build(papers, full)
+    assert_same(db, full)
