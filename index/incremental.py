@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from . import names
-from .store import (CONTRIB, COLUMNS, IDS, PER_PAPER, counts, insert, number, run, vocab_seen, vocab_sources,
-                    write_meta)
-from .vocab import BENCHMARK_KINDS, MODEL_KINDS, name_rows, word_rows
+from .store import (CONTRIB, COLUMNS, IDS, PER_PAPER, WORK_VOCAB, counts, insert, number, run, save_vocab,
+                    vocab_seen, vocab_sources, write_meta)
+from .vocab import BENCHMARK_KINDS, COLUMNS as VOCAB, MODEL_KINDS, name_rows, word_rows
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 # Temp tables of ids (column `id`) naming what this build changes.
 CHANGED, MODELS, BENCHMARKS = "changed_papers", "touched_models", "touched_benchmarks"
+VOCAB_COLUMNS = VOCAB["vocab"]
 TOUCHES = {MODELS: ("SELECT model_id FROM paper_models WHERE paper_id IN (SELECT id FROM changed_papers) UNION "
                     "SELECT model_id FROM model_aliases WHERE paper_id IN (SELECT id FROM changed_papers)"),
            BENCHMARKS: ("SELECT benchmark_id FROM paper_benchmarks WHERE paper_id IN (SELECT id FROM changed_papers) "
@@ -101,12 +102,14 @@ def renumber(con: duckdb.DuckDBPyConnection) -> None:
 def vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     """The vocabulary rows of the touched models, benchmarks and changed papers again; the everyday words anew."""
     kinds = lambda ks: ", ".join(f"'{k}'" for k in ks)  # noqa: E731
-    run(con, f"DELETE FROM vocab WHERE (kind IN ({kinds(MODEL_KINDS)}) AND target IN (SELECT id FROM {MODELS})) "
+    run(con, f"CREATE TEMP TABLE {WORK_VOCAB} AS FROM vocab")
+    run(con, f"DELETE FROM {WORK_VOCAB} WHERE "
+             f"(kind IN ({kinds(MODEL_KINDS)}) AND target IN (SELECT id FROM {MODELS})) "
              f"OR (kind IN ({kinds(BENCHMARK_KINDS)}) AND target IN (SELECT id FROM {BENCHMARKS})) "
              f"OR (kind = 'setting' AND paper_id IN (SELECT id FROM {CHANGED})) "
              f"OR (kind = 'paper' AND target IN (SELECT id FROM {CHANGED})) OR kind = 'word'")
     only = {"models": MODELS, "model_aliases": MODELS, "benchmarks": BENCHMARKS, "benchmark_aliases": BENCHMARKS,
             "papers": CHANGED, "scores": CHANGED}
-    cols = ["key", "name", "kind", "target", "paper_id"]
-    insert(con, "vocab", cols, name_rows(vocab_sources(con, only)))
-    insert(con, "vocab", cols, word_rows(vocab_seen(con)))
+    insert(con, WORK_VOCAB, VOCAB_COLUMNS, name_rows(vocab_sources(con, only)))
+    insert(con, WORK_VOCAB, VOCAB_COLUMNS, word_rows(vocab_seen(con, WORK_VOCAB)))
+    save_vocab(con)

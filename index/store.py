@@ -115,7 +115,9 @@ def write(rows: dict[str, list[dict]], target: Path, plan: Plan, version: str) -
         for table, cols in (*COLUMNS.items(), *CONTRIB.items()):
             if table != "vocab":
                 insert(con, table, cols, rows[table])
-        insert(con, "vocab", VOCAB_COLUMNS["vocab"], vocab_of(con))
+        run(con, f"CREATE TEMP TABLE {WORK_VOCAB} AS FROM vocab LIMIT 0")
+        insert(con, WORK_VOCAB, VOCAB_COLUMNS["vocab"], vocab_of(con))
+        save_vocab(con)
         con.execute("CHECKPOINT")
         return counts(con)
     finally:
@@ -150,6 +152,18 @@ VOCAB_SOURCES = {
 }
 
 
+# The vocab table is written in one order (its rows are unique on these columns), so a reader that keeps the first
+# row per key sees the same rows after a full or an incremental build; it is made in the temp table WORK_VOCAB.
+VOCAB_ORDER = "ORDER BY kind, key, target, paper_id NULLS FIRST"
+WORK_VOCAB = "work_vocab"
+
+
+def save_vocab(con: duckdb.DuckDBPyConnection) -> None:
+    run(con, "DELETE FROM vocab")
+    run(con, f"INSERT INTO vocab SELECT * FROM {WORK_VOCAB} {VOCAB_ORDER}")
+    run(con, f"DROP TABLE {WORK_VOCAB}")
+
+
 def vocab_of(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The vocabulary of everything written so far."""
     out = name_rows(vocab_sources(con))
@@ -166,11 +180,11 @@ def vocab_sources(con: duckdb.DuckDBPyConnection, only: dict[str, str] | None = 
     return out
 
 
-def vocab_seen(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """vocab.names_seen of the names in the vocab table: keys of every name, words of every setting label."""
+def vocab_seen(con: duckdb.DuckDBPyConnection, table: str = "vocab") -> set[str]:
+    """vocab.names_seen of the names in a vocab table: keys of every name, words of every setting label."""
     kinds = ", ".join(f"'{k}'" for k in NAME_KINDS)
-    return seen_in({k for (k,) in con.execute(f"SELECT DISTINCT key FROM vocab WHERE kind IN ({kinds})").fetchall()},
-                   {n for (n,) in con.execute("SELECT DISTINCT name FROM vocab WHERE kind = 'setting'").fetchall()})
+    return seen_in({k for (k,) in con.execute(f"SELECT DISTINCT key FROM {table} WHERE kind IN ({kinds})").fetchall()},
+                   {n for (n,) in con.execute(f"SELECT DISTINCT name FROM {table} WHERE kind = 'setting'").fetchall()})
 
 
 def fetch(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:

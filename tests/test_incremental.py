@@ -77,6 +77,9 @@ def assert_same(a: Path, b: Path) -> None:
     diff = differences(a, b)
     assert {t: d for t, d in diff.items() if d != (0, 0)} == {}
     assert "vocab" in diff and "scores" in diff
+    vocab = "SELECT key, name, kind, target, paper_id FROM vocab"        # in the order a reader gets it
+    with duckdb.connect(str(raw_copy(a)), read_only=True) as ca, duckdb.connect(str(raw_copy(b)), read_only=True) as cb:
+        assert ca.execute(vocab).fetchall() == cb.execute(vocab).fetchall()
 
 
 def count(db: Path, sql: str) -> int:
