@@ -61,7 +61,7 @@ class Source:
 
 @dataclass
 class Plan:
-    """What one build writes: all sources, which of them are copied from `reuse_db` instead of parsed."""
+    """What one build writes: all sources, which of them are kept from `reuse_db` (its rows, in place) unparsed."""
     sources: list[Source]
     papers_dir: Path | None = None
     reuse_db: Path | None = None

@@ -36,10 +36,10 @@ def stem(model_id: str) -> str:
     return VARIANT_TAIL.sub("", VERSION_TAIL.sub("", model_id))
 
 
-# Which vocabulary rows a source row can make (an incremental build replaces exactly these for what it changed):
+# Which vocabulary rows a source row can make (an incremental build replaces exactly these for what it changed;
+# 'setting' rows belong to the paper whose scores carry the label, 'paper' rows target their paper):
 MODEL_KINDS = ("model", "model_nover", "model_stem", "family")          # target: a model_id (models, model_aliases)
 BENCHMARK_KINDS = ("benchmark", "benchmark_family")                    # target: a benchmark_id (benchmarks, aliases)
-PAPER_KINDS = ("setting", "paper")                                     # per paper (scores' labels, the paper's names)
 NAME_KINDS = (*MODEL_KINDS, *BENCHMARK_KINDS, "paper")                  # names an everyday word may also be
 
 
