@@ -90,11 +90,14 @@ def count(db: Path, sql: str) -> int:
 def test_add_and_replace_equal_a_full_build(tmp_path, papers, shipped, monkeypatch):
     db = tmp_path / "inc.duckdb"
     build(papers, db)
-    # A new paper (sorting between the others, so every later row id moves), added from the command line.
+    # A new paper (sorting between the others, so every later row id moves), added from the command line, which
+    # imports only what one paper needs (no DataFrame library, no process pool).
     new = renamed(shipped[0], corpus.tag(7), tmp_path, name=f"{shipped[0].stem}-0{shipped[0].suffix}")
-    cli = subprocess.run([sys.executable, "-m", "index", "add", str(new), "--db", str(db)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    cli = subprocess.run([sys.executable, "-X", "importtime", "-m", "index", "add", str(new), "--db", str(db)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert cli.returncode == 0, cli.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in cli.stderr.splitlines() if line.startswith("import time")}
+    assert "duckdb" in imported and not imported & {"pandas", "numpy", "concurrent.futures.process"}
     # A changed paper: the same file name, its models renamed again (the old names must leave every table).
     old_tag, now_tag = corpus.tag(2), corpus.tag(8)
     target = next(p for p in sorted(papers.iterdir()) if p.stem.endswith("-" + old_tag.lower()))
