@@ -7,7 +7,8 @@ Papers are copies of data/papers with every model renamed (bench/corpus.py); 1M 
 built in this run (or --million-from) multiplied inside DuckDB to a million score rows. For each size it prints:
 
 * build: wall and CPU seconds of `python -m index build` (a child process), the peak summed RSS of that process
-  and its workers, the database size, and the seconds `python -m index add` takes to add one new paper;
+  and its workers, the database size, and the seconds `python -m index add` takes to add one new paper (median of
+  --add-rounds runs, each on a fresh copy);
 * answers, in-process and side by side (one worker process per size holds an Assistant; the fixed question mix
   in bench/questions_scale.jsonl is asked round-robin across the sizes, so all sizes see the same machine load):
   p50/p95 per route (sql, text, none) and the worker's RSS;
@@ -80,10 +81,15 @@ def _timed_build(folder: Path, db: Path) -> dict:
             "build_rss_mb": max(tree.peak_mb, usage.ru_maxrss / 1024), "derived": False}
 
 
-def timed_add(build: dict, work: Path) -> float:
-    """Seconds for `python -m index add` of one new paper (a copy with a fresh name) to a copy of this corpus."""
+def timed_add(build: dict, work: Path, rounds: int = 3) -> list[float]:
+    """Seconds for `python -m index add` of one new paper (a copy with a fresh name) to a fresh copy of this
+    corpus and database, once per round: wall time of the command line, start-up and imports included."""
     if build.get("derived"):
-        return float("nan")
+        return []
+    return [_timed_add_once(build, work) for _ in range(rounds)]
+
+
+def _timed_add_once(build: dict, work: Path) -> float:
     folder, copies = Path(build["corpus"]), corpus.read_manifest(Path(build["corpus"]))
     scratch = work / f"add-{build['size']}"
     shutil.rmtree(scratch, ignore_errors=True)
@@ -278,7 +284,11 @@ def report(builds: list[dict], answers: dict, apps: dict, machine: dict | None =
                 [(b["size"], [b["papers"], b["scores"], b["build_s"], b["build_cpu_s"], b["build_rss_mb"],
                               b["db_mb"], b.get("add_s", float("nan"))]) for b in builds],
                 ["papers", "scores", "wall s", "CPU s", "peak RSS MB", "DB MB", "add 1 paper s"],
-                [".0f", ".0f", ".1f", ".1f", ".0f", ".1f", ".1f"])
+                [".0f", ".0f", ".1f", ".1f", ".0f", ".1f", ".2f"])
+    for b in builds:
+        if b.get("add_times"):
+            print(f"  {b['size']}: index add of one paper, median of "
+                  + ", ".join(f"{t:.2f}" for t in b["add_times"]) + " s (command line, wall)")
     if answers:
         headers = [f"{r} {p}" for r in (*ROUTES, "all") for p in ("p50", "p95")]
         rows = [(b["size"], latency_row(answers[b["size"]]["times"])) for b in builds]
@@ -311,6 +321,7 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="reuse databases (and their build figures) in --work")
     ap.add_argument("--no-app", action="store_true", help="skip launching ui.py")
     ap.add_argument("--no-add", action="store_true", help="skip timing `index add` of one paper")
+    ap.add_argument("--add-rounds", type=int, default=3, help="times `index add` is timed per size (median shown)")
     ap.add_argument("--app-timeout", type=float, default=300.0)
     ap.add_argument("--report-only", action="store_true", help="print the tables of the last run in --work")
     args = ap.parse_args()
@@ -329,7 +340,8 @@ def main() -> None:
         for size in sizes:
             builds.append(build_size(size, work, args.reuse, million_from))
             if not args.no_add:
-                builds[-1]["add_s"] = timed_add(builds[-1], work)
+                times = timed_add(builds[-1], work, args.add_rounds)
+                builds[-1].update(add_s=statistics.median(times) if times else float("nan"), add_times=times)
             print(f"built {size}: {builds[-1]['papers']} papers, {builds[-1]['scores']} scores in "
                   f"{builds[-1]['build_s']:.1f} s", flush=True)
         answers = answers_side_by_side(builds, args.rounds) if args.rounds else {}

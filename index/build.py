@@ -1,6 +1,6 @@
 """Build the score database: parse every paper (pure, in worker processes when there are many), then write a new
 file and swap it in atomically. Papers whose file is unchanged since the last build (same content hash, same index
-code) are not read again: their rows are copied from the previous database.
+code) are not read again: the previous database is copied and only the changed papers' rows are replaced.
 """
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import os
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
@@ -26,7 +24,7 @@ from .store import COLUMNS, collect, number  # noqa: F401  (re-exported: older c
 
 DEFAULT_PAPERS = ROOT / "data" / "papers"
 DEFAULT_DB = ROOT / "data" / "scores.duckdb"
-INDEX_VERSION = "2"     # bump when the database layout changes; parsing changes are caught by the code hash below
+INDEX_VERSION = "3"     # bump when the database layout changes; parsing changes are caught by the code hash below
 PARALLEL_MIN = 24       # parse in worker processes from this many papers on (a small build stays in-process)
 PROGRESS_EVERY = 50
 
@@ -63,7 +61,7 @@ class Source:
 
 @dataclass
 class Plan:
-    """What one build writes: all sources, which of them are copied from `reuse_db` instead of parsed."""
+    """What one build writes: all sources, which of them are kept from `reuse_db` (its rows, in place) unparsed."""
     sources: list[Source]
     papers_dir: Path | None = None
     reuse_db: Path | None = None
@@ -171,10 +169,12 @@ def _workers() -> int:
 def _pool_context():
     """fork when only one Python thread runs (the CLI: quick, and the caller's script is not imported again);
     else forkserver, so a threaded caller (the web app) is never forked while another thread holds a lock."""
+    from multiprocessing import get_context           # imported when a build is big enough to need workers
     return get_context("fork" if threading.active_count() == 1 else "forkserver")
 
 
 def _parse_in_workers(jobs: list):
+    from concurrent.futures import ProcessPoolExecutor
     pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=_pool_context())
     try:
         yield from pool.map(_parse_job, jobs, chunksize=max(1, min(16, len(jobs) // (_workers() * 4))))
@@ -185,26 +185,44 @@ def _parse_in_workers(jobs: list):
 # -- building --------------------------------------------------------------------------------------------------
 def build_database(sources: list, db: Path, progress: bool = False, papers_dir: Path | None = None,
                    reuse: DbInfo | None = None) -> dict[str, int]:
-    """Parse the sources, write them into a fresh file, swap it in. On any error the old file is untouched.
+    """Parse the sources, write them into a new file, swap it in. On any error the old file is untouched.
 
-    With `reuse` (what the old database records), papers whose content hash is unchanged are copied, not parsed."""
+    With `reuse` (what the old database records), papers whose content hash is unchanged are not parsed again: the
+    new file is a copy of the old one with the other papers replaced (index/incremental.py), equal to a full build."""
     db = Path(db)
     srcs = sources if sources and isinstance(sources[0], Source) else make_sources(sources)
-    plan = Plan(srcs, Path(papers_dir).resolve() if papers_dir else None)
-    if reuse is not None and reuse.exists and reuse.index_version == index_version():
+    plan = Plan(sorted(srcs, key=lambda s: s.path.name), Path(papers_dir).resolve() if papers_dir else None)
+    if reuse is not None and _reusable(reuse, db):
         plan.reuse_db = db
         plan.reused = {s.paper_id for s in srcs if reuse.files.get(s.paper_id) == (s.sha256, s.kind)}
-    papers = parse_all(plan.to_parse, progress)
-    rows = collect(papers)
+    rows = collect(parse_all(plan.to_parse, progress))
     tmp = prepare_target(db)
     try:
-        counts = store.write(rows, tmp, plan, index_version())
+        counts = _write(plan, rows, db, tmp, progress)
         swap_in(tmp, db)
     except (duckdb.IOException, duckdb.PermissionException, OSError) as e:
         raise DatabaseNotWritable(db, str(e).splitlines()[0] if str(e) else type(e).__name__) from e
     finally:
         discard(tmp)
     return counts
+
+
+def _write(plan: Plan, rows: dict[str, list[dict]], db: Path, tmp: Path, progress: bool) -> dict[str, int]:
+    """Write the new file `tmp`: whole, or (when the plan reuses papers) from a copy of `db` changed in place."""
+    if not plan.reused:
+        return store.write(rows, tmp, plan, index_version())
+    from .incremental import update
+    try:
+        return update(db, tmp, rows, plan, index_version())
+    except (duckdb.CatalogException, duckdb.BinderException, duckdb.ConstraintException):
+        discard(tmp)                                 # its tables were changed by hand: build it whole instead
+        plan.reused = set()
+        return store.write(collect(parse_all(plan.to_parse, progress)), tmp, plan, index_version())
+
+
+def _reusable(info: DbInfo, db: Path) -> bool:
+    """Written by this index code, and complete in its file (no write-ahead log left beside it)."""
+    return info.exists and info.index_version == index_version() and not Path(f"{db}.wal").exists()
 
 
 def _settings() -> Settings:

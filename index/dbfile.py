@@ -26,8 +26,15 @@ META_DDL = """
 CREATE TABLE build_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE paper_files (paper_id VARCHAR PRIMARY KEY, file VARCHAR, sha256 VARCHAR, kind VARCHAR,
                           size BIGINT, mtime_ns BIGINT);
+CREATE TABLE paper_models (paper_id VARCHAR, model_id VARCHAR, family VARCHAR, size_b DOUBLE, active_b DOUBLE,
+                           variant VARCHAR, version VARCHAR);
+CREATE TABLE paper_benchmarks (paper_id VARCHAR, benchmark_id VARCHAR, family VARCHAR, category VARCHAR);
+CREATE TABLE paper_benchmark_aliases (paper_id VARCHAR, alias VARCHAR, norm VARCHAR, benchmark_id VARCHAR);
 """
-META_TABLES = ("build_info", "build_meta", "paper_files")
+# The last three: what each paper contributed to models, benchmarks and benchmark_aliases (index/store.py), so an
+# incremental build can recompute those rows. A change to this layout needs a new INDEX_VERSION (index/build.py).
+META_TABLES = ("build_info", "build_meta", "paper_files", "paper_models", "paper_benchmarks",
+               "paper_benchmark_aliases")
 
 
 @dataclass

@@ -40,33 +40,33 @@ def lay_out(con: duckdb.DuckDBPyConnection) -> None:
     _run(con, "DROP TABLE laid")
     _run(con, "DROP TABLE IF EXISTS score_ranks")
     _run(con, RANKS_DDL)
-    _insert_ranks(con, "TRUE")
+    _insert_ranks(con)
 
 
-def refresh(con: duckdb.DuckDBPyConnection, paper_ids: list[str]) -> None:
-    """After the rows of `paper_ids` were inserted, replaced or deleted in place (new rows appended unsorted):
-    give new rows their `combo`, renumber `pref` over every (model, benchmark) pair those papers touch (rows of
-    other papers may share a pair), and bring `score_ranks` in line for those pairs."""
-    _run(con, RANKS_DDL)
+def refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """After rows were inserted or deleted in place (new rows appended, unsorted, without keys) and the row ids
+    renumbered in order: give new rows their `combo`, number `pref` again in every (model, benchmark) pair that
+    has a new row or lost one (its places are no longer exactly 1..n), and write `score_ranks` again from `scores`
+    (its ids moved with the renumbering). The result equals a full lay-out's, up to the physical order of
+    `scores`."""
     _run(con, f"UPDATE scores s SET combo = {COMBO} WHERE s.combo IS NULL")
-    _run(con, "DELETE FROM score_ranks WHERE score_id NOT IN (SELECT score_id FROM scores)")
-    if not paper_ids:
-        return
-    _run(con, """CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT model_id, benchmark_id FROM scores
-                 WHERE paper_id IN (SELECT unnest(?::VARCHAR[]))""", [list(paper_ids)])
-    pairs = "(s.model_id, s.benchmark_id) IN (SELECT model_id, benchmark_id FROM touched)"
     _run(con, f"""UPDATE scores SET pref = x.pref FROM (
         SELECT s.score_id, ({PREF})::INTEGER AS pref FROM scores s LEFT JOIN papers p ON p.paper_id = s.paper_id
-        WHERE {pairs}) x WHERE scores.score_id = x.score_id""")
-    _run(con, f"DELETE FROM score_ranks s WHERE {pairs}")
-    _insert_ranks(con, pairs)
-    _run(con, "DROP TABLE touched")
+        WHERE (s.model_id, s.benchmark_id) IN (
+            SELECT model_id, benchmark_id FROM scores GROUP BY model_id, benchmark_id
+            HAVING count(pref) < count(*) OR max(pref) <> count(*) OR min(pref) <> 1))
+        x WHERE scores.score_id = x.score_id AND scores.pref IS DISTINCT FROM x.pref""")
+    _run(con, "DELETE FROM score_ranks")
+    _insert_ranks(con)
 
 
-def _insert_ranks(con: duckdb.DuckDBPyConnection, where: str) -> None:
+def _insert_ranks(con: duckdb.DuckDBPyConnection) -> None:
+    """score_ranks from scores, sorted by benchmark; `lower_better` read once per table from its caption."""
     select = ", ".join(f"s.{c}" for c in RANK_COLUMNS if c != "lower_better")
     _run(con, f"""INSERT INTO score_ranks ({', '.join(RANK_COLUMNS)})
-        SELECT {select}, coalesce(regexp_matches(s.caption, ?, 'i'), false) FROM scores s WHERE {where}
+        SELECT {select}, coalesce(t.lower_better, false)
+        FROM scores s LEFT JOIN (SELECT paper_id, table_id, regexp_matches(caption, ?, 'i') AS lower_better
+                                 FROM tables) t ON t.paper_id = s.paper_id AND t.table_id = s.table_id
         ORDER BY s.benchmark_id, s.value DESC NULLS LAST, s.score_id""", [LOWER_BETTER])
 
 

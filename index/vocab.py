@@ -36,9 +36,24 @@ def stem(model_id: str) -> str:
     return VARIANT_TAIL.sub("", VERSION_TAIL.sub("", model_id))
 
 
+# Which vocabulary rows a source row can make (an incremental build replaces exactly these for what it changed;
+# 'setting' rows belong to the paper whose scores carry the label, 'paper' rows target their paper):
+MODEL_KINDS = ("model", "model_nover", "model_stem", "family")          # target: a model_id (models, model_aliases)
+BENCHMARK_KINDS = ("benchmark", "benchmark_family")                    # target: a benchmark_id (benchmarks, aliases)
+NAME_KINDS = (*MODEL_KINDS, *BENCHMARK_KINDS, "paper")                  # names an everyday word may also be
+
+
 def vocab_rows(rows: dict[str, list[dict]], known_keys: dict[str, str] | None = None) -> dict[str, list[dict]]:
     """The vocabulary rows for the collected tables (models, aliases, benchmarks, scores, papers).
     known_keys: name -> names.key(name) already computed by the same index code (a previous build's vocab)."""
+    out = name_rows(rows, known_keys)
+    return {"vocab": out + word_rows(names_seen(out)) + question_rows()}
+
+
+def name_rows(rows: dict[str, list[dict]], known_keys: dict[str, str] | None = None) -> list[dict]:
+    """The rows naming a model, benchmark, setting or paper. Each row's target (a setting's: its paper) is one of
+    the input rows': given only some models, benchmarks and papers, it makes exactly their rows. The first name
+    seen for a (key, kind, target, paper_id) is kept, so the input is read in one defined order."""
     out: dict[tuple, dict] = {}
     keys: dict[str, str] = dict(known_keys or {})    # names repeat across thousands of papers: each is keyed once
 
@@ -53,15 +68,30 @@ def vocab_rows(rows: dict[str, list[dict]], known_keys: dict[str, str] | None = 
     model_rows(rows, add)
     benchmark_rows(rows, add)
     paper_rows(rows, add)
-    seen = names_seen(out)
+    return list(out.values())
+
+
+def word_rows(seen: set[str]) -> list[dict]:
+    """Everyday words that are also a name or a setting word (`seen`: keys of every name, words of every label)."""
+    out: dict[tuple, dict] = {}
     for w in sorted(everyday()):
-        if names.key(w) in seen:
-            add(w, "word", "ordinary" if w in SEED.ORDINARY_WORDS else "common")
+        k = names.key(w)
+        if k in seen:
+            target = "ordinary" if w in SEED.ORDINARY_WORDS else "common"
+            out.setdefault((k, target), dict(key=k, name=w, kind="word", target=target, paper_id=None))
+    return list(out.values())
+
+
+def question_rows() -> list[dict]:
+    """The seed's words for categories, variants and kinds of paper (the same for every corpus)."""
+    out: dict[tuple, dict] = {}
     for kind, table in SEED.QUESTION_WORDS.items():
         for target, words in table.items():
             for w in words:
-                add(w, kind, target)
-    return {"vocab": list(out.values())}
+                k = names.key(w)
+                if k:
+                    out.setdefault((k, kind, target), dict(key=k, name=w, kind=kind, target=target, paper_id=None))
+    return list(out.values())
 
 
 @lru_cache(maxsize=1)
@@ -69,11 +99,14 @@ def everyday() -> frozenset[str]:
     return frozenset(SEED.ORDINARY_WORDS | set(common_words()))
 
 
-def names_seen(out: dict[tuple, dict]) -> set[str]:
+def names_seen(rows: list[dict]) -> set[str]:
     """Keys of every name, and every word of a setting label: where an ordinary word could be misread."""
-    seen = {k for k, kind, _, _ in out if kind not in ("setting", "word")}
-    labels = {r["name"] for (_, kind, _, _), r in out.items() if kind == "setting"}    # repeated in every paper
-    return seen | {w for name in labels for w in names.tokens(name)}
+    return seen_in({r["key"] for r in rows if r["kind"] in NAME_KINDS},
+                   {r["name"] for r in rows if r["kind"] == "setting"})
+
+
+def seen_in(name_keys: set[str], labels: set[str]) -> set[str]:
+    return name_keys | {w for name in labels for w in names.tokens(name)}
 
 
 def model_rows(rows, add) -> None:

@@ -69,11 +69,11 @@ def test_refresh_after_a_paper_is_removed_and_added_in_place_equals_a_full_layou
     paper = work.execute("SELECT paper_id FROM scores GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
     work.execute("CREATE TEMP TABLE gone AS SELECT * FROM scores WHERE paper_id = ?", [paper])
     work.execute("DELETE FROM scores WHERE paper_id = ?", [paper])
-    order.refresh(work, [paper])
+    order.refresh(work)
     assert work.execute("SELECT count(*) FROM score_ranks WHERE paper_id = ?", [paper]).fetchone()[0] == 0
     work.execute("UPDATE gone SET combo = NULL, pref = NULL")
     work.execute("INSERT INTO scores SELECT * FROM gone")
-    order.refresh(work, [paper])
+    order.refresh(work)
     assert rows(work, "SELECT * FROM scores") == before_scores
     assert rows(work, "SELECT * FROM score_ranks") == before_ranks
     order.lay_out(work)
