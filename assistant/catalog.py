@@ -91,7 +91,8 @@ class Catalog:
         c.benchmarks = {r["benchmark_id"]: r for r in run("SELECT * FROM benchmarks")}
         c.papers = {r["paper_id"]: r for r in run("SELECT paper_id, title, kind, precedence, precedence_note "
                                                   "FROM papers")}
-        for r in run("SELECT key, name, kind, target, paper_id FROM vocab"):
+        for r in run("SELECT key, name, kind, target, paper_id FROM vocab "
+                     "ORDER BY kind, key, target, paper_id NULLS FIRST"):     # the first name per key, in one order
             c.vocab.setdefault(r["kind"], {}).setdefault(r["key"], set()).add(r["target"])
             c.names.setdefault(r["kind"], {}).setdefault(r["key"], r["name"])
             if r["kind"] == "setting":
