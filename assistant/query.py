@@ -114,22 +114,24 @@ def ranked(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] 
     params: list = []
     order = "DESC" if descending else "ASC"
     sql = ("WITH picked AS (\n" + picked_sql(plan, models, benches, combos, params) + "),\n"
-           f"top AS (SELECT score_id, rank() OVER (PARTITION BY benchmark_id ORDER BY value {order}) AS place,\n"
+           f"top AS (SELECT {KEY}, rank() OVER (PARTITION BY benchmark_id ORDER BY value {order}) AS place,\n"
            "       count(*) OVER (PARTITION BY benchmark_id) AS compared FROM picked QUALIFY place <= ?)\n"
-           + SCORE_SQL.replace("SELECT ", "SELECT top.place, top.compared, ", 1) +
-           "\nJOIN top ON top.score_id = s.score_id\n"
+           + SCORE_SQL.replace("SELECT ", "SELECT top.place, top.compared, ", 1) + "\n" + ON_KEY.format(t="top") +
            f"ORDER BY s.benchmark_id, s.value {order}, s.model_id")
     params.append(max(k + 5, RANKED_ROWS))
     return Result(show(sql, params), db.query_all(sql, params)[1])
 
 
 def picked_sql(plan: Plan, models, benches, combos: list[str], params: list) -> str:
-    """Each model's preferred row per benchmark in the chosen settings (a CTE body: score_id, benchmark_id,
-    model_id, value): the row of lowest `pref`, which the index numbers in preference order."""
+    """Each model's preferred row per benchmark in the chosen settings (a CTE body: benchmark_id, model_id, pref,
+    value): the row of lowest `pref`, which the index numbers in preference order."""
     where = filters(plan, models, benches, params) + [in_list("s.combo", combos, params)]
-    return ("SELECT s.benchmark_id, s.model_id, arg_min(s.score_id, s.pref) AS score_id, "
-            "arg_min(s.value, s.pref) AS value\n" + from_ranks(plan) + "\nWHERE " + "\n  AND ".join(where) +
-            "\nGROUP BY s.benchmark_id, s.model_id")
+    return ("SELECT s.benchmark_id, s.model_id, min(s.pref) AS pref, arg_min(s.value, s.pref) AS value\n"
+            + from_ranks(plan) + "\nWHERE " + "\n  AND ".join(where) + "\nGROUP BY s.benchmark_id, s.model_id")
+
+
+KEY = "benchmark_id, model_id, pref"                  # a score row's key in score_ranks and scores alike
+ON_KEY = "JOIN {t} ON {t}.model_id = s.model_id AND {t}.benchmark_id = s.benchmark_id AND {t}.pref = s.pref\n"
 
 
 def averaged(db: SafeDB, plan: Plan, benches: list[str], combos: list[str], shown: int = 12) -> tuple[Result, Result]:
@@ -141,9 +143,9 @@ def averaged(db: SafeDB, plan: Plan, benches: list[str], combos: list[str], show
     agg = Result(show(sql, params), db.query_all(sql, params)[1])
     params = []
     sql = ("WITH picked AS (\n" + picked_sql(plan, None, benches, combos, params) + "),\n"
-           "top AS (SELECT score_id FROM picked "
+           f"top AS (SELECT {KEY} FROM picked "
            "QUALIFY row_number() OVER (PARTITION BY benchmark_id ORDER BY value DESC, model_id) <= ?)\n"
-           + SCORE_SQL + "\nJOIN top ON top.score_id = s.score_id\nORDER BY s.benchmark_id, s.value DESC, s.model_id")
+           + SCORE_SQL + "\n" + ON_KEY.format(t="top") + "ORDER BY s.benchmark_id, s.value DESC, s.model_id")
     params.append(shown)
     return agg, Result(show(sql, params), db.query_all(sql, params)[1])
 

@@ -4,7 +4,7 @@
   row groups of those models (DuckDB's zone maps skip the rest).
 - `score_ranks` (a narrow copy: keys, setting, value) is stored sorted by benchmark, best value first: a ranking or
   an average reads only its benchmark's rows and only these columns, then fetches the few rows it shows from
-  `scores` by `score_id`.
+  `scores` by their key (model_id, benchmark_id, pref), which an in-place add does not renumber.
 
 Both carry each row's (setting, group, metric) combination as one key (`combo`) and its place among the rows of
 its (model, benchmark) in the order a question prefers them (`pref`: the paper of highest precedence first, a
@@ -19,10 +19,10 @@ COMBO = "coalesce(s.setting, '') || chr(31) || coalesce(s.grp, '') || chr(31) ||
 PREF = ("row_number() OVER (PARTITION BY s.model_id, s.benchmark_id ORDER BY p.precedence, s.source_kind = 'text', "
         "length(coalesce(s.setting, '')) DESC, s.score_id)")
 LOWER_BETTER = r"lower(,)? (is )?the better|lower is better"
-RANK_COLUMNS = ["score_id", "benchmark_id", "model_id", "paper_id", "table_no", "combo", "setting", "grp", "metric",
+RANK_COLUMNS = ["benchmark_id", "model_id", "paper_id", "table_no", "combo", "setting", "grp", "metric",
                 "pref", "value", "lower_better"]
 RANKS_DDL = """CREATE TABLE IF NOT EXISTS score_ranks (
-    score_id INTEGER, benchmark_id VARCHAR, model_id VARCHAR, paper_id VARCHAR, table_no VARCHAR, combo VARCHAR,
+    benchmark_id VARCHAR, model_id VARCHAR, paper_id VARCHAR, table_no VARCHAR, combo VARCHAR,
     setting VARCHAR, grp VARCHAR, metric VARCHAR, pref INTEGER, value DOUBLE, lower_better BOOLEAN)"""
 
 
@@ -45,29 +45,37 @@ def lay_out(con: duckdb.DuckDBPyConnection) -> None:
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """After rows were inserted or deleted in place (new rows appended, unsorted, without keys) and the row ids
-    renumbered in order: give new rows their `combo`, number `pref` again in every (model, benchmark) pair that
-    has a new row or lost one (its places are no longer exactly 1..n), and write `score_ranks` again from `scores`
-    (its ids moved with the renumbering). The result equals a full lay-out's, up to the physical order of
-    `scores`."""
+    renumbered in order: give new rows their `combo`; number `pref` again in every (model, benchmark) pair that
+    has a new row or lost one (its places are no longer exactly 1..n); and write the `score_ranks` rows of those
+    pairs, and of pairs whose row count changed, again. The result equals a full lay-out's, up to the physical
+    order of the rows."""
     _run(con, f"UPDATE scores s SET combo = {COMBO} WHERE s.combo IS NULL")
+    _run(con, """CREATE OR REPLACE TEMP TABLE dirty AS SELECT model_id, benchmark_id FROM scores
+                 GROUP BY model_id, benchmark_id
+                 HAVING count(pref) < count(*) OR max(pref) <> count(*) OR min(pref) <> 1""")
+    pairs = "(s.model_id, s.benchmark_id) IN (SELECT model_id, benchmark_id FROM dirty)"
     _run(con, f"""UPDATE scores SET pref = x.pref FROM (
         SELECT s.score_id, ({PREF})::INTEGER AS pref FROM scores s LEFT JOIN papers p ON p.paper_id = s.paper_id
-        WHERE (s.model_id, s.benchmark_id) IN (
-            SELECT model_id, benchmark_id FROM scores GROUP BY model_id, benchmark_id
-            HAVING count(pref) < count(*) OR max(pref) <> count(*) OR min(pref) <> 1))
-        x WHERE scores.score_id = x.score_id AND scores.pref IS DISTINCT FROM x.pref""")
-    _run(con, "DELETE FROM score_ranks")
-    _insert_ranks(con)
+        WHERE {pairs}) x WHERE scores.score_id = x.score_id AND scores.pref IS DISTINCT FROM x.pref""")
+    _run(con, """INSERT INTO dirty SELECT coalesce(a.model_id, b.model_id), coalesce(a.benchmark_id, b.benchmark_id)
+        FROM (SELECT model_id, benchmark_id, count(*) AS n FROM scores GROUP BY ALL) a
+        FULL JOIN (SELECT model_id, benchmark_id, count(*) AS n FROM score_ranks GROUP BY ALL) b
+          ON a.model_id = b.model_id AND a.benchmark_id = b.benchmark_id
+        WHERE a.n IS DISTINCT FROM b.n""")
+    _run(con, f"DELETE FROM score_ranks s WHERE {pairs}")
+    _insert_ranks(con, pairs)
+    _run(con, "DROP TABLE dirty")
 
 
-def _insert_ranks(con: duckdb.DuckDBPyConnection) -> None:
-    """score_ranks from scores, sorted by benchmark; `lower_better` read once per table from its caption."""
+def _insert_ranks(con: duckdb.DuckDBPyConnection, where: str = "TRUE") -> None:
+    """score_ranks rows from scores, sorted by benchmark; `lower_better` read once per table from its caption."""
     select = ", ".join(f"s.{c}" for c in RANK_COLUMNS if c != "lower_better")
     _run(con, f"""INSERT INTO score_ranks ({', '.join(RANK_COLUMNS)})
         SELECT {select}, coalesce(t.lower_better, false)
         FROM scores s LEFT JOIN (SELECT paper_id, table_id, regexp_matches(caption, ?, 'i') AS lower_better
                                  FROM tables) t ON t.paper_id = s.paper_id AND t.table_id = s.table_id
-        ORDER BY s.benchmark_id, s.value DESC NULLS LAST, s.score_id""", [LOWER_BETTER])
+        WHERE {where}
+        ORDER BY s.benchmark_id, s.value DESC NULLS LAST, s.model_id, s.pref""", [LOWER_BETTER])
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

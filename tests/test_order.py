@@ -11,7 +11,7 @@ import pytest
 from index import order
 from tests.conftest import raw_copy
 
-SCORE_KEYS = "score_id, model_id, benchmark_id, paper_id, table_no, combo, setting, grp, metric, pref, value"
+SCORE_KEYS = "model_id, benchmark_id, paper_id, table_no, combo, setting, grp, metric, pref, value"
 
 
 def rows(con, sql: str) -> list[tuple]:
