@@ -26,18 +26,22 @@ RANKS_DDL = """CREATE TABLE IF NOT EXISTS score_ranks (
     setting VARCHAR, grp VARCHAR, metric VARCHAR, pref INTEGER, value DOUBLE, lower_better BOOLEAN)"""
 
 
-def lay_out(con: duckdb.DuckDBPyConnection) -> None:
-    """Rewrite `scores` sorted by model with `combo` and `pref`, and `score_ranks` from it, sorted by benchmark."""
+def lay_out(con: duckdb.DuckDBPyConnection, staged: str | None = None) -> None:
+    """Write `scores` sorted by model with `combo` and `pref`, and `score_ranks` from it, sorted by benchmark.
+    staged: a table holding the new rows (scores is empty then, and written once); else scores is rewritten."""
     cols = _columns(con, "scores")
     kept = ", ".join(f"s.{c}" for c in cols if c not in ("combo", "pref"))
-    _run(con, f"""CREATE OR REPLACE TEMP TABLE laid AS
-        SELECT {kept}, {COMBO} AS combo, ({PREF})::INTEGER AS pref
-        FROM scores s LEFT JOIN papers p ON p.paper_id = s.paper_id
-        ORDER BY s.model_id, s.benchmark_id, s.score_id""")
-    _run(con, "DELETE FROM scores")
-    _run(con, "CHECKPOINT")                      # frees the old blocks, so the rewrite reuses them
-    _run(con, f"INSERT INTO scores ({', '.join(cols)}) SELECT {', '.join(cols)} FROM laid")
-    _run(con, "DROP TABLE laid")
+    laid = (f"SELECT {kept}, {COMBO} AS combo, ({PREF})::INTEGER AS pref "
+            f"FROM {staged or 'scores'} s LEFT JOIN papers p ON p.paper_id = s.paper_id "
+            "ORDER BY s.model_id, s.benchmark_id, s.score_id")
+    if staged:
+        _run(con, f"INSERT INTO scores ({', '.join(cols)}) {laid}")
+    else:
+        _run(con, f"CREATE OR REPLACE TEMP TABLE laid AS {laid}")
+        _run(con, "DELETE FROM scores")
+        _run(con, "CHECKPOINT")                  # frees the old blocks, so the rewrite reuses them
+        _run(con, f"INSERT INTO scores ({', '.join(cols)}) SELECT {', '.join(cols)} FROM laid")
+        _run(con, "DROP TABLE laid")
     _run(con, "DROP TABLE IF EXISTS score_ranks")
     _run(con, RANKS_DDL)
     _insert_ranks(con)

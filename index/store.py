@@ -112,10 +112,12 @@ def write(rows: dict[str, list[dict]], target: Path, plan: Plan, version: str) -
         con.execute(DDL)
         con.execute(META_DDL)
         write_meta(con, plan, version)
+        run(con, "CREATE TEMP TABLE staged_scores AS FROM scores LIMIT 0")    # written once, sorted, below
         for table, cols in (*COLUMNS.items(), *CONTRIB.items()):
             if table != "vocab":
-                insert(con, table, cols, rows[table])
-        order.lay_out(con)
+                insert(con, "staged_scores" if table == "scores" else table, cols, rows[table])
+        order.lay_out(con, staged="staged_scores")
+        run(con, "DROP TABLE staged_scores")
         run(con, f"CREATE TEMP TABLE {WORK_VOCAB} AS FROM vocab LIMIT 0")
         insert(con, WORK_VOCAB, VOCAB_COLUMNS["vocab"], vocab_of(con))
         save_vocab(con)
