@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .pdf_continue import continued_number, merge_parts
 from .pdf_layout import Placed, furniture_key, order_page
 from .pdf_lines import Line, group_lines
 from .pdf_read import Page, read_pages
@@ -79,10 +80,11 @@ class Writer:
 
     def page(self, number: int, items: list[Placed]) -> None:
         self.number = number
+        self.page_start = len(self.blocks)
         for k, p in enumerate(items):
             if p.table:
                 self.flush()
-                self.blocks.append(Block("table", number, p.table.caption or "", tables=p.table.markup))
+                self.add_table(Block("table", number, p.table.caption or "", tables=p.table.markup))
                 continue
             nxt = next((q.line for q in items[k + 1:] if q.line), None)
             level = self.heading_level(p, nxt)
@@ -91,6 +93,28 @@ class Writer:
                 self.add_heading(number, level, p.line)
             else:
                 self.add_line(number, p)
+
+    def add_table(self, block: Block) -> None:
+        """A table's next page joins its first part: marked 'Table N (continued)' (in its caption or on the line
+        above it), or, unmarked and uncaptioned, as the first thing on a page right after a table."""
+        marker = self.blocks[-1] if self.blocks and self.blocks[-1].kind == "para" else None
+        number = continued_number(block.text) if block.text else None
+        if number is None and marker and len(marker.text) < 120:
+            number = continued_number(marker.text)
+        else:
+            marker = None
+        if number is not None:
+            target = next((b for b in reversed(self.blocks) if b.kind == "table" and b.text
+                           and table_number(b.text) == number), None)
+            if target and merge_parts(target.tables, block.tables, marked=True):
+                if marker is not None:
+                    self.blocks.remove(marker)
+                return
+        elif (not block.text and self.blocks and len(self.blocks) == self.page_start
+              and self.blocks[-1].kind == "table" and self.blocks[-1].page == self.number - 1
+              and merge_parts(self.blocks[-1].tables, block.tables, marked=False)):
+            return
+        self.blocks.append(block)
 
     def heading_level(self, p: Placed, nxt: Line | None) -> int:
         ln, text = p.line, p.line.text
@@ -205,6 +229,11 @@ def caption_line(caption: str) -> str:
     if re.fullmatch(r"[IVXLC]+", no):
         no = str(roman(no))
     return f"Table {no}: {caption[m.end():].strip()}"
+
+
+def table_number(caption: str) -> str | None:
+    m = TABLE_CAPTION.match(caption)
+    return m.group(1) if m else None
 
 
 def roman(s: str) -> int:
