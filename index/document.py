@@ -181,6 +181,7 @@ class Segmenter:
         self.used_caption = -1          # a caption line below a table, already given to that table
         self.numbers: set[str] = set()  # table numbers given so far
         self.in_code = False
+        self._printed: set[str] | None = None   # table numbers printed on caption lines anywhere in the paper
 
     @property
     def section(self) -> str:
@@ -309,6 +310,8 @@ class Segmenter:
         end = self.take_after(t, end)
         if t.table_no is None:
             self.caption_from_mention(t, start)
+        if t.table_no is None:
+            self.caption_from_next(t, end)
         if t.table_no:
             self.numbers.add(t.table_no)
         self.doc.tables.append(t)
@@ -347,6 +350,29 @@ class Segmenter:
                 self.used_caption = j
         return end
 
+    def caption_from_next(self, t: Table, end: int) -> None:
+        """No caption line, none above: the paragraph right below that opens with 'Table N ...' names the table,
+        when no caption line anywhere in the paper prints that number (so it is no other table's)."""
+        j = end
+        while j < len(self.lines) and j - end <= 3 and not self.lines[j].strip():
+            j += 1
+        para = []
+        while j < len(self.lines) and self.lines[j].strip() and len(para) < 20:
+            para.append(self.lines[j].strip())
+            j += 1
+        text = PAGE.sub("", " ".join(para)).strip()
+        m = re.match(r"(?:\*\*)?Table\s+(" + TABLE_NO + r")\b(?!\s*[:.]\s)", text)
+        if not m or m.group(1) in self.numbers or m.group(1) in self.printed_numbers():
+            return
+        stop = re.search(r"[.!?](?:\s|$)", text)
+        t.table_no = m.group(1)
+        t.caption = text[:stop.end() if stop else len(text)].strip()[:MAX_CAPTION]
+
+    def printed_numbers(self) -> set[str]:
+        if self._printed is None:
+            self._printed = {m.group(1) for ln in self.lines if (m := CAPTION.match(ln)) and m.group(1)}
+        return self._printed
+
     def caption_from_mention(self, t: Table, start: int) -> None:
         """No caption line: the paragraph just above that mentions a table by number ('Table 5 shows ...')."""
         p = self.doc.paragraphs[-1] if self.doc.paragraphs else None
@@ -360,3 +386,4 @@ class Segmenter:
                 t.table_no = m.group(1)
                 t.caption = p.text[head:stop + 1 if stop >= 0 else len(p.text)].strip()[:MAX_CAPTION]
                 return
+

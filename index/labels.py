@@ -29,10 +29,14 @@ LEAD = re.compile(r"^(?:the\s+)?(?:performances?|results?|evaluation results|sco
                   r"(?:on|in)\s+(?:the\s+|our\s+)?", re.I)
 
 
+SAYS = re.compile(r"^Table\s+\S+\s+(?:shows|reports|lists|gives|presents|compares|summari[sz]es|contains|"
+                  r"displays|details)\s+(?:the\s+|our\s+)?(?=\w)", re.I)   # a caption taken from a sentence
+
+
 def caption_subject(t: Table) -> str:
     """A name for what a table measures when its cells are categories, not benchmarks."""
     cap = re.sub(r"\s*\[\d+\]", "", t.caption or "").split(". ")[0].strip().rstrip(".")
-    subject = LEAD.sub("", cap) if cap else (t.heading or "")
+    subject = LEAD.sub("", SAYS.sub("", cap)) if cap else (t.heading or "")
     subject = re.sub(r"\s+(?:benchmark|data)$", "", subject, flags=re.I).strip()
     return (subject[:1].upper() + subject[1:]) if subject else (t.heading or "Unnamed table")
 
