@@ -18,6 +18,7 @@ from .pdf_read import Page, read_pages
 from .pdf_regions import FIGURE_CAPTION, TABLE_CAPTION
 
 NUMBERED = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){0,3})|([A-H](?:\.\d{1,2}){1,3})|(Appendix [A-H]))\.?\s+\S")
+WORD_PUNCT = ".,;:()[]\"'“”"
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
@@ -35,7 +36,7 @@ def pdf_to_markdown(path: Path) -> str:
     pages = read_pages(path)
     body = body_size(pages)
     repeated = running_heads(pages)
-    hyphenated = {w.text.lower().strip(".,;:()") for p in pages for w in p.words if "-" in w.text[1:-1]}
+    hyphenated = Counter(w.text.lower().strip(WORD_PUNCT) for p in pages for w in p.words)   # every word, as seen
     ordered = [(page.number, order_page(page, body, repeated)) for page in pages]
     writer = Writer(body, hyphenated, section_style([p for _, items in ordered for p in items], body))
     for number, items in ordered:
@@ -72,7 +73,7 @@ def section_style(items: list[Placed], body: float) -> tuple[float, bool] | None
 class Writer:
     """Turns placed lines into heading, paragraph and table blocks."""
 
-    def __init__(self, body: float, hyphenated: set[str], style: tuple[float, bool] | None):
+    def __init__(self, body: float, hyphenated: Counter[str], style: tuple[float, bool] | None):
         self.body, self.hyphenated, self.style = body, hyphenated, style
         self.blocks: list[Block] = []
         self.para: list[Placed] = []
@@ -203,11 +204,18 @@ class Writer:
         if text.endswith("-") and len(text) > 1 and text[-2].isalnum():
             head = text.rsplit(" ", 1)[-1]
             tail = nxt.split(" ", 1)[0]
-            whole = (head + tail).lower().strip(".,;:()")
-            if text[-2].isalpha() and nxt[:1].islower() and whole not in self.hyphenated:
+            if text[-2].isalpha() and nxt[:1].islower() and not self.keeps_hyphen(head, tail):
                 return text[:-1] + nxt
             return text + nxt
         return f"{text} {nxt}"
+
+    def keeps_hyphen(self, head: str, tail: str) -> bool:
+        """'instruction-' + 'tuned' is the compound 'instruction-tuned' when the paper prints that form more
+        often than 'instructiontuned', or when the word already had a hyphen ('mixture-of-' + 'experts')
+        and the closed form never appears; otherwise the hyphen only broke the line."""
+        head, tail = head.lower().lstrip(WORD_PUNCT), tail.lower().rstrip(WORD_PUNCT)
+        seen, closed = self.hyphenated[head + tail], self.hyphenated[head[:-1] + tail]
+        return seen > closed or (not closed and "-" in head[:-1])
 
 
 def is_contents_entry(ln: Line) -> bool:
