@@ -375,7 +375,8 @@ class Segmenter:
 
     def caption_from_mention(self, t: Table, start: int) -> None:
         """No caption line: the paragraph just above that mentions a table by number ('Table 5 shows ...')."""
-        p = self.doc.paragraphs[-1] if self.doc.paragraphs else None
+        paras = [q for q in self.doc.paragraphs[-3:] if PAGE.sub("", q.text).strip()]   # not a lone '[p. 4]'
+        p = paras[-1] if paras else None
         if not p or p.section != t.section or start + 1 + self.offset - p.line > 12:
             return
         for m in MENTION.finditer(p.text[:5000]):
