@@ -222,9 +222,19 @@ def turn(tcur: list, tp, i: int, height: float, turned: list[Word]) -> list:
 
 
 def close_turned(tcur: list, turned: list[Word]) -> list:
+    """Close the rotated word; the next word of a turned phrase ('Public law' set sideways) joins the one before
+    it, in the order the page draws them (the reading order), when it sits in the same line just above or below."""
     if tcur:
         text = "".join(tcur[0]).translate(LIGATURES)
-        turned.append(Word(text, tcur[1], tcur[2], tcur[3], tcur[4], tcur[2] - tcur[1], False))
+        w = Word(text, tcur[1], tcur[2], tcur[3], tcur[4], tcur[2] - tcur[1], False)
+        last = turned[-1] if turned else None
+        gap = max(w.top - last.bottom, last.top - w.bottom) if last else 0.0
+        if last and overlap(last.x0, last.x1, w.x0, w.x1) >= 0.6 * min(last.size, w.size) and \
+                -1.0 < gap < 0.8 * max(last.size, w.size):
+            turned[-1] = Word(f"{last.text} {text}", min(last.x0, w.x0), max(last.x1, w.x1), min(last.top, w.top),
+                              max(last.bottom, w.bottom), max(last.size, w.size), False)
+        else:
+            turned.append(w)
     return []
 
 

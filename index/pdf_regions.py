@@ -93,7 +93,8 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
         if gutter is not None:            # a table in one column never reaches across the gutter
             lo, hi = (max(lo, gutter), hi) if x0 >= gutter - 2 else (lo, min(hi, gutter) if x1 <= gutter + 2 else hi)
         words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, lo, hi) > 0]
-        words += [w for w in page.turned if top < w.top and w.bottom < bottom and x0 - 2 < w.x0 and w.x1 < x1 + 2]
+        words += [w for w in page.turned if top < w.mid < bottom and x0 - 2 < w.x0 and w.x1 < x1 + 2]   # a long
+        # turned label may stick out past the rule under its block of rows
         own = [r for r in page.rules if overlap(r.x0, r.x1, x0 - 2, x1 + 2) > 0]
         own = dedupe(own) + [r for r in dedupe(own, touching=True) if r not in dedupe(own)]   # cmidrules, borders
         item = make_item(words, inner(own, top, bottom), one_side(segs, x0, x1, gutter), top, bottom, x0, x1, body)

@@ -111,8 +111,9 @@ def join_wrapped(upper: str, lower: str) -> str:
 
 
 def cell_text(c: Chunk) -> str:
-    """A value set in bold keeps the mark ('**82.3**'), as a best-in-row marker."""
-    return f"**{c.text}**" if c.bold and is_numeric(c.text) else c.text
+    """A value set in bold keeps the mark ('**82.3**'), as a best-in-row marker; its spread ('± 0.2') need not be
+    bold too."""
+    return f"**{c.text}**" if c.words[0].bold and is_numeric(c.text) else c.text
 
 
 def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
