@@ -51,7 +51,27 @@ def longtable_rows() -> list[tuple]:
     return rows
 
 
-PAPERS = {"longtable": longtable_rows}
+def acl_rows() -> list[tuple]:
+    """(model, benchmark, setting, grp, table number, value); spreads and bold marks are checked apart."""
+    main = {"Harrier-7B": (48.3, 31.2, 62.0, 55.4, 6.8, 71.0), "Kestrel-13B-Chat": (55.1, 38.7, 68.9, 58.2, 7.4, 74.5),
+            "Falconet-9B": (51.9, 35.0, 64.7, 61.3, 7.1, 76.2),
+            "Merlin-8B-Instruct": (59.6, 44.8, 66.3, 60.0, 7.9, 79.3)}
+    groups = ("Reasoning",) * 2 + ("Knowledge",) * 2 + ("Dialogue",) * 2
+    rows = [(m, b, None, g, "1", v) for m, vals in main.items()
+            for b, g, v in zip(("GlyphQA", "ChainMath", "AtlasQA", "LoreBench", "ChatJudge", "TurnEval"), groups, vals)]
+    cols = {"SpellBench": (41.2, 44.0, 47.5), "CipherQA": (None, 29.8, 33.1), "ArenaScore": (1108, 1143, 1187)}
+    rows += [(m, b, None, None, "2", v) for b, vals in cols.items()
+             for m, v in zip(("Harrier-7B", "Falconet-9B", "Merlin-8B"), vals) if v is not None]
+    domains = {"Science": {"OrbitQA": (52.4, 58.0), "CellBench": (47.1, 51.6), "QuarkQA": (39.8, 45.2)},
+               "Finance": {"LedgerQA": (61.5, 64.9), "TaxEval": (44.3, 49.7), "AuditQA": (50.2, 53.8)},
+               "Engineering": {"BridgeQA": (35.6, 40.3), "CircuitEval": (28.9, 34.7)},
+               "Public law": {"CourtQA": (33.0, 36.4), "StatuteEval": (27.5, 31.9), "ClauseQA": (40.8, 42.2)}}
+    rows += [(m, b, None, g, "3", v) for g, suites in domains.items() for b, vals in suites.items()
+             for m, v in zip(("Harrier-7B", "Merlin-8B"), vals)]
+    return rows
+
+
+PAPERS = {"longtable": longtable_rows, "acl-twocol": acl_rows}
 
 
 @pytest.fixture(scope="module")
@@ -63,15 +83,15 @@ def built(tmp_path_factory) -> dict[str, list[tuple]]:
         shutil.copy(LATEX / f"{name}.pdf", root / "papers" / f"{name}.pdf")
         build(root / "papers", root / "scores.duckdb")
         with duckdb.connect(str(root / "scores.duckdb"), read_only=True) as con:
-            out[name] = con.execute("SELECT model_id, benchmark_id, setting, grp, table_no, value, caption "
-                                    "FROM scores WHERE source_kind = 'table' ORDER BY score_id").fetchall()
+            out[name] = con.execute("SELECT model_id, benchmark_id, setting, grp, table_no, value, caption, spread, "
+                                    "is_bold FROM scores WHERE source_kind = 'table' ORDER BY score_id").fetchall()
     return out
 
 
 @pytest.mark.parametrize("name", list(PAPERS))
 def test_every_printed_cell_is_read_and_nothing_else(built, name):
     want_rows = PAPERS[name]()
-    got = {key(m, b, s, v) for m, b, s, _, _, v, _ in built[name]}
+    got = {key(m, b, s, v) for m, b, s, _, _, v, *_ in built[name]}
     want = {key(m, b, s, v) for m, b, s, _, _, v in want_rows}
     assert len(want) == len(want_rows)
     missing, extra = want - got, got - want
@@ -81,7 +101,7 @@ def test_every_printed_cell_is_read_and_nothing_else(built, name):
 
 @pytest.mark.parametrize("name", list(PAPERS))
 def test_rows_keep_their_table_number_and_group(built, name):
-    rows = {key(m, b, s, v): (g, no) for m, b, s, g, no, v, _ in built[name]}
+    rows = {key(m, b, s, v): (g, no) for m, b, s, g, no, v, *_ in built[name]}
     for m, b, s, g, no, v in PAPERS[name]():
         assert rows[key(m, b, s, v)] == (g, no), (m, b, s, v)
 
@@ -90,7 +110,7 @@ def test_a_table_over_page_breaks_is_one_table(built):
     """Table 1 repeats its header under 'Table 1 (continued)' on each page; Table 2 runs on with no header at all.
     Every row keeps the first page's number and caption, and no part is read as a table of its own."""
     by_no: dict[str, set[str]] = {}
-    for _, _, _, _, no, _, cap in built["longtable"]:
+    for _, _, _, _, no, _, cap, *_ in built["longtable"]:
         by_no.setdefault(no, set()).add(cap)
     assert by_no["1"] == {"Zero-shot results of open models."}
     assert by_no["2"] == {"Five-shot results of base models."}
@@ -99,7 +119,7 @@ def test_a_table_over_page_breaks_is_one_table(built):
 
 
 def test_caption_in_the_paragraph_after_the_table(built):
-    caps = {no: cap for _, _, _, _, no, _, cap in built["longtable"]}
+    caps = {no: cap for _, _, _, _, no, _, cap, *_ in built["longtable"]}
     assert caps["4"].startswith("Table 4 shows the long-context retrieval accuracy")
 
 
@@ -111,3 +131,16 @@ def test_line_end_hyphens_in_compounds():
     for phrase in ("every instruction-tuned model", "the mixture-of-experts kind", "the state-of-the-art systems",
                    "The pretrained checkpoints were not changed"):
         assert phrase in text
+
+
+def test_spreads_daggers_separators_and_bold_best(built):
+    """'59.6 ± 0.5' keeps its spread, '44.0†' and '1,143' are plain values, and a bold value with a plain spread
+    after it is the column's best; underlined second-best values are not bold."""
+    rows = {(m, b): (v, spread, bold) for m, b, _, _, _, v, _, spread, bold in built["acl-twocol"]}
+    assert rows[("Merlin-8B-Instruct", "GlyphQA")] == (59.6, 0.5, True)
+    assert rows[("Kestrel-13B-Chat", "GlyphQA")] == (55.1, 0.4, False)
+    assert rows[("Falconet-9B", "ArenaScore")][:2] == (1143.0, None)
+    bold = {(m, b) for (m, b), (_, _, is_bold) in rows.items() if is_bold}
+    assert bold == {("Merlin-8B-Instruct", b) for b in ("GlyphQA", "ChainMath", "ChatJudge", "TurnEval")} | {
+        ("Kestrel-13B-Chat", "AtlasQA"), ("Falconet-9B", "LoreBench")} | {
+        ("Merlin-8B", b) for b in ("SpellBench", "CipherQA", "ArenaScore")}
