@@ -71,7 +71,22 @@ def acl_rows() -> list[tuple]:
     return rows
 
 
-PAPERS = {"longtable": longtable_rows, "acl-twocol": acl_rows}
+def landscape_rows() -> list[tuple]:
+    """A table on a page turned landscape (pdflscape) and a sidewaystable: the whole page's text is turned."""
+    wide = {"Osprey-2-7B-Chat": (61.2, 44.0, 38.5, 70.1, 52.3, 66.8, 59.0, 35.2, 48.7),
+            "Osprey-2-70B-Chat": (75.8, 62.4, 55.1, 81.9, 68.0, 77.3, 71.6, 50.9, 63.5),
+            "Skua-12B-Instruct": (64.0, 47.3, 41.8, 72.2, 55.5, 69.1, 60.4, 39.0, 51.2),
+            "Gannet-34B": (70.3, 55.6, 47.2, 77.0, 61.1, 72.5, 66.3, 44.4, 57.8)}
+    benches = ("MossQA", "FernMath", "PineCode", "CedarQA", "BirchLogic", "MapleRead", "AlderFact", "WillowCode",
+               "ElmEval")
+    rows = [(m, b, None, None, "1", v) for m, vals in wide.items() for b, v in zip(benches, vals)]
+    safety = {"Osprey-2-7B-Chat": (4.1, 2.8, 11.5, 7.7, 1.9, 0.6), "Osprey-2-70B-Chat": (2.3, 1.7, 6.4, 5.2, 1.1, 0.3),
+              "Skua-12B-Instruct": (6.9, 3.5, 15.8, 9.4, 2.6, 1.2)}
+    benches = ("HarmRefuse", "ToxiScore", "JailGuard", "BiasProbe", "PrivLeak", "SelfHarmQA")
+    return rows + [(m, b, None, None, "2", v) for m, vals in safety.items() for b, v in zip(benches, vals)]
+
+
+PAPERS = {"longtable": longtable_rows, "acl-twocol": acl_rows, "landscape": landscape_rows}
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +159,10 @@ def test_spreads_daggers_separators_and_bold_best(built):
     assert bold == {("Merlin-8B-Instruct", b) for b in ("GlyphQA", "ChainMath", "ChatJudge", "TurnEval")} | {
         ("Kestrel-13B-Chat", "AtlasQA"), ("Falconet-9B", "LoreBench")} | {
         ("Merlin-8B", b) for b in ("SpellBench", "CipherQA", "ArenaScore")}
+
+
+def test_landscape_page_reads_as_text_too():
+    from index.pdf import pdf_to_markdown
+    text = pdf_to_markdown(LATEX / "landscape.pdf")
+    assert "Table 1: Zero-shot accuracy of open chat models on nine benchmarks. [p. 2]" in text
+    assert "Table 2: Refusal and toxicity rates (lower is better) on six safety suites." in text
