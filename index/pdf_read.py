@@ -196,6 +196,10 @@ class _Marks:
         (y, size), (y0, size0) = self.baseline(i), self.baseline(first)
         return size < 0.85 * size0 and y > y0 + 0.2 * size0
 
+    def lowered(self, i: int, first: int) -> bool:
+        (y, size), (y0, size0) = self.baseline(i), self.baseline(first)
+        return size < 0.85 * size0 and y < y0 - 0.1 * size0
+
 
 def page_words(textpage, height: float, turned: list[Word] | None = None, frame: Frame | None = None) -> list[Word]:
     """The page's upright words (upright in `frame`: a landscape page's turned text); rotated ones go to `turned`
@@ -206,7 +210,7 @@ def page_words(textpage, height: float, turned: list[Word] | None = None, frame:
     l, b, r, t = (ctypes.c_double() for _ in range(4))
     loose = raw.FS_RECTF()
     words: list[Word] = []
-    cur: list = []          # [chars, x0, x1, top, bottom, size, bold_count, n, index of first char]
+    cur: list = []          # [chars, x0, x1, top, bottom, size, bold_count, n, index of first char, in subscript]
     tcur: list = []         # the rotated word being read: [chars, x0, x1, top, bottom, bold_count]
     n = raw.FPDFText_CountChars(tp)
     for i in range(n):
@@ -234,11 +238,19 @@ def page_words(textpage, height: float, turned: list[Word] | None = None, frame:
             close_word(cur, words)
             cur = []
         if not cur:
-            cur = [[ch], x0, x1, top, bot, size, int(bold), 1, i]
+            cur = [[ch], x0, x1, top, bot, size, int(bold), 1, i, False]
         elif size < 0.9 * cur[5] and marks.raised(i, cur[8]):
             cur[0].append(ch.translate(SUPERSCRIPT))      # a raised footnote mark: '65.3¹', never '65.31'
             cur[2] = max(cur[2], x1)
+        elif ch.isalpha() and size < 0.9 * cur[5] and (marks.lowered(i, cur[8]) if cur[9] else len(cur[0]) >= 3
+                                                       and "".join(cur[0][-3:]).isalpha() and marks.lowered(i, i - 1)):
+            # a subscript after a name (not a math variable's 'x_i'): 'FooQA_EM' reads 'FooQA (EM)'
+            cur[0].append(ch if cur[9] else f" ({ch}")
+            cur[2], cur[9] = max(cur[2], x1), True
         else:
+            if cur[9]:
+                cur[0].append(")")
+                cur[9] = False
             cur[0].append(ch)
             cur[2] = max(cur[2], x1)
             cur[3], cur[4] = min(cur[3], top), max(cur[4], bot)
@@ -300,7 +312,7 @@ def same_word(cur: list, x0: float, top: float, bot: float, size: float) -> bool
 
 def close_word(cur: list, words: list[Word]) -> None:
     if cur:
-        text = "".join(cur[0]).translate(LIGATURES)
+        text = "".join(cur[0]).translate(LIGATURES) + (")" if cur[9] else "")
         words.append(Word(text, cur[1], cur[2], cur[3], cur[4], cur[5], cur[6] * 2 > cur[7]))
 
 

@@ -86,7 +86,22 @@ def landscape_rows() -> list[tuple]:
     return rows + [(m, b, None, None, "2", v) for m, vals in safety.items() for b, v in zip(benches, vals)]
 
 
-PAPERS = {"longtable": longtable_rows, "acl-twocol": acl_rows, "landscape": landscape_rows}
+def cited_rows() -> list[tuple]:
+    """Model names with citations ('Harrier-7B [1]'), headers with arrows ('GlyphQA ↑', 'Perplexity ↓'), a metric
+    in parentheses or as a subscript ('TurnEval_EM'), a size column, and long model names wrapped in the header."""
+    main = {"Harrier-7B": (48.3, 31.2, 55.0, 6.12), "Falconet-9B": (51.9, 35.0, 58.4, 5.87),
+            "Shrike-4B": (50.2, 36.6, 57.1, 6.01), "Shrike-12B": (57.8, 43.9, 63.2, 5.40)}
+    rows = [(m, b, None, None, "1", v) for m, vals in main.items()
+            for b, v in zip(("GlyphQA", "ChainMath", "TurnEval", "Perplexity"), vals)]
+    chat = {"GlyphQA": (60.1, 55.3, 51.0), "ChainMath": (47.2, 39.8, 34.4), "TurnEval": (66.0, 61.7, 58.2)}
+    models = ("Shrike-12B-Chat-Preview", "Falconet-9B-Instruct-v2", "Harrier-7B-Chat-DPO")
+    rows += [(m, b, None, None, "2", v) for b, vals in chat.items() for m, v in zip(models, vals)]
+    return rows + [(m, "Average", "Chat models, one column per model", None, "2", v)
+                   for m, v in zip(models, (57.8, 52.3, 47.9))]
+
+
+PAPERS = {"longtable": longtable_rows, "acl-twocol": acl_rows, "landscape": landscape_rows,
+          "cited-models": cited_rows}
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +114,7 @@ def built(tmp_path_factory) -> dict[str, list[tuple]]:
         build(root / "papers", root / "scores.duckdb")
         with duckdb.connect(str(root / "scores.duckdb"), read_only=True) as con:
             out[name] = con.execute("SELECT model_id, benchmark_id, setting, grp, table_no, value, caption, spread, "
-                                    "is_bold FROM scores WHERE source_kind = 'table' ORDER BY score_id").fetchall()
+                                    "is_bold, metric FROM scores WHERE source_kind = 'table' ORDER BY score_id").fetchall()
     return out
 
 
@@ -151,7 +166,7 @@ def test_line_end_hyphens_in_compounds():
 def test_spreads_daggers_separators_and_bold_best(built):
     """'59.6 ± 0.5' keeps its spread, '44.0†' and '1,143' are plain values, and a bold value with a plain spread
     after it is the column's best; underlined second-best values are not bold."""
-    rows = {(m, b): (v, spread, bold) for m, b, _, _, _, v, _, spread, bold in built["acl-twocol"]}
+    rows = {(m, b): (v, spread, bold) for m, b, _, _, _, v, _, spread, bold, _ in built["acl-twocol"]}
     assert rows[("Merlin-8B-Instruct", "GlyphQA")] == (59.6, 0.5, True)
     assert rows[("Kestrel-13B-Chat", "GlyphQA")] == (55.1, 0.4, False)
     assert rows[("Falconet-9B", "ArenaScore")][:2] == (1143.0, None)
@@ -166,3 +181,11 @@ def test_landscape_page_reads_as_text_too():
     text = pdf_to_markdown(LATEX / "landscape.pdf")
     assert "Table 1: Zero-shot accuracy of open chat models on nine benchmarks. [p. 2]" in text
     assert "Table 2: Refusal and toxicity rates (lower is better) on six safety suites." in text
+
+
+def test_citations_arrows_and_metrics_leave_the_names(built):
+    """'Harrier-7B [1]' is the model Harrier-7B; 'ChainMath (acc) ↑' is ChainMath, metric acc; 'TurnEval_EM' is
+    TurnEval, metric EM."""
+    rows = {(m, b): metric for m, b, _, _, _, _, _, _, _, metric in built["cited-models"]}
+    assert rows[("Harrier-7B", "ChainMath")] == "acc" and rows[("Falconet-9B", "TurnEval")] == "EM"
+    assert rows[("Shrike-12B", "GlyphQA")] is None and ("Shrike-12B", "Perplexity") in rows
