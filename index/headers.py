@@ -43,8 +43,11 @@ def header_rows(g: Grid) -> int:
 
 
 def spanned_above(g: Grid, h: int) -> bool:
-    """The rows above `h` leave the corner blank and hold labels spanning several columns."""
-    return all(not r[0].text for r in g.rows[:h]) and any(c.copy for r in g.rows[:h] for c in r)
+    """The rows above `h` leave the corner blank and hold labels spanning several columns (spans, or in markdown,
+    which has none, a label then blank cells: '| | Reasoning | | Knowledge | |')."""
+    rows = g.rows[:h]
+    return all(not r[0].text for r in rows) and (any(c.copy for r in rows for c in r) or all(
+        0 < sum(1 for c in r[1:] if c.text) < len(r) - 1 and not any(c.text and is_value(c) for c in r) for r in rows))
 
 
 def label_columns(g: Grid, h: int) -> int:

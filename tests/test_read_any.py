@@ -1,0 +1,70 @@
+"""One table printed in several text styles (markdown with a group header row over the names, HTML with colspan
+group headers and a rowspan group column) reads to the same score rows through the real build."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from index.build import build
+
+MAIN = {"Harrier-7B": (48.3, 31.2, 62.0, 55.4), "Quail-3B": (52.0, 33.9, 60.1, 57.2)}
+BENCHES = (("GlyphQA", "Reasoning"), ("ChainMath", "Reasoning"), ("AtlasQA", "Knowledge"), ("LoreBench", "Knowledge"))
+DOMAINS = {("Science", "OrbitQA"): (52.4, 58.0), ("Science", "CellBench"): (47.1, 51.6),
+           ("Finance", "LedgerQA"): (61.5, 64.9), ("Finance", "TaxEval"): (44.3, 49.7)}
+
+WANT = {(m, b, g, "1", v) for m, vals in MAIN.items() for (b, g), v in zip(BENCHES, vals)} | {
+    (m, b, g, "2", v) for (g, b), vals in DOMAINS.items() for m, v in zip(("Harrier-7B", "Quail-3B"), vals)}
+
+MARKDOWN = """# Quail: a small model
+
+## Results
+
+Table 1: Main results of small models.
+
+| | Reasoning | | Knowledge | |
+|---|---|---|---|---|
+| Model | GlyphQA | ChainMath | AtlasQA | LoreBench |
+| Harrier-7B | 48.3 | 31.2 | 62.0 | 55.4 |
+| Quail-3B | **52.0** | **33.9** | 60.1 | 57.2 |
+
+Table 2: Results by domain.
+
+| Domain | Suite | Harrier-7B | Quail-3B |
+|---|---|---|---|
+| Science | OrbitQA | 52.4 | 58.0 |
+| | CellBench | 47.1 | 51.6 |
+| Finance | LedgerQA | 61.5 | 64.9 |
+| | TaxEval | 44.3 | 49.7 |
+"""
+
+HTML = """<html><body><h1>Quail: a small model</h1>
+<h2>Results</h2>
+<table><caption>Table 1: Main results of small models.</caption>
+<tr><th rowspan="2">Model</th><th colspan="2">Reasoning</th><th colspan="2">Knowledge</th></tr>
+<tr><th>GlyphQA</th><th>ChainMath</th><th>AtlasQA</th><th>LoreBench</th></tr>
+<tr><td>Harrier-7B</td><td>48.3</td><td>31.2</td><td>62.0</td><td>55.4</td></tr>
+<tr><td>Quail-3B</td><td><b>52.0</b></td><td><b>33.9</b></td><td>60.1</td><td>57.2</td></tr>
+</table>
+<table><caption>Table 2: Results by domain.</caption>
+<tr><th>Domain</th><th>Suite</th><th>Harrier-7B</th><th>Quail-3B</th></tr>
+<tr><td rowspan="2">Science</td><td>OrbitQA</td><td>52.4</td><td>58.0</td></tr>
+<tr><td>CellBench</td><td>47.1</td><td>51.6</td></tr>
+<tr><td rowspan="2">Finance</td><td>LedgerQA</td><td>61.5</td><td>64.9</td></tr>
+<tr><td>TaxEval</td><td>44.3</td><td>49.7</td></tr>
+</table>
+</body></html>
+"""
+
+
+@pytest.mark.parametrize("name,text", [("quail.md", MARKDOWN), ("quail.html", HTML)])
+def test_group_headers_read_the_same_in_markdown_and_html(tmp_path, name, text):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / name).write_text(text)
+    build(papers, tmp_path / "scores.duckdb")
+    with duckdb.connect(str(tmp_path / "scores.duckdb"), read_only=True) as con:
+        got = set(con.execute("SELECT model_id, benchmark_id, grp, table_no, value FROM scores "
+                              "WHERE source_kind = 'table'").fetchall())
+        bold = set(con.execute("SELECT model_id, benchmark_id FROM scores WHERE is_bold").fetchall())
+    assert got == WANT
+    assert bold == {("Quail-3B", "GlyphQA"), ("Quail-3B", "ChainMath")}
