@@ -100,6 +100,9 @@ class Writer:
         above it), or, unmarked and uncaptioned, as the first thing on a page right after a table."""
         marker = self.blocks[-1] if self.blocks and self.blocks[-1].kind == "para" else None
         number = continued_number(block.text) if block.text else None
+        if number is None and block.text and len(self.blocks) == self.page_start and any(
+                b.kind == "table" and b.text == block.text for b in self.blocks):
+            number = table_number(block.text)       # its caption repeated atop the next page (a longtable's head)
         if number is None and marker and len(marker.text) < 120:
             number = continued_number(marker.text)
         else:

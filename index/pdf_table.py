@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .pdf_lines import Chunk, Line, group_lines, is_numeric, overlap
+from .pdf_lines import Chunk, Line, chunks, group_lines, is_numeric, overlap
 from .pdf_read import Rule, Word
 
 SPREAD = re.compile(r"^(?:±|\+/?-)\s*\d[\d.]*$|^[(\[]\s*[±+\-]?\d[\d.]*\s*%?[)\]]$")
@@ -244,10 +244,18 @@ def spanning_level(ln: Line, under: list[Rule], cols: list[Column]) -> tuple[lis
     for r in under:
         ks = [k for k, c in enumerate(cols) if r.x0 - 2 <= c.center <= r.x1 + 2]
         ws = [w for w in ln.words if r.x0 - 2 <= w.mid_x <= r.x1 + 2]
-        if len(ks) >= 2 and ws:
-            label[ks[0]] = " ".join(w.text for w in ws)
-            span[ks[0]] = ks[-1] - ks[0] + 1
-            grouped |= {id(w) for w in ws}
+        if len(ks) < 2 or not ws:
+            continue
+        runs = chunks(ws)            # one rule under two labels (a \cline over both groups): split the columns
+        if len(runs) >= 2 and len(ks) >= 2 * len(runs):
+            parts = [[k for k in ks if min(runs, key=lambda c: abs(c.center - cols[k].center)) is run] for run in runs]
+        else:
+            runs, parts = [Chunk(ws)], [ks]
+        for run, part in zip(runs, parts):
+            if part:
+                label[part[0]] = run.text
+                span[part[0]] = part[-1] - part[0] + 1
+        grouped |= {id(w) for w in ws}
     if not grouped:
         return [], grouped
     out, k = [], 0
