@@ -15,7 +15,7 @@ from index.build import build
 from tests.test_pdf_latex import key
 
 LATEX = Path(__file__).resolve().parent / "fixtures" / "latex"
-ROW = re.compile(r"^([A-Za-z][\w.\-]*) ((?:& [\d.]+ )+)\\\\$")
+ROW = re.compile(r"^([A-Za-z][\w.\-]*) ((?:& [\d.]+ )+)\\\\$")   # a plain 'Model & 1.0 & 2.0' tabular row
 
 
 def tex_rows(name: str, label: str) -> list[tuple[str, list[float]]]:
@@ -100,8 +100,21 @@ def cited_rows() -> list[tuple]:
                    for m, v in zip(models, (57.8, 52.3, 47.9))]
 
 
+def grid_rows() -> list[tuple]:
+    """An older style: \\hline under every row and vertical lines, '45.3% (+4.3)' cells, one \\cline under two
+    spanning labels, and a longtable whose caption (not marked 'continued') repeats atop every page."""
+    grid = {"Bittern-Base": (41.0, 22.5, 18.0), "Bittern-SFT": (45.3, 27.9, 21.2), "Bittern-RL": (49.8, 33.0, 24.6)}
+    rows = [(m, b, None, None, "1", v) for m, vals in grid.items() for b, v in zip(("HeronQA", "EgretMath", "IbisCode"),
+                                                                                   vals)]
+    two = {"Bittern-Base": (38.2, 41.0, 19.9, 22.5), "Bittern-RL": (46.1, 49.8, 30.7, 33.0)}
+    cols = (("HeronQA", "0-shot"), ("HeronQA", "3-shot"), ("EgretMath", "0-shot"), ("EgretMath", "3-shot"))
+    rows += [(m, b, s, None, "2", v) for m, vals in two.items() for (b, s), v in zip(cols, vals)]
+    return rows + [(m, b, None, None, "3", v) for m, vals in tex_rows("grid-classic", "tab:sweep")
+                   for b, v in zip(("HeronQA", "EgretMath"), vals)]
+
+
 PAPERS = {"longtable": longtable_rows, "acl-twocol": acl_rows, "landscape": landscape_rows,
-          "cited-models": cited_rows}
+          "cited-models": cited_rows, "grid-classic": grid_rows}
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +202,15 @@ def test_citations_arrows_and_metrics_leave_the_names(built):
     rows = {(m, b): metric for m, b, _, _, _, _, _, _, _, metric in built["cited-models"]}
     assert rows[("Harrier-7B", "ChainMath")] == "acc" and rows[("Falconet-9B", "TurnEval")] == "EM"
     assert rows[("Shrike-12B", "GlyphQA")] is None and ("Shrike-12B", "Perplexity") in rows
+
+
+def test_a_caption_repeated_atop_each_page_is_one_table(tmp_path):
+    """The sweep's longtable repeats 'Table 3: Checkpoint sweep.' on each of its pages: one table, all 60 rows."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    shutil.copy(LATEX / "grid-classic.pdf", papers / "grid-classic.pdf")
+    build(papers, tmp_path / "scores.duckdb")
+    with duckdb.connect(str(tmp_path / "scores.duckdb"), read_only=True) as con:
+        tables = con.execute("SELECT table_no, page FROM tables WHERE table_no = '3'").fetchall()
+        n = con.execute("SELECT count(DISTINCT model_id) FROM scores WHERE table_no = '3'").fetchone()[0]
+    assert tables == [("3", "1")] and n == len(tex_rows("grid-classic", "tab:sweep")) == 60
