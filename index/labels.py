@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import names, qualifiers
+from . import names, qualifiers, textfix
 from .document import Table
 from .headers import nameable
 
@@ -95,3 +95,31 @@ def settle_qualifiers(scores: list[dict]) -> None:
             if r["metric"] and qualifiers.is_qualifier(r["metric"]):
                 r["setting"] = " | ".join(x for x in (r["metric"], r["setting"]) if x)
                 r["metric"] = None
+
+
+METRIC_NAME = re.compile(r"^(?:EM|F1|acc\.?|accuracy|exact match|bleu|rouge(?:-\w+)?|r-[12l]|chrf|mrr|win rate|"
+                         r"[\w.-]*@\d+)$", re.I)
+GENERIC_VALUE = re.compile(r"^(?:scores?|values?|results?|performance)$", re.I)   # a long table's value column
+SUFFIX = re.compile(r"^(.+?)\s*\(([^()]{1,30})\)$")
+
+
+def ordinary_label(label: str) -> bool:
+    """Everyday words ('Code', 'Logic', 'Score', 'Obj. QA') or a short code ('ar', 'es'): categories of one
+    benchmark, not benchmark names ('SumQA', 'ProofBench', 'MATH')."""
+    words = re.findall(r"[A-Za-z]+", label)
+    if not words or label.isupper() and len(label) > 2:
+        return False
+    if len(words) == 1 and len(words[0]) <= 3 and words[0].islower():
+        return True
+    common = textfix.common_words()
+    return all(w.lower() in common or (len(w) <= 3 and w.isupper()) for w in words) and \
+        any(w.lower() in common for w in words)
+
+
+def metric_suffix(item: str) -> tuple[str, str | None]:
+    """'FooQA (EM)' -> ('FooQA', 'EM'); 'BarCode (Pass@1)' -> ('BarCode', 'Pass@1'); other labels unchanged."""
+    m = SUFFIX.match(item.strip())
+    if m and nameable(m.group(1)) and (METRIC_NAME.match(m.group(2).strip()) or qualifiers.is_qualifier(m.group(2))
+                                       or m.group(2).strip() == "%"):
+        return m.group(1).strip(), m.group(2).strip()
+    return item, None
