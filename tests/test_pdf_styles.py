@@ -113,8 +113,23 @@ def grid_rows() -> list[tuple]:
                    for b, v in zip(("HeronQA", "EgretMath"), vals)]
 
 
+METRIC_LEVELS = {"Grebe-2-1B": (51.2, 63.0, 44.7, 58.1, 38.2, 35.0),
+                 "Grebe-2-3B-Instruct-with-a-Very-Long-Name": (58.9, 70.4, 50.3, 64.8, 41.7, 38.3),
+                 "Coot-2B": (49.0, 60.6, 41.9, 55.2, 36.5, 33.1)}
+METRIC_COLS = (("PondRead", "EM"), ("PondRead", "F1"), ("LakeQA", "EM"), ("LakeQA", "F1"), ("BrookSum", "R-1"),
+               ("BrookSum", "R-L"))
+LONG_FORM = (("Coot-2B", "PondRead", 47.5), ("Coot-2B", "LakeQA", 40.2), ("Moorhen-7B", "PondRead", 55.8),
+             ("Moorhen-7B", "BrookSum", 40.9))
+
+
+def metric_rows() -> list[tuple]:
+    """Metric names ('EM | F1') under each benchmark's spanning label, and a long 'Model | Benchmark | Score' table."""
+    rows = [(m, b, None, None, "1", v) for m, vals in METRIC_LEVELS.items() for (b, _), v in zip(METRIC_COLS, vals)]
+    return rows + [(m, b, None, None, "2", v) for m, b, v in LONG_FORM]
+
+
 PAPERS = {"longtable": longtable_rows, "acl-twocol": acl_rows, "landscape": landscape_rows,
-          "cited-models": cited_rows, "grid-classic": grid_rows}
+          "cited-models": cited_rows, "grid-classic": grid_rows, "metric-levels": metric_rows}
 
 
 @pytest.fixture(scope="module")
@@ -214,3 +229,10 @@ def test_a_caption_repeated_atop_each_page_is_one_table(tmp_path):
         tables = con.execute("SELECT table_no, page FROM tables WHERE table_no = '3'").fetchall()
         n = con.execute("SELECT count(DISTINCT model_id) FROM scores WHERE table_no = '3'").fetchone()[0]
     assert tables == [("3", "1")] and n == len(tex_rows("grid-classic", "tab:sweep")) == 60
+
+
+def test_metric_level_under_benchmarks_and_long_tables(built):
+    got = {(m, b, v): metric for m, b, _, _, _, v, _, _, _, metric in built["metric-levels"]}
+    want = {(m, b, v): metric for m, vals in METRIC_LEVELS.items() for (b, metric), v in zip(METRIC_COLS, vals)}
+    want |= {(m, b, v): None for m, b, v in LONG_FORM}
+    assert got == want

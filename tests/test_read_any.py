@@ -68,3 +68,37 @@ def test_group_headers_read_the_same_in_markdown_and_html(tmp_path, name, text):
         bold = set(con.execute("SELECT model_id, benchmark_id FROM scores WHERE is_bold").fetchall())
     assert got == WANT
     assert bold == {("Quail-3B", "GlyphQA"), ("Quail-3B", "ChainMath")}
+
+
+METRICS_MD = """# Grebe-2
+
+Table 1: Reading comprehension.
+
+<table><tr><th rowspan="2">Model</th><th colspan="2">PondRead</th><th colspan="2">LakeQA</th></tr>
+<tr><th>EM</th><th>F1</th><th>EM</th><th>F1</th></tr>
+<tr><td>Grebe-2-1B</td><td>51.2</td><td>63.0</td><td>44.7</td><td>58.1</td></tr>
+<tr><td>Coot-2B</td><td>49.0</td><td>60.6</td><td>41.9</td><td>55.2</td></tr></table>
+
+Table 2: Single scores reported by other groups.
+
+| Model | Benchmark | Accuracy |
+|---|---|---|
+| Coot-2B | PondRead | 47.5 |
+| Moorhen-7B | BrookSum | 40.9 |
+"""
+
+
+def test_metric_levels_and_long_form_tables(tmp_path):
+    """'EM | F1' under each benchmark are metrics, not benchmarks; 'Model | Benchmark | Accuracy' rows name their
+    benchmark in a column, and the value column's header is the metric."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "grebe.md").write_text(METRICS_MD)
+    build(papers, tmp_path / "scores.duckdb")
+    with duckdb.connect(str(tmp_path / "scores.duckdb"), read_only=True) as con:
+        got = set(con.execute("SELECT model_id, benchmark_id, metric, value FROM scores").fetchall())
+    assert got == {("Grebe-2-1B", "PondRead", "EM", 51.2), ("Grebe-2-1B", "PondRead", "F1", 63.0),
+                   ("Grebe-2-1B", "LakeQA", "EM", 44.7), ("Grebe-2-1B", "LakeQA", "F1", 58.1),
+                   ("Coot-2B", "PondRead", "EM", 49.0), ("Coot-2B", "PondRead", "F1", 60.6),
+                   ("Coot-2B", "LakeQA", "EM", 41.9), ("Coot-2B", "LakeQA", "F1", 55.2),
+                   ("Coot-2B", "PondRead", "Accuracy", 47.5), ("Moorhen-7B", "BrookSum", "Accuracy", 40.9)}
