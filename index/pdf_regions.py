@@ -58,9 +58,11 @@ def within(r: Rule, first: Rule) -> bool:
 def same_table(first: Rule, a: Rule, b: Rule, lines: list[Line], page_h: float) -> bool:
     """Rule b continues the table whose first rule is `first` and last so far is `a`: no caption or prose between."""
     short = min(first.x1 - first.x0, b.x1 - b.x0)
-    if overlap(first.x0, first.x1, b.x0, b.x1) < 0.5 * short or b.y - a.y > 0.6 * page_h:
+    if overlap(first.x0, first.x1, b.x0, b.x1) < 0.5 * short:
         return False
     between = [ln for ln in lines if a.y < ln.mid < b.y and overlap(ln.x0, ln.x1, a.x0, a.x1) > 0]
+    if b.y - a.y > 0.6 * page_h and sum(1 for ln in between if is_numeric(ln.text)) < 0.5 * len(between):
+        return False            # far apart, and not a page-long body of values between (a long table's page)
     return not any(TABLE_CAPTION.match(ln.text) or FIGURE_CAPTION.match(ln.text) or is_prose(ln, a)
                    for ln in between)
 

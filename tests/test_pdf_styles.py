@@ -128,8 +128,16 @@ def metric_rows() -> list[tuple]:
     return rows + [(m, b, None, None, "2", v) for m, b, v in LONG_FORM]
 
 
+def sweep_rows() -> list[tuple]:
+    """A 70-row longtable under two header levels (benchmarks over settings) that fills a whole page, its header
+    repeated under 'Table 1 (continued)'."""
+    cols = (("MarshQA", "0-shot"), ("MarshQA", "5-shot"), ("TideMath", "0-shot"), ("TideMath", "5-shot"))
+    return [(m, b, s, None, "1", v) for m, vals in tex_rows("sweep-pages", "tab:sweep") for (b, s), v in zip(cols, vals)]
+
+
 PAPERS = {"longtable": longtable_rows, "acl-twocol": acl_rows, "landscape": landscape_rows,
-          "cited-models": cited_rows, "grid-classic": grid_rows, "metric-levels": metric_rows}
+          "cited-models": cited_rows, "grid-classic": grid_rows, "metric-levels": metric_rows,
+          "sweep-pages": sweep_rows}
 
 
 @pytest.fixture(scope="module")
