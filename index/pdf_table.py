@@ -201,10 +201,13 @@ def header_of(head: list[Line], cols: list[Column],
         elif level:
             levels.append(level)
         per_col = [""] * len(cols)
-        for w in ln.words:
-            if id(w) not in grouped:
-                k = nearest(Chunk([w]), cols)
-                per_col[k] = f"{per_col[k]} {w.text}".strip()
+        for run in chunks([w for w in ln.words if id(w) not in grouped]):
+            inside = [k for k, c in enumerate(cols) if run.x0 <= c.center <= run.x1]
+            # a long name wider than its column ('Mean accuracy over all suites') stays whole over the one
+            # column it centres on; a run over several columns' centres is split word by word
+            for part in ([run] if len(inside) == 1 else [Chunk([w]) for w in run.words]):
+                k = inside[0] if len(inside) == 1 else nearest(part, cols)
+                per_col[k] = f"{per_col[k]} {part.text}".strip()
         filled = [t for t in per_col if t]
         if any(names) and len(filled) >= 2 and all(QUALIFIER.match(t) for t in filled):
             levels.append([(n, 1) for n in names])     # names above, qualifiers below: two header levels
