@@ -16,6 +16,7 @@ from .pdf_layout import Placed, furniture_key, order_page
 from .pdf_lines import Line, group_lines
 from .pdf_read import Page, read_pages
 from .pdf_regions import FIGURE_CAPTION, TABLE_CAPTION
+from .pdf_table import SOFT_HYPHEN
 
 NUMBERED = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){0,3})|([A-H](?:\.\d{1,2}){1,3})|(Appendix [A-H]))\.?\s+\S")
 WORD_PUNCT = ".,;:()[]\"'“”"
@@ -85,7 +86,8 @@ class Writer:
         for k, p in enumerate(items):
             if p.table:
                 self.flush()
-                self.add_table(Block("table", number, p.table.caption or "", tables=p.table.markup))
+                markup = [[self.unhyphen(line) for line in part] for part in p.table.markup]
+                self.add_table(Block("table", number, p.table.caption or "", tables=markup))
                 continue
             nxt = next((q.line for q in items[k + 1:] if q.line), None)
             level = self.heading_level(p, nxt)
@@ -211,6 +213,11 @@ class Writer:
                 return text[:-1] + nxt
             return text + nxt
         return f"{text} {nxt}"
+
+    def unhyphen(self, line: str) -> str:
+        """A word a table cell hyphenated at its line end ('augmen' + 'tation') joined as the paper spells it."""
+        return re.sub(SOFT_HYPHEN + r"(\w*)", lambda m: ("-" if self.keeps_hyphen(
+            (line[:m.start()].split() or [""])[-1].rsplit(">", 1)[-1] + "-", m.group(1)) else "") + m.group(1), line)
 
     def keeps_hyphen(self, head: str, tail: str) -> bool:
         """'instruction-' + 'tuned' is the compound 'instruction-tuned' when the paper prints that form more

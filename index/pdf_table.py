@@ -102,11 +102,16 @@ def distance(c: Chunk, col: Column) -> float:
     return min(abs(c.x0 - col.x1), abs(col.x0 - c.x1))
 
 
+SOFT_HYPHEN = "\u00ad"      # a word hyphenated at a cell's line end: the page's reader decides if the hyphen stays
+
+
 def join_wrapped(upper: str, lower: str) -> str:
     if not upper:
         return lower
     if not lower:
         return upper
+    if re.search(r"(?:^|[\s/])[a-z]{2,}-$", upper) and re.match(r"[a-z]", lower):    # 'augmen-' + 'tation'
+        return upper[:-1] + SOFT_HYPHEN + lower
     return upper + lower if upper.endswith(("-", "/")) or lower.startswith(("-", "/")) else f"{upper} {lower}"
 
 

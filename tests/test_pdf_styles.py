@@ -244,3 +244,13 @@ def test_metric_level_under_benchmarks_and_long_tables(built):
     want = {(m, b, v): metric for m, vals in METRIC_LEVELS.items() for (b, metric), v in zip(METRIC_COLS, vals)}
     want |= {(m, b, v): None for m, b, v in LONG_FORM}
     assert got == want
+
+
+def test_wrapped_cells_and_wide_headers():
+    """Row labels wrapped in a p{} column and hyphenated inside a word ('augmen-' / 'tation') read as printed, and a
+    header wider than its column stays over it."""
+    from index.pdf import pdf_to_markdown
+    text = pdf_to_markdown(LATEX / "wrapped-cells.pdf")
+    assert "| Model | AtlasQA | PyTasks | Mean accuracy over all suites |" in text
+    assert "| Plover-7B-Instruct with retrieval augmentation | 61.0 | 40.2 | 50.6 |" in text
+    assert "| Dunlin-9B-Chat trained with preference data | 65.1 | 47.3 | 56.2 |" in text
