@@ -351,8 +351,9 @@ class Segmenter:
         return end
 
     def caption_from_next(self, t: Table, end: int) -> None:
-        """No caption line, none above: the paragraph right below that opens with 'Table N ...' names the table,
-        when no caption line anywhere in the paper prints that number (so it is no other table's)."""
+        """No caption line, none above: the first sentence of the paragraph right below that names 'Table N'
+        ('Table 4 shows ...', 'As Table 4 shows, ...') captions the table, when no caption line anywhere in the paper
+        prints that number (so it is no other table's) and the sentence does not point further on ('below')."""
         j = end
         while j < len(self.lines) and j - end <= 3 and not self.lines[j].strip():
             j += 1
@@ -361,12 +362,14 @@ class Segmenter:
             para.append(self.lines[j].strip())
             j += 1
         text = PAGE.sub("", " ".join(para)).strip()
-        m = re.match(r"(?:\*\*)?Table\s+(" + TABLE_NO + r")\b(?!\s*[:.]\s)", text)
-        if not m or m.group(1) in self.numbers or m.group(1) in self.printed_numbers():
+        stop = re.search(r"(?<!\b[A-Z])(?<!\bal)[.!?](?:\s|$)", text)
+        first = text[:stop.end() if stop else len(text)].strip()
+        m = re.search(r"\bTable\s+(" + TABLE_NO + r")\b(?!\s*[:.]\s)", first)
+        if not m or m.group(1) in self.numbers or m.group(1) in self.printed_numbers() or \
+                re.search(r"\b(?:below|following|next)\b", first, re.I):
             return
-        stop = re.search(r"[.!?](?:\s|$)", text)
         t.table_no = m.group(1)
-        t.caption = text[:stop.end() if stop else len(text)].strip()[:MAX_CAPTION]
+        t.caption = first[:MAX_CAPTION]
 
     def printed_numbers(self) -> set[str]:
         if self._printed is None:

@@ -29,8 +29,8 @@ LEAD = re.compile(r"^(?:the\s+)?(?:performances?|results?|evaluation results|sco
                   r"(?:on|in)\s+(?:the\s+|our\s+)?", re.I)
 
 
-SAYS = re.compile(r"^Table\s+\S+\s+(?:shows|reports|lists|gives|presents|compares|summari[sz]es|contains|"
-                  r"displays|details)\s+(?:the\s+|our\s+)?(?=\w)", re.I)   # a caption taken from a sentence
+SAYS = re.compile(r"^(?:as\s+)?Table\s+\S+\s+(?:shows|reports|lists|gives|presents|compares|summari[sz]es|contains|"
+                  r"displays|details)\s*,?\s+(?:the\s+|our\s+)?(?=\w)", re.I)   # a caption taken from a sentence
 
 
 def caption_subject(t: Table) -> str:

@@ -102,3 +102,20 @@ def test_metric_levels_and_long_form_tables(tmp_path):
                    ("Coot-2B", "PondRead", "EM", 49.0), ("Coot-2B", "PondRead", "F1", 60.6),
                    ("Coot-2B", "LakeQA", "EM", 41.9), ("Coot-2B", "LakeQA", "F1", 55.2),
                    ("Coot-2B", "PondRead", "Accuracy", 47.5), ("Moorhen-7B", "BrookSum", "Accuracy", 40.9)}
+
+
+@pytest.mark.parametrize("para,number", [
+    ("Table 4 shows the accuracy at three context lengths. It drops at 32K.", "4"),
+    ("As Table 4 shows, the accuracy drops at long context lengths.", "4"),
+    ("The ablations are in Table 4 below.", None),           # points on: not this table's caption
+    ("Unlike the results in Table 2, these are zero-shot.", None),   # Table 2 has a caption line of its own
+])
+def test_caption_from_the_paragraph_after_an_uncaptioned_table(para, number):
+    from pathlib import Path
+
+    from index.document import parse_document
+    md = (f"# Paper\n\nSome introduction.\n\n| Model | 8K | 32K |\n|---|---|---|\n| Foo-7B | 61.0 | 52.0 |\n\n{para}\n\n"
+          "Table 2: Other results.\n\n| Model | BarQA |\n|---|---|\n| Foo-7B | 3.0 |\n")
+    first = parse_document(Path("paper.md"), md).tables[0]
+    assert first.table_no == number
+    assert (first.caption == para.split(". ")[0].rstrip(".") + ".") if number else first.caption is None
