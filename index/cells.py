@@ -30,7 +30,7 @@ MARK_HEAD = re.compile(r"^(?:[†‡§¶⋆★∗]+|\^\{?[A-Za-z*†‡]{1,2}\}?
 SPREAD = re.compile(r"^(.+?)\s*(?:±|\+/-|\+-|\\pm)\s*(\d+(?:\.\d+)?)\s*(%?)\)?$")
 DELTA = re.compile(r"^(.+?)\s*(?:\(\s*[+\-−↑↓]\s*\d+(?:\.\d+)?\s*%?\s*\)|[↑↓])$")
 # a label's trailing citation ('Model-X [12]', 'Model-X (Smith et al., 2024)') or better-direction arrow ('FooQA ↑')
-LABEL_TAIL = re.compile(r"(?<=\S)(?:\s*(?:\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]|\([A-Z][^()]{0,60}?et al\.?,?\s*\d{4}[a-z]?\)|[↑↓]))+$")
+LABEL_TAIL = re.compile(r"(?<=\S)(?:\s*(?:(?:\^\{)?\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]\}?|\([A-Z][^()]{0,60}?et al\.?,?\s*\d{4}[a-z]?\)|[↑↓]))+$")
 SPREAD_PAREN = re.compile(r"^(.+?)\s*\(\s*(?:±|\+/-|\\pm)\s*(\d+(?:\.\d+)?)\s*(%?)\s*\)$")
 
 

@@ -119,3 +119,40 @@ def test_caption_from_the_paragraph_after_an_uncaptioned_table(para, number):
     first = parse_document(Path("paper.md"), md).tables[0]
     assert first.table_no == number
     assert (first.caption == para.split(". ")[0].rstrip(".") + ".") if number else first.caption is None
+
+
+QUIRKS_HTML = """<html><body><h1>Quail report</h1>
+<p>Table 1: Results.</p>
+<table>
+<thead><tr><td><b>Model</b></td><td><b>GlyphQA</b></td><td><b>ChainMath</b><sup>†</sup></td></tr></thead>
+<tbody>
+<tr><td>Harrier-7B<sup>[3]</sup></td><td>48.3</td><td>31.2</td></tr>
+<tr><td>Quail-3B (ours)</td><td><strong>52.0</strong></td><td>33.9 &plusmn; 0.4</td></tr>
+</tbody></table>
+<p>† Evaluated with chain-of-thought.</p>
+<table>
+<tr><th>Benchmark</th><th>Harrier-7B</th><th>Quail-3B</th></tr>
+<tr><td colspan="3"><i>Knowledge</i></td></tr>
+<tr><td>AtlasQA</td><td>62.0</td><td>60.1</td></tr>
+<tr><td colspan="3"><i>Code</i></td></tr>
+<tr><td>PyTasks</td><td>40.2</td><td>41.0</td></tr>
+</table>
+<p>Table 2 compares the two models per benchmark.</p>
+</body></html>
+"""
+
+
+def test_html_bold_td_headers_cited_names_and_group_rows(tmp_path):
+    """Headers as bold <td>s, a <sup>[3]</sup> citation after a name, '(ours)', '± 0.4', colspan group rows between
+    benchmark rows, and a caption only in the sentence after the table."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "quail.html").write_text(QUIRKS_HTML)
+    build(papers, tmp_path / "scores.duckdb")
+    with duckdb.connect(str(tmp_path / "scores.duckdb"), read_only=True) as con:
+        got = set(con.execute("SELECT model_id, benchmark_id, grp, table_no, value, spread FROM scores").fetchall())
+    assert got == {("Harrier-7B", "GlyphQA", None, "1", 48.3, None), ("Harrier-7B", "ChainMath", None, "1", 31.2, None),
+                   ("Quail-3B", "GlyphQA", None, "1", 52.0, None), ("Quail-3B", "ChainMath", None, "1", 33.9, 0.4),
+                   ("Harrier-7B", "AtlasQA", "Knowledge", "2", 62.0, None),
+                   ("Quail-3B", "AtlasQA", "Knowledge", "2", 60.1, None),
+                   ("Harrier-7B", "PyTasks", "Code", "2", 40.2, None), ("Quail-3B", "PyTasks", "Code", "2", 41.0, None)}
