@@ -68,8 +68,11 @@ def same_table(first: Rule, a: Rule, b: Rule, lines: list[Line], page_h: float) 
 
 
 def is_prose(ln: Line, r: Rule) -> bool:
+    """A line of running text across the rule's width. A tightly set header row ('Model FooQA BarMath ...', its
+    columns closer than a word gap) is no prose: prose has lowercase words."""
     ch = chunks(ln.words)
-    return len(ch) == 1 and len(ln.words) >= 8 and ln.x1 - ln.x0 > 0.7 * (r.x1 - r.x0)
+    lower = sum(1 for w in ln.words if re.fullmatch(r"[a-z][a-z'’-]*[,;:.]?", w.text))
+    return len(ch) == 1 and len(ln.words) >= 8 and ln.x1 - ln.x0 > 0.7 * (r.x1 - r.x0) and lower >= 0.3 * len(ln.words)
 
 
 def segments(lines: list[Line], gap: float = 1.5, gutter: float | None = None) -> list[Line]:
