@@ -323,7 +323,8 @@ class Segmenter:
         t.caption = re.sub(r"^Table(?:\s+" + TABLE_NO + r")?\s*[:.]\s*", "", caption).strip()[:MAX_CAPTION]
         m = PAGE.search(line)
         if m:
-            t.page = m.group(1).split("–")[0].split(",")[0].strip()
+            span = re.fullmatch(r"(\d+)\s*[–-]\s*(\d+)", m.group(1).strip())     # a table over pages: '3–4'
+            t.page = f"{span.group(1)}–{span.group(2)}" if span else m.group(1).split("–")[0].split(",")[0].strip()
 
     def take_after(self, t: Table, end: int) -> int:
         """Notes right under a table, and a caption that follows the table instead of preceding it."""

@@ -31,6 +31,7 @@ class Block:
     level: int = 1
     tables: list[list[str]] | None = None
     size: float = 0.0
+    last_page: int = 0       # a table continued over a page break: the page its last part is on
 
 
 def pdf_to_markdown(path: Path) -> str:
@@ -115,10 +116,12 @@ class Writer:
             if target and merge_parts(target.tables, block.tables, marked=True):
                 if marker is not None:
                     self.blocks.remove(marker)
+                target.last_page = self.number
                 return
         elif (not block.text and self.blocks and len(self.blocks) == self.page_start
-              and self.blocks[-1].kind == "table" and self.blocks[-1].page == self.number - 1
+              and self.blocks[-1].kind == "table" and max(self.blocks[-1].page, self.blocks[-1].last_page) == self.number - 1
               and merge_parts(self.blocks[-1].tables, block.tables, marked=False)):
+            self.blocks[-1].last_page = self.number
             return
         self.blocks.append(block)
 
@@ -264,6 +267,8 @@ def render(blocks: list[Block]) -> str:
     marked = 0
     for b in blocks:
         mark = f"[p. {b.page}]" if b.page != marked else ""
+        if b.kind == "table" and b.last_page > b.page:
+            mark = f"[p. {b.page}–{b.last_page}]"       # a table over a page break: its rows are on both pages
         marked = b.page
         if b.kind == "heading":
             out.append("#" * b.level + " " + b.text + (f" {mark}" if mark else ""))

@@ -161,7 +161,7 @@ def built(tmp_path_factory) -> dict[str, list[tuple]]:
         build(root / "papers", root / "scores.duckdb")
         with duckdb.connect(str(root / "scores.duckdb"), read_only=True) as con:
             out[name] = con.execute("SELECT model_id, benchmark_id, setting, grp, table_no, value, caption, spread, "
-                                    "is_bold, metric FROM scores WHERE source_kind = 'table' ORDER BY score_id").fetchall()
+                                    "is_bold, metric, page FROM scores WHERE source_kind = 'table' ORDER BY score_id").fetchall()
     return out
 
 
@@ -189,6 +189,8 @@ def test_a_table_over_page_breaks_is_one_table(built):
     by_no: dict[str, set[str]] = {}
     for _, _, _, _, no, _, cap, *_ in built["longtable"]:
         by_no.setdefault(no, set()).add(cap)
+    pages = {no: page for _, _, _, _, no, _, _, _, _, _, page in built["longtable"]}
+    assert (pages["1"], pages["2"], pages["3"]) == ("1–2", "2–3", "3")     # the pages its rows are on
     assert by_no["1"] == {"Zero-shot results of open models."}
     assert by_no["2"] == {"Five-shot results of base models."}
     assert set(by_no) == {"1", "2", "3", "4"}
@@ -213,7 +215,7 @@ def test_line_end_hyphens_in_compounds():
 def test_spreads_daggers_separators_and_bold_best(built):
     """'59.6 ± 0.5' keeps its spread, '44.0†' and '1,143' are plain values, and a bold value with a plain spread
     after it is the column's best; underlined second-best values are not bold."""
-    rows = {(m, b): (v, spread, bold) for m, b, _, _, _, v, _, spread, bold, _ in built["acl-twocol"]}
+    rows = {(m, b): (v, spread, bold) for m, b, _, _, _, v, _, spread, bold, *_ in built["acl-twocol"]}
     assert rows[("Merlin-8B-Instruct", "GlyphQA")] == (59.6, 0.5, True)
     assert rows[("Kestrel-13B-Chat", "GlyphQA")] == (55.1, 0.4, False)
     assert rows[("Falconet-9B", "ArenaScore")][:2] == (1143.0, None)
@@ -233,7 +235,7 @@ def test_landscape_page_reads_as_text_too():
 def test_citations_arrows_and_metrics_leave_the_names(built):
     """'Harrier-7B [1]' is the model Harrier-7B; 'ChainMath (acc) ↑' is ChainMath, metric acc; 'TurnEval_EM' is
     TurnEval, metric EM."""
-    rows = {(m, b): metric for m, b, _, _, _, _, _, _, _, metric in built["cited-models"]}
+    rows = {(m, b): metric for m, b, _, _, _, _, _, _, _, metric, _ in built["cited-models"]}
     assert rows[("Harrier-7B", "ChainMath")] == "acc" and rows[("Falconet-9B", "TurnEval")] == "EM"
     assert rows[("Shrike-12B", "GlyphQA")] is None and ("Shrike-12B", "Perplexity") in rows
 
@@ -247,11 +249,11 @@ def test_a_caption_repeated_atop_each_page_is_one_table(tmp_path):
     with duckdb.connect(str(tmp_path / "scores.duckdb"), read_only=True) as con:
         tables = con.execute("SELECT table_no, page FROM tables WHERE table_no = '3'").fetchall()
         n = con.execute("SELECT count(DISTINCT model_id) FROM scores WHERE table_no = '3'").fetchone()[0]
-    assert tables == [("3", "1")] and n == len(tex_rows("grid-classic", "tab:sweep")) == 60
+    assert tables == [("3", "1–3")] and n == len(tex_rows("grid-classic", "tab:sweep")) == 60
 
 
 def test_metric_level_under_benchmarks_and_long_tables(built):
-    got = {(m, b, v): metric for m, b, _, _, _, v, _, _, _, metric in built["metric-levels"]}
+    got = {(m, b, v): metric for m, b, _, _, _, v, _, _, _, metric, _ in built["metric-levels"]}
     want = {(m, b, v): metric for m, vals in METRIC_LEVELS.items() for (b, metric), v in zip(METRIC_COLS, vals)}
     want |= {(m, b, v): None for m, b, v in LONG_FORM}
     assert got == want
