@@ -206,6 +206,7 @@ def page_words(textpage, height: float, turned: list[Word] | None = None, frame:
     (when given), kept apart from the text."""
     tp = textpage.raw
     frame = frame or Frame.of(0, 0.0, height)
+    upright = frame.quarter == 0                   # the usual page: no turn to apply
     objects, marks = _Objects(tp, frame.quarter), _Marks(tp, frame)
     l, b, r, t = (ctypes.c_double() for _ in range(4))
     loose = raw.FS_RECTF()
@@ -231,8 +232,11 @@ def page_words(textpage, height: float, turned: list[Word] | None = None, frame:
             continue
         raw.FPDFText_GetCharBox(tp, i, l, r, b, t)
         raw.FPDFText_GetLooseCharBox(tp, i, loose)
-        x0, x1 = frame.xs(l.value, b.value, r.value, t.value)
-        top, bot = frame.ys(loose.left, loose.bottom, loose.right, loose.top)
+        if upright:
+            x0, x1, top, bot = l.value, r.value, height - loose.top, height - loose.bottom
+        else:
+            x0, x1 = frame.xs(l.value, b.value, r.value, t.value)
+            top, bot = frame.ys(loose.left, loose.bottom, loose.right, loose.top)
         size = (bot - top) or abs(t.value - b.value or r.value - l.value)   # the glyphs' drawn height, not Tf
         if cur and not same_word(cur, x0, top, bot, size):
             close_word(cur, words)
