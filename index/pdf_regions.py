@@ -9,7 +9,8 @@ from .pdf_lines import Line, chunks, is_numeric, overlap
 from .pdf_read import Page, Rule, Word
 from .pdf_table import inner, rebuild, to_markup
 
-TABLE_CAPTION = re.compile(r"^(?:Table|TABLE|Tab\.)\s+([A-Z]?\d+(?:\.\d+)?[A-Za-z]?|[IVXLC]+)(?:\s*[:.|—–]\s*|\s+(?=[A-Z]))")
+TABLE_CAPTION = re.compile(r"^(?:Table|TABLE|Tab\.)\s+([A-Z]?\d+(?:\.\d+)?[A-Za-z]?|[IVXLC]+)(?:\s*[:.|—–]\s*|\s+(?=[A-Z])|"
+                           r"\s*$)")     # 'TABLE IV' alone on its line, its title on the next (IEEE style)
 FIGURE_CAPTION = re.compile(r"^(?:Figure|FIGURE|Fig\.)\s+[A-Z]?\d+")
 
 

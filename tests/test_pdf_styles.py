@@ -146,7 +146,16 @@ def tight_rows() -> list[tuple]:
             for m, vals in tex_rows("tight-wide", "tabular") for b, v in zip(benches, vals)]
 
 
-PAPERS = {"longtable": longtable_rows, "tight-wide": tight_rows, "acl-twocol": acl_rows, "landscape": landscape_rows,
+def ieee_rows() -> list[tuple]:
+    """IEEE-style captions: 'TABLE I' alone on a line, the title in small capitals on the next."""
+    main = {"Petrel-1B": (81.2, 74.5, 66.0), "Petrel-3B": (85.9, 79.1, 71.4), "Shearwater-2B": (80.4, 72.8, 63.3)}
+    rows = [(m, b, None, None, "1", v) for m, vals in main.items()
+            for b, v in zip(("NoisyRead", "CallBench", "FarFieldQA"), vals)]
+    abl = {"Petrel-3B-NoCurriculum": (83.0, 76.2), "Petrel-3B-Reversed": (82.1, 75.0)}
+    return rows + [(m, b, None, None, "2", v) for m, vals in abl.items() for b, v in zip(("NoisyRead", "CallBench"), vals)]
+
+
+PAPERS = {"longtable": longtable_rows, "tight-wide": tight_rows, "ieee-captions": ieee_rows, "acl-twocol": acl_rows, "landscape": landscape_rows,
           "cited-models": cited_rows, "grid-classic": grid_rows, "metric-levels": metric_rows,
           "sweep-pages": sweep_rows}
 
@@ -267,3 +276,8 @@ def test_wrapped_cells_and_wide_headers():
     assert "| Model | AtlasQA | PyTasks | Mean accuracy over all suites |" in text
     assert "| Plover-7B-Instruct with retrieval augmentation | 61.0 | 40.2 | 50.6 |" in text
     assert "| Dunlin-9B-Chat trained with preference data | 65.1 | 47.3 | 56.2 |" in text
+
+
+def test_ieee_captions_number_their_tables(built):
+    caps = {no: cap for _, _, _, _, no, _, cap, *_ in built["ieee-captions"]}
+    assert caps == {"1": "WORD ACCURACY ON THREE TEST SETS", "2": "ABLATION OF THE NOISE CURRICULUM"}
