@@ -107,7 +107,7 @@ class Writer:
                 b.kind == "table" and b.text == block.text for b in self.blocks):
             number = table_number(block.text)       # its caption repeated atop the next page (a longtable's head)
         if number is None and marker and len(marker.text) < 120:
-            number = continued_number(marker.text)
+            number = continued_number(marker.text, alone=True)
         else:
             marker = None
         if number is not None:

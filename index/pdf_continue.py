@@ -22,10 +22,17 @@ CELL = re.compile(r"<(t[hd])([^>]*)>(.*?)</t[hd]>", re.S)
 DASHES = ("-", "–", "—", "N/A", "n/a")
 
 
-def continued_number(text: str) -> str | None:
-    """The number of the table a caption or a short line marks as continued, else None."""
+ALONE = re.compile(r"\W*(?:from\s+(?:the\s+)?previous\s+page|on\s+next\s+page)?\W*$", re.I)
+
+
+def continued_number(text: str, alone: bool = False) -> str | None:
+    """The number of the table a caption marks as continued, else None. With `alone` (a line of text above a
+    table, not its caption) the line must be nothing but the mark: 'Table 2 continued the trend ...' is prose."""
     text = text.strip()
-    m = LEAD.match(text) or (TAIL.match(text) if len(text) < 300 else None)
+    m = LEAD.match(text)
+    if m and alone and not ALONE.match(text, m.end()):
+        return None
+    m = m or (TAIL.match(text) if len(text) < 300 and not alone else None)
     return m.group(1) if m else None
 
 
