@@ -9,7 +9,8 @@ from .grid import MISSING, Cell, Grid, parse_number, split_values
 
 AGGREGATE = re.compile(r"^(average|avg\.?|overall|mean|total)$", re.I)
 MODEL_CORNER = re.compile(r"^(?:models?|methods?|systems?|baselines?|checkpoints?|variants?)$", re.I)   # models
-BENCH_CORNER = re.compile(r"^(?:benchmarks?|datasets?|tasks?|evaluations?)$", re.I)   # a label column of benchmarks
+BENCH_CORNER = re.compile(r"^(?:benchmarks?|datasets?|tasks?|evaluations?)(?:\s*\([^()]*\))?$", re.I)   # benchmarks
+# ('Benchmark (Metric)' too)
 MAX_LABEL = 200      # a longer header or label cell is prose, never a model or benchmark name (keeps lookups bounded)
 
 

@@ -14,7 +14,7 @@ from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
 from .headers import (AGGREGATE, BENCH_CORNER, MODEL_CORNER, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
                       looks_like_benchmark, model_fraction, nameable)
-from .labels import (GENERIC_VALUE, METRIC_HEAD, METRIC_NAME, caption_subject, fact_label, implied_variant,
+from .labels import (GENERIC_VALUE, METRIC_HEAD, METRIC_NAME, NAME_SHAPED, caption_subject, fact_label, implied_variant,
                      metric_suffix, ordinary_label, settle_qualifiers, split_labels, split_metric, split_parts)
 
 
@@ -149,6 +149,8 @@ class TableReader:
         bench_axis = fracs[b_col] >= 0.5 or (BENCH_CORNER.match(self.label_head(self.lc - 1).strip()) is not None)
         if not bench_axis or fracs[b_col] < 0.5:
             b_col = self.lc - 1
+        if bench_axis and all(NAME_SHAPED.fullmatch(h[m_level]) for h in self.heads if h[m_level]):
+            self.forced = True       # benchmark rows under name-shaped heads: all of them are models ('Foo-V2')
         metric_cols = {k for k in range(self.lc) if k != b_col and METRIC_HEAD.match(self.label_head(k))}
         for r, labels, group in rows:
             metric = ", ".join(labels[k] for k in sorted(metric_cols) if labels[k]) or None

@@ -100,6 +100,7 @@ def settle_qualifiers(scores: list[dict]) -> None:
 METRIC_NAME = re.compile(r"^(?:EM|F1|acc\.?|accuracy|exact match|bleu|rouge(?:-\w+)?|r-[12l]|chrf|mrr|win rate|"
                          r"[\w.-]*@\d+)$", re.I)
 GENERIC_VALUE = re.compile(r"^(?:scores?|values?|results?|performance)$", re.I)   # a long table's value column
+NAME_SHAPED = re.compile(r"[A-Z][\w.]*(?:[-\s][A-Z0-9][\w.]*)*")      # 'Foo-V2', 'Bar 7B', not 'Rate of x'
 SUFFIX = re.compile(r"^(.+?)\s*\(([^()]{1,30})\)$")
 
 

@@ -155,7 +155,17 @@ def ieee_rows() -> list[tuple]:
     return rows + [(m, b, None, None, "2", v) for m, vals in abl.items() for b, v in zip(("NoisyRead", "CallBench"), vals)]
 
 
-PAPERS = {"longtable": longtable_rows, "tight-wide": tight_rows, "ieee-captions": ieee_rows, "acl-twocol": acl_rows, "landscape": landscape_rows,
+def compare_rows() -> list[tuple]:
+    """A big report's comparison table: 'Benchmark (Metric)' and '# Shots' label columns, a category column
+    spanning rows, architecture rows above the scores, and a model name with no size ('Loon-V2')."""
+    bench = (("English", "MossQA", "5-shot", (71.3, 77.2, 78.4)), ("English", "FernQA", "3-shot", (41.8, 49.0, 51.6)),
+             ("English", "PineRead", "1-shot", (66.1, 70.3, 75.9)), ("Code", "WillowCode", "0-shot", (45.1, 48.8, 50.0)),
+             ("Code", "AshCode", "3-shot", (57.4, 60.2, 61.7)))
+    return [(m, b, s, g, "1", v) for g, b, s, vals in bench for m, v in zip(("Loon-67B", "Grebe-72B", "Loon-V2"), vals)]
+
+
+PAPERS = {"longtable": longtable_rows, "tight-wide": tight_rows, "ieee-captions": ieee_rows,
+          "report-compare": compare_rows, "acl-twocol": acl_rows, "landscape": landscape_rows,
           "cited-models": cited_rows, "grid-classic": grid_rows, "metric-levels": metric_rows,
           "sweep-pages": sweep_rows}
 
