@@ -113,7 +113,34 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
             if item:
                 items.append(item)
                 taken |= item.used
+    item = headless_top(page, lines, taken, body)
+    if item:
+        items.append(item)
     return items
+
+
+def headless_top(page: Page, lines: list[Line], taken: set[int], body: float) -> TableItem | None:
+    """Rows from the top of the page down to a lone rule: the rest of a table begun on the page before, with
+    neither header nor top rule repeated (a longtable with an empty head). The text reader joins it to that table."""
+    free = [ln for ln in lines if not any(id(w) in taken for w in ln.words) and ln.top > 0.06 * page.height]
+    rows: list[Line] = []
+    for ln in free:
+        runs = chunks(ln.words)
+        if len(runs) < 2 or not any(is_numeric(c.text) for c in runs[1:]) or \
+                (rows and ln.top - rows[-1].bottom > 1.5 * body):
+            break
+        rows.append(ln)
+    if len(rows) < 3 or rows[0].top > 0.2 * page.height:
+        return None
+    x0, x1 = min(ln.x0 for ln in rows), max(ln.x1 for ln in rows)
+    closing = [r for r in page.rules if 0 <= r.y - rows[-1].bottom < 1.5 * body and overlap(r.x0, r.x1, x0, x1) > 0]
+    if not closing:
+        return None
+    words = [w for ln in rows for w in ln.words]
+    t = rebuild(words, [], x1 - x0)
+    if not t.ok:
+        return None
+    return TableItem(rows[0].top, x0, x1, None, [to_markup(p) for p in [t] + t.more], {id(w) for w in words})
 
 
 def one_side(lines: list[Line], x0: float, x1: float, gutter: float | None) -> list[Line]:

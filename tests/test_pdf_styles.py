@@ -164,7 +164,14 @@ def compare_rows() -> list[tuple]:
     return [(m, b, s, g, "1", v) for g, b, s, vals in bench for m, v in zip(("Loon-67B", "Grebe-72B", "Loon-V2"), vals)]
 
 
+def headless_rows() -> list[tuple]:
+    """A longtable with empty head and foot: page 2 starts straight with rows, under no rule, down to the last rule."""
+    return [(m, b, None, None, "1", v) for m, vals in tex_rows("sweep-headless", "tab:sweep")
+            for b, v in zip(("MarshQA", "TideMath"), vals)]
+
+
 PAPERS = {"longtable": longtable_rows, "tight-wide": tight_rows, "ieee-captions": ieee_rows,
+          "sweep-headless": headless_rows,
           "report-compare": compare_rows, "acl-twocol": acl_rows, "landscape": landscape_rows,
           "cited-models": cited_rows, "grid-classic": grid_rows, "metric-levels": metric_rows,
           "sweep-pages": sweep_rows}
