@@ -126,9 +126,9 @@ def headless_top(page: Page, lines: list[Line], taken: set[int], body: float) ->
     rows: list[Line] = []
     for ln in free:
         runs = chunks(ln.words)
-        if len(runs) < 2 or not any(is_numeric(c.text) for c in runs[1:]) or \
-                (rows and ln.top - rows[-1].bottom > 1.5 * body):
-            break
+        if len(runs) < 2 or not any(is_numeric(c.text) for c in runs[1:]) or any(len(c.words) >= 6 for c in runs) \
+                or (rows and ln.top - rows[-1].bottom > 1.5 * body):
+            break                       # not a row (prose beside it, as in the other column, is no table)
         rows.append(ln)
     if len(rows) < 3 or rows[0].top > 0.2 * page.height:
         return None
