@@ -261,12 +261,19 @@ class Segmenter:
         return "\t" in nxt and len(self.lines[i].split("\t")) >= 2
 
     def take_markdown(self, i: int) -> int:
+        head: list[str] = []       # a group row set right above the names row, both over the '---' line
+        while (self.para and len(head) < 3 and self.para[-1].lstrip().startswith("|")
+               and self.para[-1].count("|") == self.lines[i].count("|")):
+            head.insert(0, self.para.pop())
         self.flush()
         j, edged = i, self.lines[i].lstrip().startswith("|")
         while j < len(self.lines) and (self.lines[j].lstrip().startswith("|") if edged else
                                        "|" in self.lines[j] and self.lines[j].strip()):
             j += 1
-        return self.finish_table("markdown", self.lines[i:j], i, j)
+        rows = self.lines[i:j]
+        if head:        # read as a table whose names row is its second header row: '---' after the first
+            rows = [head[0], rows[1], *head[1:], rows[0], *rows[2:]]
+        return self.finish_table("markdown", rows, i - len(head), j)
 
     def take_tsv(self, i: int) -> int:
         self.flush()
@@ -352,9 +359,8 @@ class Segmenter:
         return end
 
     def caption_from_next(self, t: Table, end: int) -> None:
-        """No caption line, none above: the first sentence of the paragraph right below that names 'Table N'
-        ('Table 4 shows ...', 'As Table 4 shows, ...') captions the table, when no caption line anywhere in the paper
-        prints that number (so it is no other table's) and the sentence does not point further on ('below')."""
+        """No caption line, none above: the first sentence below naming 'Table N' ('As Table 4 shows, ...') captions
+        it, if no caption line in the paper prints N (no other table's) and it does not point on ('below')."""
         j = end
         while j < len(self.lines) and j - end <= 3 and not self.lines[j].strip():
             j += 1

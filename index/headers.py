@@ -48,7 +48,8 @@ def spanned_above(g: Grid, h: int) -> bool:
     which has none, a label then blank cells: '| | Reasoning | | Knowledge | |')."""
     rows = g.rows[:h]
     return all(not r[0].text for r in rows) and (any(c.copy for r in rows for c in r) or all(
-        0 < sum(1 for c in r[1:] if c.text) < len(r) - 1 and not any(c.text and is_value(c) for c in r) for r in rows))
+        (0 < sum(1 for c in r[1:] if c.text) < len(r) - 1 or any(a.text and a.text == b.text for a, b in zip(r, r[1:])))
+        and not any(c.text and is_value(c) for c in r) for r in rows))       # or each label repeated over its span
 
 
 def label_columns(g: Grid, h: int) -> int:

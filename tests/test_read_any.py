@@ -156,3 +156,34 @@ def test_html_bold_td_headers_cited_names_and_group_rows(tmp_path):
                    ("Harrier-7B", "AtlasQA", "Knowledge", "2", 62.0, None),
                    ("Quail-3B", "AtlasQA", "Knowledge", "2", 60.1, None),
                    ("Harrier-7B", "PyTasks", "Code", "2", 40.2, None), ("Quail-3B", "PyTasks", "Code", "2", 41.0, None)}
+
+
+GROUP_ROWS_MD = """# Quail
+
+Table 1: Each group label repeated over its columns.
+
+| | Reasoning | Reasoning | Knowledge | Knowledge |
+|---|---|---|---|---|
+| Model | GlyphQA | ChainMath | AtlasQA | LoreBench |
+| Harrier-7B | 48.3 | 31.2 | 62.0 | 55.4 |
+| Quail-3B | 52.0 | 33.9 | 60.1 | 57.2 |
+
+Table 2: Two header rows over the rule.
+
+| | Reasoning | | Knowledge | |
+| Model | GlyphQA | ChainMath | AtlasQA | LoreBench |
+|---|---|---|---|---|
+| Harrier-7B | 48.3 | 31.2 | 62.0 | 55.4 |
+| Quail-3B | 52.0 | 33.9 | 60.1 | 57.2 |
+"""
+
+
+def test_markdown_group_rows_repeated_or_above_the_rule(tmp_path):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "quail.md").write_text(GROUP_ROWS_MD)
+    build(papers, tmp_path / "scores.duckdb")
+    with duckdb.connect(str(tmp_path / "scores.duckdb"), read_only=True) as con:
+        got = set(con.execute("SELECT model_id, benchmark_id, grp, table_no, value FROM scores").fetchall())
+    want = {(m, b, g, no, v) for no in ("1", "2") for m, vals in MAIN.items() for (b, g), v in zip(BENCHES, vals)}
+    assert got == want
