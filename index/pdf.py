@@ -83,13 +83,15 @@ class Writer:
 
     def page(self, number: int, items: list[Placed]) -> None:
         self.number = number
-        self.page_start = len(self.blocks)
+        self.fresh = True           # nothing of this page read yet (a table now may continue the last page's)
         for k, p in enumerate(items):
             if p.table:
                 self.flush()
                 markup = [[self.unhyphen(line) for line in part] for part in p.table.markup]
                 self.add_table(Block("table", number, p.table.caption or "", tables=markup))
+                self.fresh = False
                 continue
+            self.fresh = False
             nxt = next((q.line for q in items[k + 1:] if q.line), None)
             level = self.heading_level(p, nxt)
             if level:
@@ -103,7 +105,7 @@ class Writer:
         above it), or, unmarked and uncaptioned, as the first thing on a page right after a table."""
         marker = self.blocks[-1] if self.blocks and self.blocks[-1].kind == "para" else None
         number = continued_number(block.text) if block.text else None
-        if number is None and block.text and len(self.blocks) == self.page_start and any(
+        if number is None and block.text and self.fresh and any(
                 b.kind == "table" and b.text == block.text for b in self.blocks):
             number = table_number(block.text)       # its caption repeated atop the next page (a longtable's head)
         if number is None and marker and len(marker.text) < 120:
@@ -118,12 +120,22 @@ class Writer:
                     self.blocks.remove(marker)
                 target.last_page = self.number
                 return
-        elif (not block.text and self.blocks and len(self.blocks) == self.page_start
-              and self.blocks[-1].kind == "table" and max(self.blocks[-1].page, self.blocks[-1].last_page) == self.number - 1
-              and merge_parts(self.blocks[-1].tables, block.tables, marked=False)):
-            self.blocks[-1].last_page = self.number
-            return
+        elif not block.text and self.fresh:
+            last = self.table_before_feet()
+            if last and max(last.page, last.last_page) == self.number - 1 and \
+                    merge_parts(last.tables, block.tables, marked=False):
+                last.last_page = self.number
+                return
         self.blocks.append(block)
+
+    def table_before_feet(self) -> Block | None:
+        """The table that ended the page before, past any footnotes (small type) printed under it."""
+        for b in reversed(self.blocks):
+            if b.kind == "table":
+                return b
+            if b.kind != "para" or b.size >= 0.9 * self.body:
+                return None
+        return None
 
     def heading_level(self, p: Placed, nxt: Line | None) -> int:
         ln, text = p.line, p.line.text

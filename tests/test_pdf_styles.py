@@ -165,7 +165,8 @@ def compare_rows() -> list[tuple]:
 
 
 def headless_rows() -> list[tuple]:
-    """A longtable with empty head and foot: page 2 starts straight with rows, under no rule, down to the last rule."""
+    """A longtable with empty head and foot: page 2 starts straight with rows, under no rule, down to the last rule;
+    a footnote of the text sits between the two parts."""
     return [(m, b, None, None, "1", v) for m, vals in tex_rows("sweep-headless", "tab:sweep")
             for b, v in zip(("MarshQA", "TideMath"), vals)]
 
