@@ -52,6 +52,16 @@ def spanned_above(g: Grid, h: int) -> bool:
         and not any(c.text and is_value(c) for c in r) for r in rows))       # or each label repeated over its span
 
 
+RANK_HEAD = re.compile(r"^(?:#|no\.?|rank(?:ing)?|idx|index)$", re.I)
+
+
+def is_rank_column(g: Grid, h: int, filled: list[Cell]) -> bool:
+    """A leading column counting the rows 1, 2, 3 ... (a leaderboard's rank), under 'Rank' or '#' or no name."""
+    head = g.rows[h - 1][0].text if h else ""
+    counts = [x.text for x in filled] == [str(k) for k in range(1, len(filled) + 1)]
+    return len(filled) >= 2 and (counts and (not head or RANK_HEAD.match(head) is not None))
+
+
 def label_columns(g: Grid, h: int) -> int:
     """Leading columns that hold labels: the first column whose filled cells are mostly values ends them."""
     data = [r for r in g.rows[h:] if sum(1 for c in r if c.text) > 1]
@@ -59,6 +69,8 @@ def label_columns(g: Grid, h: int) -> int:
         filled = [r[c] for r in data if r[c].text]
         if c == 0 and any(x.copy for x in filled) and g.width > 2:
             continue                     # a first column spanning rows ('32K' over three rows) labels groups
+        if c == 0 and g.width > 2 and is_rank_column(g, h, filled):
+            continue                     # 'Rank' or '#' numbering the rows: a label, not scores
         if filled and sum(1 for x in filled if is_value(x)) >= len(filled) / 2:
             return max(1, c)
     return 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import names, qualifiers
 from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
-from .headers import (AGGREGATE, BENCH_CORNER, MODEL_CORNER, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
+from .headers import (AGGREGATE, BENCH_CORNER, MODEL_CORNER, RANK_HEAD, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
                       looks_like_benchmark, model_fraction, nameable)
 from .labels import (GENERIC_VALUE, METRIC_HEAD, METRIC_NAME, NAME_SHAPED, caption_subject, fact_label, implied_variant,
                      metric_suffix, ordinary_label, settle_qualifiers, split_labels, split_metric, split_parts)
@@ -183,6 +183,8 @@ class TableReader:
         if fracs[b_level] < 0.5 or self.groups_over_benchmarks(m_col, named, named.index(levels[b_level])):
             b_level = max(i for i in range(len(levels)) if i not in metric_levels)
         self.forced = self.forced or bench_axis      # benchmark columns: every row label names a model
+        ranks = {k for k in range(self.lc) if RANK_HEAD.match(self.label_head(k).strip())     # 'Rank', '#', '1 2 3'
+                 or [lb[k] for _, lb, _ in rows] == [str(i) for i in range(1, len(rows) + 1)]}
         facts = self.fact_columns(m_col)
         for r, labels, group in rows:
             for k, attr in facts.items():
@@ -193,20 +195,18 @@ class TableReader:
                 # header levels above the benchmark group it ('Math' over two math benchmarks); below, they qualify it
                 above = [x for k, x in enumerate(head) if k < b_level and x and bench_axis and k not in metric_levels]
                 quals = [x for k, x in enumerate(head) if k != b_level and x and x not in above and k not in metric_levels]
-                groups = [group, *(x for k, x in enumerate(labels) if k != m_col), *above]
+                groups = [group, *(x for k, x in enumerate(labels) if k != m_col and k not in ranks), *above]
                 metric = ", ".join(head[k] for k in sorted(metric_levels) if head[k]) or None
                 self.emit(cell, labels[m_col], head[b_level], quals, groups, bench_axis,
                           row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x),
                           metric=metric)
 
     def read_long_rows(self, rows, m_col: int, b_col: int) -> None:
-        """'Model | Benchmark | Score': one score per row, the benchmark named in its own label column; the value
-        column's header is the metric unless it only says 'Score'."""
+        """'Model | Benchmark | Score' rows: the benchmark in its own label column, the value header the metric."""
         self.forced = True
         for r, labels, group in rows:
             for i, head in enumerate(self.heads):
-                cell = self.g.rows[r][self.lc + i]
-                low = head[-1] if head else ""
+                cell, low = self.g.rows[r][self.lc + i], (head[-1] if head else "")
                 metric = low if low and not GENERIC_VALUE.match(low) and not qualifiers.is_qualifier(low) else None
                 quals = [x for x in head if x and x != metric and not GENERIC_VALUE.match(x)]
                 groups = [group, *(x for k, x in enumerate(labels) if k not in (m_col, b_col))]

@@ -187,3 +187,18 @@ def test_markdown_group_rows_repeated_or_above_the_rule(tmp_path):
         got = set(con.execute("SELECT model_id, benchmark_id, grp, table_no, value FROM scores").fetchall())
     want = {(m, b, g, no, v) for no in ("1", "2") for m, vals in MAIN.items() for (b, g), v in zip(BENCHES, vals)}
     assert got == want
+
+
+@pytest.mark.parametrize("corner", ["Rank", "#", ""])
+def test_a_rank_column_numbers_rows_and_is_not_a_score(tmp_path, corner):
+    md = (f"# Leaderboard\n\nTable 1: Leaderboard.\n\n| {corner} | Model | GlyphQA | ChainMath |\n|---|---|---|---|\n"
+          "| 1 | Quail-3B | 52.0 | 33.9 |\n| 2 | Harrier-7B | 48.3 | 31.2 |\n| 3 | Snipe-1B | 40.1 | 20.5 |\n")
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "board.md").write_text(md)
+    build(papers, tmp_path / "scores.duckdb")
+    with duckdb.connect(str(tmp_path / "scores.duckdb"), read_only=True) as con:
+        got = set(con.execute("SELECT model_id, benchmark_id, grp, value FROM scores").fetchall())
+    assert got == {("Quail-3B", "GlyphQA", None, 52.0), ("Quail-3B", "ChainMath", None, 33.9),
+                   ("Harrier-7B", "GlyphQA", None, 48.3), ("Harrier-7B", "ChainMath", None, 31.2),
+                   ("Snipe-1B", "GlyphQA", None, 40.1), ("Snipe-1B", "ChainMath", None, 20.5)}
