@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import IngestError
+from .front_matter import strip_front_matter
 
 PAGE = re.compile(r"\[p\.\s*([0-9][0-9,–\- ]*)(?:\s*continued)?\]")
 TABLE_NO = r"[A-Z]?\d{1,3}(?:\.\d{1,3})?[A-Za-z]?"    # '3', '3b', 'A1' (appendix), '2.1' (chapter.table)
@@ -23,6 +24,7 @@ MAX_PAPER_CHARS = 8_000_000     # a paper's text beyond this is refused: builds 
 MAX_CAPTION = 1000              # characters of a caption kept (a runaway line is not a caption)
 MAX_TABLE_DEPTH = 8             # nested <table> tags deeper than this are refused
 MENTION = re.compile(r"\bTable\s+(" + TABLE_NO + r")\b")
+CONTINUED = re.compile(r"(?:\*\*)?Table\s+(" + TABLE_NO + r")\s*[:.—–-]?\s*[(\[]?\s*(?:continued|cont\.|cont'd)\W*$", re.I)
 TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
 MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -79,34 +81,6 @@ def read_text(path: Path) -> str:
     if bad > 0.01 * min(len(text), 65536):
         raise IngestError(path, "looks binary (too many control characters)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-FRONT_FIELD = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*$")
-FRONT_KEYS = {"title", "kind", "precedence", "date", "author", "authors", "lastmod", "tags", "layout", "description"}
-FRONT_MATTER_MAX = 20_000    # characters searched for the closing '---' of a front-matter block
-
-
-def strip_front_matter(text: str) -> tuple[str, dict[str, str], int]:
-    """Remove a YAML front-matter block; return (rest, its top-level `key: value` fields, lines removed).
-
-    Only a block of YAML-looking lines with a known key counts: text between two '---' rules is not front matter."""
-    m = re.match(r"[ \t\n]*---\n", text)
-    if not m:
-        return text, {}, 0
-    end = text.find("\n---", m.end() - 1, FRONT_MATTER_MAX)
-    if end < 0:
-        return text, {}, 0
-    close = text.find("\n", end + 4)
-    close = len(text) if close < 0 else close + 1
-    meta, lines = {}, text[m.end():end].split("\n")
-    for line in lines:
-        f = FRONT_FIELD.match(line)
-        if f and f.group(2):
-            meta.setdefault(f.group(1).lower(), f.group(2).strip("\"'"))
-    yamlish = all(not ln.strip() or FRONT_FIELD.match(ln) or ln.startswith((" ", "\t", "-", "#")) for ln in lines)
-    if not (yamlish and FRONT_KEYS & set(meta)) or text[end + 4:close].strip():
-        return text, {}, 0
-    return text[close:], meta, text[:close].count("\n")
 
 
 def clean_heading(raw: str) -> tuple[str, str | None]:
@@ -387,9 +361,14 @@ class Segmenter:
         """No caption line: the paragraph just above that mentions a table by number ('Table 5 shows ...')."""
         paras = [q for q in self.doc.paragraphs[-3:] if PAGE.sub("", q.text).strip()]   # not a lone '[p. 4]'
         p = paras[-1] if paras else None
-        if not p or p.section != t.section or start + 1 + self.offset - p.line > 12:
+        if not p or start + 1 + self.offset - p.line > 12:
             return
-        for m in MENTION.finditer(p.text[:5000]):
+        cont = CONTINUED.match(PAGE.sub("", p.text).strip())
+        first = next((x for x in self.doc.tables if cont and x.table_no == cont.group(1)), None)
+        if first:                        # 'Table 3 (continued)' over a table: the rest of Table 3
+            t.table_no, t.caption = first.table_no, first.caption
+            return
+        for m in MENTION.finditer(p.text[:5000] if p.section == t.section else ""):
             if m.group(1) not in self.numbers:
                 dot = p.text.rfind(". ", 0, m.start())
                 head = dot + 2 if dot >= 0 else 0
