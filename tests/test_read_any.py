@@ -202,3 +202,16 @@ def test_a_rank_column_numbers_rows_and_is_not_a_score(tmp_path, corner):
     assert got == {("Quail-3B", "GlyphQA", None, 52.0), ("Quail-3B", "ChainMath", None, 33.9),
                    ("Harrier-7B", "GlyphQA", None, 48.3), ("Harrier-7B", "ChainMath", None, 31.2),
                    ("Snipe-1B", "GlyphQA", None, 40.1), ("Snipe-1B", "ChainMath", None, 20.5)}
+
+
+def test_markdown_table_continued_under_its_own_mark():
+    """'Table 3 (continued)' over a second table (as a PDF converted to markdown prints it): the rest of Table 3,
+    with its number and caption, even in another section; a sentence 'Table 4 continued ...' is no such mark."""
+    from pathlib import Path
+
+    from index.document import parse_document
+    md = ("# P\n\n## Results\n\nTable 3: Main results.\n\n| Model | A | B |\n|---|---|---|\n| Foo-7B | 1.0 | 2.0 |\n\n"
+          "## Appendix\n\nTable 3 (continued)\n\n| Model | A | B |\n|---|---|---|\n| Bar-7B | 3.0 | 4.0 |\n\n"
+          "Table 4 continued the trend, as we discuss here.\n\n| Model | A |\n|---|---|\n| Baz-7B | 5.0 |\n")
+    got = [(t.table_no, t.caption) for t in parse_document(Path("p.md"), md).tables]
+    assert got[:2] == [("3", "Main results."), ("3", "Main results.")] and got[2][0] == "4"
