@@ -29,6 +29,8 @@ MARK_TAIL = re.compile(r"(?:\s*(?:[†‡§¶⋆★*∗]+|[⁰¹²³⁴⁵⁶⁷
 MARK_HEAD = re.compile(r"^(?:[†‡§¶⋆★∗]+|\^\{?[A-Za-z*†‡]{1,2}\}?)\s*")
 SPREAD = re.compile(r"^(.+?)\s*(?:±|\+/-|\+-|\\pm)\s*(\d+(?:\.\d+)?)\s*(%?)\)?$")
 DELTA = re.compile(r"^(.+?)\s*(?:\(\s*[+\-−↑↓]\s*\d+(?:\.\d+)?\s*%?\s*\)|[↑↓])$")
+# a label's trailing citation ('Model-X [12]', 'Model-X (Smith et al., 2024)') or better-direction arrow ('FooQA ↑')
+LABEL_TAIL = re.compile(r"(?<=\S)(?:\s*(?:(?:\^\{)?\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]\}?|\([A-Z][^()]{0,60}?et al\.?,?\s*\d{4}[a-z]?\)|[↑↓]))+$")
 SPREAD_PAREN = re.compile(r"^(.+?)\s*\(\s*(?:±|\+/-|\\pm)\s*(\d+(?:\.\d+)?)\s*(%?)\s*\)$")
 
 
@@ -58,6 +60,8 @@ def read_cell(raw: str) -> CellText:
             s = re.sub(r"\s+", " ", MATH.sub(lambda m: math_to_text(m.group(1)), s)).strip()
             s, mark2 = strip_marks(s)
             mark = mark or mark2
+    if s not in MISSING and not NUM.match(s):
+        s = LABEL_TAIL.sub("", s)
     return CellText(s, bold, spread, mark)
 
 

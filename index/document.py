@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import IngestError
+from .front_matter import strip_front_matter
 
 PAGE = re.compile(r"\[p\.\s*([0-9][0-9,–\- ]*)(?:\s*continued)?\]")
 TABLE_NO = r"[A-Z]?\d{1,3}(?:\.\d{1,3})?[A-Za-z]?"    # '3', '3b', 'A1' (appendix), '2.1' (chapter.table)
@@ -24,6 +24,7 @@ MAX_PAPER_CHARS = 8_000_000     # a paper's text beyond this is refused: builds 
 MAX_CAPTION = 1000              # characters of a caption kept (a runaway line is not a caption)
 MAX_TABLE_DEPTH = 8             # nested <table> tags deeper than this are refused
 MENTION = re.compile(r"\bTable\s+(" + TABLE_NO + r")\b")
+CONTINUED = re.compile(r"(?:\*\*)?Table\s+(" + TABLE_NO + r")\s*[:.—–-]?\s*[(\[]?\s*(?:continued|cont\.|cont'd)\W*$", re.I)
 TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
 MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -82,34 +83,6 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-FRONT_FIELD = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*$")
-FRONT_KEYS = {"title", "kind", "precedence", "date", "author", "authors", "lastmod", "tags", "layout", "description"}
-FRONT_MATTER_MAX = 20_000    # characters searched for the closing '---' of a front-matter block
-
-
-def strip_front_matter(text: str) -> tuple[str, dict[str, str], int]:
-    """Remove a YAML front-matter block; return (rest, its top-level `key: value` fields, lines removed).
-
-    Only a block of YAML-looking lines with a known key counts: text between two '---' rules is not front matter."""
-    m = re.match(r"[ \t\n]*---\n", text)
-    if not m:
-        return text, {}, 0
-    end = text.find("\n---", m.end() - 1, FRONT_MATTER_MAX)
-    if end < 0:
-        return text, {}, 0
-    close = text.find("\n", end + 4)
-    close = len(text) if close < 0 else close + 1
-    meta, lines = {}, text[m.end():end].split("\n")
-    for line in lines:
-        f = FRONT_FIELD.match(line)
-        if f and f.group(2):
-            meta.setdefault(f.group(1).lower(), f.group(2).strip("\"'"))
-    yamlish = all(not ln.strip() or FRONT_FIELD.match(ln) or ln.startswith((" ", "\t", "-", "#")) for ln in lines)
-    if not (yamlish and FRONT_KEYS & set(meta)) or text[end + 4:close].strip():
-        return text, {}, 0
-    return text[close:], meta, text[:close].count("\n")
-
-
 def clean_heading(raw: str) -> tuple[str, str | None]:
     page = PAGE.search(raw)
     title = FOOTREF.sub("", PAGE.sub("", raw)).strip(" *#")
@@ -122,6 +95,7 @@ def parse_document(path: Path, text: str | None = None) -> Document:
         raise IngestError(path, f"is too large ({len(text):,} characters of text; the limit is {MAX_PAPER_CHARS:,}); "
                                 "split it into smaller papers")
     if path.suffix.lower() in (".html", ".htm") and not text.lstrip().startswith(("#", "---")):
+        from .document_html import html_to_markdownish    # imported here: it reads this module's CAPTION
         text = html_to_markdownish(text)
     body, meta, offset = strip_front_matter(text)
     title = meta.get("title")
@@ -181,6 +155,7 @@ class Segmenter:
         self.used_caption = -1          # a caption line below a table, already given to that table
         self.numbers: set[str] = set()  # table numbers given so far
         self.in_code = False
+        self._printed: set[str] | None = None   # table numbers printed on caption lines anywhere in the paper
 
     @property
     def section(self) -> str:
@@ -260,12 +235,19 @@ class Segmenter:
         return "\t" in nxt and len(self.lines[i].split("\t")) >= 2
 
     def take_markdown(self, i: int) -> int:
+        head: list[str] = []       # a group row set right above the names row, both over the '---' line
+        while (self.para and len(head) < 3 and self.para[-1].lstrip().startswith("|")
+               and self.para[-1].count("|") == self.lines[i].count("|")):
+            head.insert(0, self.para.pop())
         self.flush()
         j, edged = i, self.lines[i].lstrip().startswith("|")
         while j < len(self.lines) and (self.lines[j].lstrip().startswith("|") if edged else
                                        "|" in self.lines[j] and self.lines[j].strip()):
             j += 1
-        return self.finish_table("markdown", self.lines[i:j], i, j)
+        rows = self.lines[i:j]
+        if head:        # read as a table whose names row is its second header row: '---' after the first
+            rows = [head[0], rows[1], *head[1:], rows[0], *rows[2:]]
+        return self.finish_table("markdown", rows, i - len(head), j)
 
     def take_tsv(self, i: int) -> int:
         self.flush()
@@ -309,6 +291,8 @@ class Segmenter:
         end = self.take_after(t, end)
         if t.table_no is None:
             self.caption_from_mention(t, start)
+        if t.table_no is None:
+            self.caption_from_next(t, end)
         if t.table_no:
             self.numbers.add(t.table_no)
         self.doc.tables.append(t)
@@ -320,7 +304,8 @@ class Segmenter:
         t.caption = re.sub(r"^Table(?:\s+" + TABLE_NO + r")?\s*[:.]\s*", "", caption).strip()[:MAX_CAPTION]
         m = PAGE.search(line)
         if m:
-            t.page = m.group(1).split("–")[0].split(",")[0].strip()
+            span = re.fullmatch(r"(\d+)\s*[–-]\s*(\d+)", m.group(1).strip())     # a table over pages: '3–4'
+            t.page = f"{span.group(1)}–{span.group(2)}" if span else m.group(1).split("–")[0].split(",")[0].strip()
 
     def take_after(self, t: Table, end: int) -> int:
         """Notes right under a table, and a caption that follows the table instead of preceding it."""
@@ -347,12 +332,43 @@ class Segmenter:
                 self.used_caption = j
         return end
 
+    def caption_from_next(self, t: Table, end: int) -> None:
+        """No caption line, none above: the first sentence below naming 'Table N' ('As Table 4 shows, ...') captions
+        it, if no caption line in the paper prints N (no other table's) and it does not point on ('below')."""
+        j = end
+        while j < len(self.lines) and j - end <= 3 and not self.lines[j].strip():
+            j += 1
+        para = []
+        while j < len(self.lines) and self.lines[j].strip() and len(para) < 20:
+            para.append(self.lines[j].strip())
+            j += 1
+        text = PAGE.sub("", " ".join(para)).strip()
+        stop = re.search(r"(?<!\b[A-Z])(?<!\bal)[.!?](?:\s|$)", text)
+        first = text[:stop.end() if stop else len(text)].strip()
+        m = re.search(r"\bTable\s+(" + TABLE_NO + r")\b(?!\s*[:.]\s)", first)
+        if not m or m.group(1) in self.numbers or m.group(1) in self.printed_numbers() or \
+                re.search(r"\b(?:below|following|next)\b", first, re.I):
+            return
+        t.table_no = m.group(1)
+        t.caption = first[:MAX_CAPTION]
+
+    def printed_numbers(self) -> set[str]:
+        if self._printed is None:
+            self._printed = {m.group(1) for ln in self.lines if (m := CAPTION.match(ln)) and m.group(1)}
+        return self._printed
+
     def caption_from_mention(self, t: Table, start: int) -> None:
         """No caption line: the paragraph just above that mentions a table by number ('Table 5 shows ...')."""
-        p = self.doc.paragraphs[-1] if self.doc.paragraphs else None
-        if not p or p.section != t.section or start + 1 + self.offset - p.line > 12:
+        paras = [q for q in self.doc.paragraphs[-3:] if PAGE.sub("", q.text).strip()]   # not a lone '[p. 4]'
+        p = paras[-1] if paras else None
+        if not p or start + 1 + self.offset - p.line > 12:
             return
-        for m in MENTION.finditer(p.text[:5000]):
+        cont = CONTINUED.match(PAGE.sub("", p.text).strip())
+        first = next((x for x in self.doc.tables if cont and x.table_no == cont.group(1)), None)
+        if first:                        # 'Table 3 (continued)' over a table: the rest of Table 3
+            t.table_no, t.caption = first.table_no, first.caption
+            return
+        for m in MENTION.finditer(p.text[:5000] if p.section == t.section else ""):
             if m.group(1) not in self.numbers:
                 dot = p.text.rfind(". ", 0, m.start())
                 head = dot + 2 if dot >= 0 else 0
@@ -361,68 +377,3 @@ class Segmenter:
                 t.caption = p.text[head:stop + 1 if stop >= 0 else len(p.text)].strip()[:MAX_CAPTION]
                 return
 
-
-class _HTMLText(HTMLParser):
-    """Turns an HTML paper into markdown-ish lines: headings as '#', paragraphs, tables kept as HTML."""
-
-    BLOCKS = {"p", "div", "li", "br", "section", "article", "caption", "figcaption"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.table_depth = 0
-        self.skip = 0
-        self.table_at = 0                    # where the open table starts in self.out
-        self.caption: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
-            self.skip += 1
-        elif tag == "caption" and self.table_depth == 1:
-            self.caption = []
-        elif tag == "table":
-            self.table_depth += 1
-            if self.table_depth == 1:
-                self.table_at = len(self.out)
-            self.out.append("\n<table>" if self.table_depth == 1 else "<table>")
-        elif self.table_depth:
-            attr = "".join(f' {k}="{v}"' for k, v in attrs if k in ("rowspan", "colspan"))
-            self.out.append(f"<{tag}{attr}>")
-        elif re.fullmatch(r"h[1-6]", tag):
-            self.out.append("\n\n" + "#" * int(tag[1]) + " ")
-        elif tag in self.BLOCKS:
-            self.out.append("\n\n")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "head"):
-            self.skip = max(0, self.skip - 1)
-        elif tag == "caption" and self.caption is not None:
-            text = re.sub(r"\s+", " ", "".join(self.caption)).strip()
-            line = text if CAPTION.match(text) else f"Table: {text}"     # pandoc's form for an unnumbered caption
-            self.out.insert(self.table_at, f"\n\n{line}\n")
-            self.table_at += 1
-            self.caption = None
-        elif tag == "table":
-            self.table_depth -= 1
-            self.out.append("</table>\n" if self.table_depth == 0 else "</table>")
-        elif self.table_depth:
-            self.out.append(f"</{tag}>")
-        elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCKS:
-            self.out.append("\n")
-
-    def handle_data(self, data):
-        if self.skip:
-            return
-        if self.caption is not None:
-            self.caption.append(data)
-            return
-        self.out.append(data.replace("\n", " ") if self.table_depth else data)
-
-
-def html_to_markdownish(text: str) -> str:
-    p = _HTMLText()
-    p.feed(text)
-    p.close()
-    if p.table_depth:
-        p.out.append("")  # left unclosed: the segmenter reports it with a line number
-    return re.sub(r"\n{3,}", "\n\n", "".join(p.out))

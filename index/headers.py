@@ -8,8 +8,9 @@ from . import names
 from .grid import MISSING, Cell, Grid, parse_number, split_values
 
 AGGREGATE = re.compile(r"^(average|avg\.?|overall|mean|total)$", re.I)
-MODEL_CORNER = re.compile(r"^(?:models?|methods?|systems?|baselines?)$", re.I)      # a label column of models
-BENCH_CORNER = re.compile(r"^(?:benchmarks?|datasets?|tasks?|evaluations?)$", re.I)   # a label column of benchmarks
+MODEL_CORNER = re.compile(r"^(?:models?|methods?|systems?|baselines?|checkpoints?|variants?)$", re.I)   # models
+BENCH_CORNER = re.compile(r"^(?:benchmarks?|datasets?|tasks?|evaluations?)(?:\s*\([^()]*\))?$", re.I)   # benchmarks
+# ('Benchmark (Metric)' too)
 MAX_LABEL = 200      # a longer header or label cell is prose, never a model or benchmark name (keeps lookups bounded)
 
 
@@ -43,8 +44,22 @@ def header_rows(g: Grid) -> int:
 
 
 def spanned_above(g: Grid, h: int) -> bool:
-    """The rows above `h` leave the corner blank and hold labels spanning several columns."""
-    return all(not r[0].text for r in g.rows[:h]) and any(c.copy for r in g.rows[:h] for c in r)
+    """The rows above `h` leave the corner blank and hold labels spanning several columns (spans, or in markdown,
+    which has none, a label then blank cells: '| | Reasoning | | Knowledge | |')."""
+    rows = g.rows[:h]
+    return all(not r[0].text for r in rows) and (any(c.copy for r in rows for c in r) or all(
+        (0 < sum(1 for c in r[1:] if c.text) < len(r) - 1 or any(a.text and a.text == b.text for a, b in zip(r, r[1:])))
+        and not any(c.text and is_value(c) for c in r) for r in rows))       # or each label repeated over its span
+
+
+RANK_HEAD = re.compile(r"^(?:#|no\.?|rank(?:ing)?|idx|index)$", re.I)
+
+
+def is_rank_column(g: Grid, h: int, filled: list[Cell]) -> bool:
+    """A leading column counting the rows 1, 2, 3 ... (a leaderboard's rank), under 'Rank' or '#' or no name."""
+    head = g.rows[h - 1][0].text if h else ""
+    counts = [x.text for x in filled] == [str(k) for k in range(1, len(filled) + 1)]
+    return len(filled) >= 2 and (counts and (not head or RANK_HEAD.match(head) is not None))
 
 
 def label_columns(g: Grid, h: int) -> int:
@@ -54,6 +69,8 @@ def label_columns(g: Grid, h: int) -> int:
         filled = [r[c] for r in data if r[c].text]
         if c == 0 and any(x.copy for x in filled) and g.width > 2:
             continue                     # a first column spanning rows ('32K' over three rows) labels groups
+        if c == 0 and g.width > 2 and is_rank_column(g, h, filled):
+            continue                     # 'Rank' or '#' numbering the rows: a label, not scores
         if filled and sum(1 for x in filled if is_value(x)) >= len(filled) / 2:
             return max(1, c)
     return 1

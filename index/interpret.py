@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import names, qualifiers, textfix
+from . import names, qualifiers
 from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
-from .headers import (AGGREGATE, BENCH_CORNER, MODEL_CORNER, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
+from .headers import (AGGREGATE, BENCH_CORNER, MODEL_CORNER, RANK_HEAD, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
                       looks_like_benchmark, model_fraction, nameable)
-from .labels import (METRIC_HEAD, caption_subject, fact_label, implied_variant, settle_qualifiers, split_labels,
-                     split_metric, split_parts)
+from .labels import (GENERIC_VALUE, METRIC_HEAD, METRIC_NAME, NAME_SHAPED, caption_subject, fact_label, implied_variant,
+                     metric_suffix, ordinary_label, settle_qualifiers, split_labels, split_metric, split_parts)
 
 
 @dataclass
@@ -67,32 +67,8 @@ def claims_records(g: Grid, ctx: Context) -> Records:
     return rec
 
 
-METRIC_NAME = re.compile(r"^(?:EM|F1|acc\.?|accuracy|exact match|bleu|rouge(?:-\w+)?|win rate|[\w.-]*@\d+)$", re.I)
 DIFF_ROW = re.compile(r"^(?:[Δ∆+±]|(?:improvement|gain|delta|diff(?:erence)?|relative)\b)", re.I)   # not a model
 OURS = re.compile(r"^(?:ours|our model|proposed|this work)$", re.I)
-SUFFIX = re.compile(r"^(.+?)\s*\(([^()]{1,30})\)$")
-
-
-def ordinary_label(label: str) -> bool:
-    """Everyday words ('Code', 'Logic', 'Score', 'Obj. QA') or a short code ('ar', 'es'): categories of one
-    benchmark, not benchmark names ('SumQA', 'ProofBench', 'MATH')."""
-    words = re.findall(r"[A-Za-z]+", label)
-    if not words or label.isupper() and len(label) > 2:
-        return False
-    if len(words) == 1 and len(words[0]) <= 3 and words[0].islower():
-        return True
-    common = textfix.common_words()
-    return all(w.lower() in common or (len(w) <= 3 and w.isupper()) for w in words) and \
-        any(w.lower() in common for w in words)
-
-
-def metric_suffix(item: str) -> tuple[str, str | None]:
-    """'FooQA (EM)' -> ('FooQA', 'EM'); 'BarCode (Pass@1)' -> ('BarCode', 'Pass@1'); other labels unchanged."""
-    m = SUFFIX.match(item.strip())
-    if m and nameable(m.group(1)) and (METRIC_NAME.match(m.group(2).strip()) or qualifiers.is_qualifier(m.group(2))
-                                       or m.group(2).strip() == "%"):
-        return m.group(1).strip(), m.group(2).strip()
-    return item, None
 
 
 class TableReader:
@@ -173,6 +149,8 @@ class TableReader:
         bench_axis = fracs[b_col] >= 0.5 or (BENCH_CORNER.match(self.label_head(self.lc - 1).strip()) is not None)
         if not bench_axis or fracs[b_col] < 0.5:
             b_col = self.lc - 1
+        if bench_axis and all(NAME_SHAPED.fullmatch(h[m_level]) for h in self.heads if h[m_level]):
+            self.forced = True       # benchmark rows under name-shaped heads: all of them are models ('Foo-V2')
         metric_cols = {k for k in range(self.lc) if k != b_col and METRIC_HEAD.match(self.label_head(k))}
         for r, labels, group in rows:
             metric = ", ".join(labels[k] for k in sorted(metric_cols) if labels[k]) or None
@@ -190,13 +168,23 @@ class TableReader:
         return next((self.g.rows[r][k].text for r in range(self.h - 1, -1, -1) if self.g.rows[r][k].text), "")
 
     def read_models_in_rows(self, rows, m_col: int) -> None:
+        b_col = next((k for k in range(self.lc) if k != m_col and BENCH_CORNER.match(self.label_head(k).strip())), None)
+        if b_col is not None:
+            self.read_long_rows(rows, m_col, b_col)
+            return
         levels = list(zip(*self.heads))
-        fracs = [benchmark_fraction(list(level), self.ctx.caption_text) for level in levels]
+        metric_levels = {i for i, level in enumerate(levels) if len(levels) > 1 and all(
+            METRIC_NAME.match(x) for x in level if x) and any(level)}      # 'EM | F1' under each benchmark
+        named = [lv for i, lv in enumerate(levels) if i not in metric_levels]
+        fracs = [-1.0 if i in metric_levels else benchmark_fraction(list(level), self.ctx.caption_text)
+                 for i, level in enumerate(levels)]
         b_level = max(range(len(levels)), key=lambda i: (fracs[i], i))
-        bench_axis = fracs[b_level] >= 0.5 or self.benchmark_columns(m_col, levels)
-        if fracs[b_level] < 0.5 or self.groups_over_benchmarks(m_col, levels, b_level):
-            b_level = len(levels) - 1
+        bench_axis = fracs[b_level] >= 0.5 or self.benchmark_columns(m_col, named)
+        if fracs[b_level] < 0.5 or self.groups_over_benchmarks(m_col, named, named.index(levels[b_level])):
+            b_level = max(i for i in range(len(levels)) if i not in metric_levels)
         self.forced = self.forced or bench_axis      # benchmark columns: every row label names a model
+        ranks = {k for k in range(self.lc) if RANK_HEAD.match(self.label_head(k).strip())     # 'Rank', '#', '1 2 3'
+                 or [lb[k] for _, lb, _ in rows] == [str(i) for i in range(1, len(rows) + 1)]}
         facts = self.fact_columns(m_col)
         for r, labels, group in rows:
             for k, attr in facts.items():
@@ -205,11 +193,26 @@ class TableReader:
             for i, head in enumerate(self.heads):
                 cell = self.g.rows[r][self.lc + i]
                 # header levels above the benchmark group it ('Math' over two math benchmarks); below, they qualify it
-                above = [x for k, x in enumerate(head) if k < b_level and x and bench_axis]
-                quals = [x for k, x in enumerate(head) if k != b_level and x and x not in above]
-                groups = [group, *(x for k, x in enumerate(labels) if k != m_col), *above]
+                above = [x for k, x in enumerate(head) if k < b_level and x and bench_axis and k not in metric_levels]
+                quals = [x for k, x in enumerate(head) if k != b_level and x and x not in above and k not in metric_levels]
+                groups = [group, *(x for k, x in enumerate(labels) if k != m_col and k not in ranks), *above]
+                metric = ", ".join(head[k] for k in sorted(metric_levels) if head[k]) or None
                 self.emit(cell, labels[m_col], head[b_level], quals, groups, bench_axis,
-                          row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x))
+                          row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x),
+                          metric=metric)
+
+    def read_long_rows(self, rows, m_col: int, b_col: int) -> None:
+        """'Model | Benchmark | Score' rows: the benchmark in its own label column, the value header the metric."""
+        self.forced = True
+        for r, labels, group in rows:
+            for i, head in enumerate(self.heads):
+                cell, low = self.g.rows[r][self.lc + i], (head[-1] if head else "")
+                metric = low if low and not GENERIC_VALUE.match(low) and not qualifiers.is_qualifier(low) else None
+                quals = [x for x in head if x and x != metric and not GENERIC_VALUE.match(x)]
+                groups = [group, *(x for k, x in enumerate(labels) if k not in (m_col, b_col))]
+                self.emit(cell, labels[m_col], labels[b_col], quals, groups, True,
+                          row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x),
+                          metric=metric)
 
     def benchmark_columns(self, m_col: int, levels: list) -> bool:
         """Unknown benchmark names under a 'Model' corner: the columns are benchmarks unless the caption names

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import names, qualifiers
+from . import names, qualifiers, textfix
 from .document import Table
 from .headers import nameable
 
@@ -29,10 +29,14 @@ LEAD = re.compile(r"^(?:the\s+)?(?:performances?|results?|evaluation results|sco
                   r"(?:on|in)\s+(?:the\s+|our\s+)?", re.I)
 
 
+SAYS = re.compile(r"^(?:as\s+)?Table\s+\S+\s+(?:shows|reports|lists|gives|presents|compares|summari[sz]es|contains|"
+                  r"displays|details)\s*,?\s+(?:the\s+|our\s+)?(?=\w)", re.I)   # a caption taken from a sentence
+
+
 def caption_subject(t: Table) -> str:
     """A name for what a table measures when its cells are categories, not benchmarks."""
     cap = re.sub(r"\s*\[\d+\]", "", t.caption or "").split(". ")[0].strip().rstrip(".")
-    subject = LEAD.sub("", cap) if cap else (t.heading or "")
+    subject = LEAD.sub("", SAYS.sub("", cap)) if cap else (t.heading or "")
     subject = re.sub(r"\s+(?:benchmark|data)$", "", subject, flags=re.I).strip()
     return (subject[:1].upper() + subject[1:]) if subject else (t.heading or "Unnamed table")
 
@@ -91,3 +95,32 @@ def settle_qualifiers(scores: list[dict]) -> None:
             if r["metric"] and qualifiers.is_qualifier(r["metric"]):
                 r["setting"] = " | ".join(x for x in (r["metric"], r["setting"]) if x)
                 r["metric"] = None
+
+
+METRIC_NAME = re.compile(r"^(?:EM|F1|acc\.?|accuracy|exact match|bleu|rouge(?:-\w+)?|r-[12l]|chrf|mrr|win rate|"
+                         r"[\w.-]*@\d+)$", re.I)
+GENERIC_VALUE = re.compile(r"^(?:scores?|values?|results?|performance)$", re.I)   # a long table's value column
+NAME_SHAPED = re.compile(r"[A-Z][\w.]*(?:[-\s][A-Z0-9][\w.]*)*")      # 'Foo-V2', 'Bar 7B', not 'Rate of x'
+SUFFIX = re.compile(r"^(.+?)\s*\(([^()]{1,30})\)$")
+
+
+def ordinary_label(label: str) -> bool:
+    """Everyday words ('Code', 'Logic', 'Score', 'Obj. QA') or a short code ('ar', 'es'): categories of one
+    benchmark, not benchmark names ('SumQA', 'ProofBench', 'MATH')."""
+    words = re.findall(r"[A-Za-z]+", label)
+    if not words or label.isupper() and len(label) > 2:
+        return False
+    if len(words) == 1 and len(words[0]) <= 3 and words[0].islower():
+        return True
+    common = textfix.common_words()
+    return all(w.lower() in common or (len(w) <= 3 and w.isupper()) for w in words) and \
+        any(w.lower() in common for w in words)
+
+
+def metric_suffix(item: str) -> tuple[str, str | None]:
+    """'FooQA (EM)' -> ('FooQA', 'EM'); 'BarCode (Pass@1)' -> ('BarCode', 'Pass@1'); other labels unchanged."""
+    m = SUFFIX.match(item.strip())
+    if m and nameable(m.group(1)) and (METRIC_NAME.match(m.group(2).strip()) or qualifiers.is_qualifier(m.group(2))
+                                       or m.group(2).strip() == "%"):
+        return m.group(1).strip(), m.group(2).strip()
+    return item, None

@@ -11,12 +11,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .pdf_continue import continued_number, merge_parts
 from .pdf_layout import Placed, furniture_key, order_page
 from .pdf_lines import Line, group_lines
 from .pdf_read import Page, read_pages
 from .pdf_regions import FIGURE_CAPTION, TABLE_CAPTION
+from .pdf_table import SOFT_HYPHEN
 
 NUMBERED = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){0,3})|([A-H](?:\.\d{1,2}){1,3})|(Appendix [A-H]))\.?\s+\S")
+WORD_PUNCT = ".,;:()[]\"'“”"
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
@@ -28,13 +31,14 @@ class Block:
     level: int = 1
     tables: list[list[str]] | None = None
     size: float = 0.0
+    last_page: int = 0       # a table continued over a page break: the page its last part is on
 
 
 def pdf_to_markdown(path: Path) -> str:
     pages = read_pages(path)
     body = body_size(pages)
     repeated = running_heads(pages)
-    hyphenated = {w.text.lower().strip(".,;:()") for p in pages for w in p.words if "-" in w.text[1:-1]}
+    hyphenated = Counter(w.text.lower().strip(WORD_PUNCT) for p in pages for w in p.words)   # every word, as seen
     ordered = [(page.number, order_page(page, body, repeated)) for page in pages]
     writer = Writer(body, hyphenated, section_style([p for _, items in ordered for p in items], body))
     for number, items in ordered:
@@ -71,7 +75,7 @@ def section_style(items: list[Placed], body: float) -> tuple[float, bool] | None
 class Writer:
     """Turns placed lines into heading, paragraph and table blocks."""
 
-    def __init__(self, body: float, hyphenated: set[str], style: tuple[float, bool] | None):
+    def __init__(self, body: float, hyphenated: Counter[str], style: tuple[float, bool] | None):
         self.body, self.hyphenated, self.style = body, hyphenated, style
         self.blocks: list[Block] = []
         self.para: list[Placed] = []
@@ -79,11 +83,15 @@ class Writer:
 
     def page(self, number: int, items: list[Placed]) -> None:
         self.number = number
+        self.fresh = True           # nothing of this page read yet (a table now may continue the last page's)
         for k, p in enumerate(items):
             if p.table:
                 self.flush()
-                self.blocks.append(Block("table", number, p.table.caption or "", tables=p.table.markup))
+                markup = [[self.unhyphen(line) for line in part] for part in p.table.markup]
+                self.add_table(Block("table", number, p.table.caption or "", tables=markup))
+                self.fresh = False
                 continue
+            self.fresh = False
             nxt = next((q.line for q in items[k + 1:] if q.line), None)
             level = self.heading_level(p, nxt)
             if level:
@@ -91,6 +99,43 @@ class Writer:
                 self.add_heading(number, level, p.line)
             else:
                 self.add_line(number, p)
+
+    def add_table(self, block: Block) -> None:
+        """A table's next page joins its first part: marked 'Table N (continued)' (in its caption or on the line
+        above it), or, unmarked and uncaptioned, as the first thing on a page right after a table."""
+        marker = self.blocks[-1] if self.blocks and self.blocks[-1].kind == "para" else None
+        number = continued_number(block.text) if block.text else None
+        if number is None and block.text and self.fresh and any(
+                b.kind == "table" and b.text == block.text for b in self.blocks):
+            number = table_number(block.text)       # its caption repeated atop the next page (a longtable's head)
+        if number is None and marker and len(marker.text) < 120:
+            number = continued_number(marker.text, alone=True)
+        else:
+            marker = None
+        if number is not None:
+            target = next((b for b in reversed(self.blocks) if b.kind == "table" and b.text
+                           and table_number(b.text) == number), None)
+            if target and merge_parts(target.tables, block.tables, marked=True):
+                if marker is not None:
+                    self.blocks.remove(marker)
+                target.last_page = self.number
+                return
+        elif not block.text and self.fresh:
+            last = self.table_before_feet()
+            if last and max(last.page, last.last_page) == self.number - 1 and \
+                    merge_parts(last.tables, block.tables, marked=False):
+                last.last_page = self.number
+                return
+        self.blocks.append(block)
+
+    def table_before_feet(self) -> Block | None:
+        """The table that ended the page before, past any footnotes (small type) printed under it."""
+        for b in reversed(self.blocks):
+            if b.kind == "table":
+                return b
+            if b.kind != "para" or b.size >= 0.9 * self.body:
+                return None
+        return None
 
     def heading_level(self, p: Placed, nxt: Line | None) -> int:
         ln, text = p.line, p.line.text
@@ -179,11 +224,23 @@ class Writer:
         if text.endswith("-") and len(text) > 1 and text[-2].isalnum():
             head = text.rsplit(" ", 1)[-1]
             tail = nxt.split(" ", 1)[0]
-            whole = (head + tail).lower().strip(".,;:()")
-            if text[-2].isalpha() and nxt[:1].islower() and whole not in self.hyphenated:
+            if text[-2].isalpha() and nxt[:1].islower() and not self.keeps_hyphen(head, tail):
                 return text[:-1] + nxt
             return text + nxt
         return f"{text} {nxt}"
+
+    def unhyphen(self, line: str) -> str:
+        """A word a table cell hyphenated at its line end ('augmen' + 'tation') joined as the paper spells it."""
+        return re.sub(SOFT_HYPHEN + r"(\w*)", lambda m: ("-" if self.keeps_hyphen(
+            (line[:m.start()].split() or [""])[-1].rsplit(">", 1)[-1] + "-", m.group(1)) else "") + m.group(1), line)
+
+    def keeps_hyphen(self, head: str, tail: str) -> bool:
+        """'instruction-' + 'tuned' is the compound 'instruction-tuned' when the paper prints that form more
+        often than 'instructiontuned', or when the word already had a hyphen ('mixture-of-' + 'experts')
+        and the closed form never appears; otherwise the hyphen only broke the line."""
+        head, tail = head.lower().lstrip(WORD_PUNCT), tail.lower().rstrip(WORD_PUNCT)
+        seen, closed = self.hyphenated[head + tail], self.hyphenated[head[:-1] + tail]
+        return seen > closed or (not closed and "-" in head[:-1])
 
 
 def is_contents_entry(ln: Line) -> bool:
@@ -207,6 +264,11 @@ def caption_line(caption: str) -> str:
     return f"Table {no}: {caption[m.end():].strip()}"
 
 
+def table_number(caption: str) -> str | None:
+    m = TABLE_CAPTION.match(caption)
+    return m.group(1) if m else None
+
+
 def roman(s: str) -> int:
     vals = [ROMAN[c] for c in s]
     return sum(-v if k + 1 < len(vals) and v < vals[k + 1] else v for k, v in enumerate(vals))
@@ -217,6 +279,8 @@ def render(blocks: list[Block]) -> str:
     marked = 0
     for b in blocks:
         mark = f"[p. {b.page}]" if b.page != marked else ""
+        if b.kind == "table" and b.last_page > b.page:
+            mark = f"[p. {b.page}–{b.last_page}]"       # a table over a page break: its rows are on both pages
         marked = b.page
         if b.kind == "heading":
             out.append("#" * b.level + " " + b.text + (f" {mark}" if mark else ""))

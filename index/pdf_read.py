@@ -100,22 +100,67 @@ def read_pages(path: Path) -> list[Page]:
 
 def read_page(page, number: int) -> Page:
     width, height = page.get_size()
+    if page.get_rotation() in (90, 270):
+        width, height = height, width                # get_size reports the page as shown; the text is unturned
     tp = page.get_textpage()
     try:
+        frame = Frame.of(text_quarter(tp.raw), width, height)   # a landscape page's text is read turned upright
         turned: list[Word] = []
-        words = page_words(tp, height, turned)
+        words = page_words(tp, height, turned, frame)
     finally:
         tp.close()
-    out = Page(number, width, height, words, page_rules(page, height), turned)
+    out = Page(number, frame.width, frame.height, words, page_rules(page, frame), turned)
     page.close()
     return out
+
+
+@dataclass
+class Frame:
+    """Page coordinates (y up) to reading coordinates (y down) for text turned by `quarter` quarter turns."""
+    c: int
+    s: int
+    ox: float
+    oy: float
+    width: float
+    height: float
+    quarter: int = 0
+
+    @classmethod
+    def of(cls, quarter: int, width: float, height: float) -> Frame:
+        c, s = ((1, 0), (0, -1), (-1, 0), (0, 1))[quarter]        # pdfium counts angles clockwise
+        xs = [x * c + y * s for x in (0, width) for y in (0, height)]
+        ys = [x * s - y * c for x in (0, width) for y in (0, height)]
+        return cls(c, s, min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys), quarter)
+
+    def xs(self, l: float, b: float, r: float, t: float) -> tuple[float, float]:
+        a, z = l * self.c + b * self.s - self.ox, r * self.c + t * self.s - self.ox
+        return min(a, z), max(a, z)
+
+    def ys(self, l: float, b: float, r: float, t: float) -> tuple[float, float]:
+        a, z = l * self.s - b * self.c - self.oy, r * self.s - t * self.c - self.oy
+        return min(a, z), max(a, z)
+
+    def up(self, x: float, y: float) -> float:
+        return -(x * self.s - y * self.c)
+
+
+def text_quarter(tp) -> int:
+    """How many quarter turns (clockwise) most of the page's text is set at: 1 or 3 on a landscape page."""
+    n = raw.FPDFText_CountChars(tp)
+    step = max(1, n // 400)
+    seen = [0, 0, 0, 0]
+    for i in range(0, n, step):
+        if not chr(raw.FPDFText_GetUnicode(tp, i)).isspace():
+            seen[round(raw.FPDFText_GetCharAngle(tp, i) / (math.pi / 2)) % 4] += 1
+    best = max(range(4), key=lambda q: seen[q])
+    return best if seen[best] > 0.6 * sum(seen) else 0
 
 
 class _Objects:
     """Per text object (one font, one matrix): is it bold, is it rotated. Looked up once per object."""
 
-    def __init__(self, tp):
-        self.tp = tp
+    def __init__(self, tp, quarter: int = 0):
+        self.tp, self.base = tp, quarter * math.pi / 2
         self.buf = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
         self.seen: dict[int | None, tuple[bool, bool]] = {}
@@ -133,33 +178,40 @@ class _Objects:
         name = self.buf.raw[:max(0, n - 1)].decode("latin-1").lower()
         weight = raw.FPDFText_GetFontWeight(self.tp, i)
         bold = weight >= 600 or bool(BOLD_FONT.search(name)) or bool(self.flags.value & 0x40000)
-        return bold, abs(math.sin(raw.FPDFText_GetCharAngle(self.tp, i))) > 0.1
+        return bold, abs(math.sin(raw.FPDFText_GetCharAngle(self.tp, i) - self.base)) > 0.1
 
 
 class _Marks:
     """Tells a raised, smaller footnote mark from the word it follows (by baseline and font size)."""
 
-    def __init__(self, tp):
-        self.tp = tp
+    def __init__(self, tp, frame: Frame):
+        self.tp, self.frame = tp, frame
         self.x, self.y = ctypes.c_double(), ctypes.c_double()
 
     def baseline(self, i: int) -> tuple[float, float]:
         raw.FPDFText_GetCharOrigin(self.tp, i, self.x, self.y)
-        return self.y.value, raw.FPDFText_GetFontSize(self.tp, i)
+        return self.frame.up(self.x.value, self.y.value), raw.FPDFText_GetFontSize(self.tp, i)
 
     def raised(self, i: int, first: int) -> bool:
         (y, size), (y0, size0) = self.baseline(i), self.baseline(first)
         return size < 0.85 * size0 and y > y0 + 0.2 * size0
 
+    def lowered(self, i: int, first: int) -> bool:
+        (y, size), (y0, size0) = self.baseline(i), self.baseline(first)
+        return size < 0.85 * size0 and y < y0 - 0.1 * size0
 
-def page_words(textpage, height: float, turned: list[Word] | None = None) -> list[Word]:
-    """The page's upright words; rotated ones go to `turned` (when given), kept apart from the text."""
+
+def page_words(textpage, height: float, turned: list[Word] | None = None, frame: Frame | None = None) -> list[Word]:
+    """The page's upright words (upright in `frame`: a landscape page's turned text); rotated ones go to `turned`
+    (when given), kept apart from the text."""
     tp = textpage.raw
-    objects, marks = _Objects(tp), _Marks(tp)
+    frame = frame or Frame.of(0, 0.0, height)
+    upright = frame.quarter == 0                   # the usual page: no turn to apply
+    objects, marks = _Objects(tp, frame.quarter), _Marks(tp, frame)
     l, b, r, t = (ctypes.c_double() for _ in range(4))
     loose = raw.FS_RECTF()
     words: list[Word] = []
-    cur: list = []          # [chars, x0, x1, top, bottom, size, bold_count, n, index of first char]
+    cur: list = []          # [chars, x0, x1, top, bottom, size, bold_count, n, index of first char, in subscript]
     tcur: list = []         # the rotated word being read: [chars, x0, x1, top, bottom, bold_count]
     n = raw.FPDFText_CountChars(tp)
     for i in range(n):
@@ -176,21 +228,33 @@ def page_words(textpage, height: float, turned: list[Word] | None = None) -> lis
             close_word(cur, words)                   # rotated text (a margin stamp, an axis label) is not read
             cur = []                                 # as text; a table may use it as a turned header
             if turned is not None:
-                tcur = turn(tcur, tp, i, height, turned) if rotated and not ch.isspace() else close_turned(tcur, turned)
+                tcur = turn(tcur, tp, i, frame, turned) if rotated and not ch.isspace() else close_turned(tcur, turned)
             continue
         raw.FPDFText_GetCharBox(tp, i, l, r, b, t)
         raw.FPDFText_GetLooseCharBox(tp, i, loose)
-        size = abs(loose.top - loose.bottom) or (t.value - b.value)     # the glyphs' drawn height, not Tf
-        x0, x1, top, bot = l.value, r.value, height - loose.top, height - loose.bottom
+        if upright:
+            x0, x1, top, bot = l.value, r.value, height - loose.top, height - loose.bottom
+        else:
+            x0, x1 = frame.xs(l.value, b.value, r.value, t.value)
+            top, bot = frame.ys(loose.left, loose.bottom, loose.right, loose.top)
+        size = (bot - top) or abs(t.value - b.value or r.value - l.value)   # the glyphs' drawn height, not Tf
         if cur and not same_word(cur, x0, top, bot, size):
             close_word(cur, words)
             cur = []
         if not cur:
-            cur = [[ch], x0, x1, top, bot, size, int(bold), 1, i]
+            cur = [[ch], x0, x1, top, bot, size, int(bold), 1, i, False]
         elif size < 0.9 * cur[5] and marks.raised(i, cur[8]):
             cur[0].append(ch.translate(SUPERSCRIPT))      # a raised footnote mark: '65.3¹', never '65.31'
             cur[2] = max(cur[2], x1)
+        elif ch.isalpha() and size < 0.9 * cur[5] and (marks.lowered(i, cur[8]) if cur[9] else len(cur[0]) >= 3
+                                                       and "".join(cur[0][-3:]).isalpha() and marks.lowered(i, i - 1)):
+            # a subscript after a name (not a math variable's 'x_i'): 'FooQA_EM' reads 'FooQA (EM)'
+            cur[0].append(ch if cur[9] else f" ({ch}")
+            cur[2], cur[9] = max(cur[2], x1), True
         else:
+            if cur[9]:
+                cur[0].append(")")
+                cur[9] = False
             cur[0].append(ch)
             cur[2] = max(cur[2], x1)
             cur[3], cur[4] = min(cur[3], top), max(cur[4], bot)
@@ -204,11 +268,12 @@ def page_words(textpage, height: float, turned: list[Word] | None = None) -> lis
     return words
 
 
-def turn(tcur: list, tp, i: int, height: float, turned: list[Word]) -> list:
+def turn(tcur: list, tp, i: int, frame: Frame, turned: list[Word]) -> list:
     """Add rotated char i to the rotated word being read (a gap along the text starts a new one)."""
     box = raw.FS_RECTF()
     raw.FPDFText_GetLooseCharBox(tp, i, box)
-    x0, x1, top, bot = box.left, box.right, height - box.top, height - box.bottom
+    x0, x1 = frame.xs(box.left, box.bottom, box.right, box.top)
+    top, bot = frame.ys(box.left, box.bottom, box.right, box.top)
     ch = chr(raw.FPDFText_GetUnicode(tp, i))
     if tcur and (overlap(tcur[1], tcur[2], x0, x1) < 0.5 * (x1 - x0)
                  or max(top - tcur[4], tcur[3] - bot) > 0.5 * (x1 - x0)):
@@ -222,9 +287,19 @@ def turn(tcur: list, tp, i: int, height: float, turned: list[Word]) -> list:
 
 
 def close_turned(tcur: list, turned: list[Word]) -> list:
+    """Close the rotated word; the next word of a turned phrase ('Public law' set sideways) joins the one before
+    it, in the order the page draws them (the reading order), when it sits in the same line just above or below."""
     if tcur:
         text = "".join(tcur[0]).translate(LIGATURES)
-        turned.append(Word(text, tcur[1], tcur[2], tcur[3], tcur[4], tcur[2] - tcur[1], False))
+        w = Word(text, tcur[1], tcur[2], tcur[3], tcur[4], tcur[2] - tcur[1], False)
+        last = turned[-1] if turned else None
+        gap = max(w.top - last.bottom, last.top - w.bottom) if last else 0.0
+        if last and overlap(last.x0, last.x1, w.x0, w.x1) >= 0.6 * min(last.size, w.size) and \
+                -1.0 < gap < 0.8 * max(last.size, w.size):
+            turned[-1] = Word(f"{last.text} {text}", min(last.x0, w.x0), max(last.x1, w.x1), min(last.top, w.top),
+                              max(last.bottom, w.bottom), max(last.size, w.size), False)
+        else:
+            turned.append(w)
     return []
 
 
@@ -241,18 +316,19 @@ def same_word(cur: list, x0: float, top: float, bot: float, size: float) -> bool
 
 def close_word(cur: list, words: list[Word]) -> None:
     if cur:
-        text = "".join(cur[0]).translate(LIGATURES)
+        text = "".join(cur[0]).translate(LIGATURES) + (")" if cur[9] else "")
         words.append(Word(text, cur[1], cur[2], cur[3], cur[4], cur[5], cur[6] * 2 > cur[7]))
 
 
-def page_rules(page, height: float) -> list[Rule]:
-    """Thin horizontal strokes or filled boxes (booktabs rules), as (x0, x1, y).
+def page_rules(page, frame: Frame) -> list[Rule]:
+    """Thin horizontal strokes or filled boxes (booktabs rules), as (x0, x1, y), horizontal as the text reads.
 
     Only the page's own paths: those inside embedded figures (form objects) are figure art, not rules."""
-    page_width = page.get_width()
     out = []
     for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=0):
-        x0, y0, x1, y1 = obj.get_bounds()
-        if x1 - x0 >= 15 and y1 - y0 <= 2.5 and -5 <= x0 and x1 <= page_width + 5:
-            out.append(Rule(x0, x1, height - (y0 + y1) / 2))
+        left, bottom, right, top = obj.get_bounds()
+        x0, x1 = frame.xs(left, bottom, right, top)
+        y0, y1 = frame.ys(left, bottom, right, top)
+        if x1 - x0 >= 15 and y1 - y0 <= 2.5 and -5 <= x0 and x1 <= frame.width + 5:
+            out.append(Rule(x0, x1, (y0 + y1) / 2))
     return out

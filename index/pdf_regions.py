@@ -9,7 +9,8 @@ from .pdf_lines import Line, chunks, is_numeric, overlap
 from .pdf_read import Page, Rule, Word
 from .pdf_table import inner, rebuild, to_markup
 
-TABLE_CAPTION = re.compile(r"^(?:Table|TABLE|Tab\.)\s+([A-Z]?\d+(?:\.\d+)?[A-Za-z]?|[IVXLC]+)(?:\s*[:.|—–]\s*|\s+(?=[A-Z]))")
+TABLE_CAPTION = re.compile(r"^(?:Table|TABLE|Tab\.)\s+([A-Z]?\d+(?:\.\d+)?[A-Za-z]?|[IVXLC]+)(?:\s*[:.|—–]\s*|\s+(?=[A-Z])|"
+                           r"\s*$)")     # 'TABLE IV' alone on its line, its title on the next (IEEE style)
 FIGURE_CAPTION = re.compile(r"^(?:Figure|FIGURE|Fig\.)\s+[A-Z]?\d+")
 
 
@@ -58,16 +59,21 @@ def within(r: Rule, first: Rule) -> bool:
 def same_table(first: Rule, a: Rule, b: Rule, lines: list[Line], page_h: float) -> bool:
     """Rule b continues the table whose first rule is `first` and last so far is `a`: no caption or prose between."""
     short = min(first.x1 - first.x0, b.x1 - b.x0)
-    if overlap(first.x0, first.x1, b.x0, b.x1) < 0.5 * short or b.y - a.y > 0.6 * page_h:
+    if overlap(first.x0, first.x1, b.x0, b.x1) < 0.5 * short:
         return False
     between = [ln for ln in lines if a.y < ln.mid < b.y and overlap(ln.x0, ln.x1, a.x0, a.x1) > 0]
+    if b.y - a.y > 0.6 * page_h and sum(1 for ln in between if is_numeric(ln.text)) < 0.5 * len(between):
+        return False            # far apart, and not a page-long body of values between (a long table's page)
     return not any(TABLE_CAPTION.match(ln.text) or FIGURE_CAPTION.match(ln.text) or is_prose(ln, a)
                    for ln in between)
 
 
 def is_prose(ln: Line, r: Rule) -> bool:
+    """A line of running text across the rule's width. A tightly set header row ('Model FooQA BarMath ...', its
+    columns closer than a word gap) is no prose: prose has lowercase words."""
     ch = chunks(ln.words)
-    return len(ch) == 1 and len(ln.words) >= 8 and ln.x1 - ln.x0 > 0.7 * (r.x1 - r.x0)
+    lower = sum(1 for w in ln.words if re.fullmatch(r"[a-z][a-z'’-]*[,;:.]?", w.text))
+    return len(ch) == 1 and len(ln.words) >= 8 and ln.x1 - ln.x0 > 0.7 * (r.x1 - r.x0) and lower >= 0.3 * len(ln.words)
 
 
 def segments(lines: list[Line], gap: float = 1.5, gutter: float | None = None) -> list[Line]:
@@ -93,7 +99,8 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
         if gutter is not None:            # a table in one column never reaches across the gutter
             lo, hi = (max(lo, gutter), hi) if x0 >= gutter - 2 else (lo, min(hi, gutter) if x1 <= gutter + 2 else hi)
         words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, lo, hi) > 0]
-        words += [w for w in page.turned if top < w.top and w.bottom < bottom and x0 - 2 < w.x0 and w.x1 < x1 + 2]
+        words += [w for w in page.turned if top < w.mid < bottom and x0 - 2 < w.x0 and w.x1 < x1 + 2]   # a long
+        # turned label may stick out past the rule under its block of rows
         own = [r for r in page.rules if overlap(r.x0, r.x1, x0 - 2, x1 + 2) > 0]
         own = dedupe(own) + [r for r in dedupe(own, touching=True) if r not in dedupe(own)]   # cmidrules, borders
         item = make_item(words, inner(own, top, bottom), one_side(segs, x0, x1, gutter), top, bottom, x0, x1, body)
@@ -106,7 +113,34 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
             if item:
                 items.append(item)
                 taken |= item.used
+    item = headless_top(page, lines, taken, body)
+    if item:
+        items.append(item)
     return items
+
+
+def headless_top(page: Page, lines: list[Line], taken: set[int], body: float) -> TableItem | None:
+    """Rows from the top of the page down to a lone rule: the rest of a table begun on the page before, with
+    neither header nor top rule repeated (a longtable with an empty head). The text reader joins it to that table."""
+    free = [ln for ln in lines if not any(id(w) in taken for w in ln.words) and ln.top > 0.06 * page.height]
+    rows: list[Line] = []
+    for ln in free:
+        runs = chunks(ln.words)
+        if len(runs) < 2 or not any(is_numeric(c.text) for c in runs[1:]) or any(len(c.words) >= 6 for c in runs) \
+                or (rows and ln.top - rows[-1].bottom > 1.5 * body):
+            break                       # not a row (prose beside it, as in the other column, is no table)
+        rows.append(ln)
+    if len(rows) < 3 or rows[0].top > 0.2 * page.height:
+        return None
+    x0, x1 = min(ln.x0 for ln in rows), max(ln.x1 for ln in rows)
+    closing = [r for r in page.rules if 0 <= r.y - rows[-1].bottom < 1.5 * body and overlap(r.x0, r.x1, x0, x1) > 0]
+    if not closing:
+        return None
+    words = [w for ln in rows for w in ln.words]
+    t = rebuild(words, [], x1 - x0)
+    if not t.ok:
+        return None
+    return TableItem(rows[0].top, x0, x1, None, [to_markup(p) for p in [t] + t.more], {id(w) for w in words})
 
 
 def one_side(lines: list[Line], x0: float, x1: float, gutter: float | None) -> list[Line]:

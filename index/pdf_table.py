@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .pdf_lines import Chunk, Line, group_lines, is_numeric, overlap
+from .pdf_lines import Chunk, Line, chunks, group_lines, is_numeric, overlap
 from .pdf_read import Rule, Word
 
 SPREAD = re.compile(r"^(?:±|\+/?-)\s*\d[\d.]*$|^[(\[]\s*[±+\-]?\d[\d.]*\s*%?[)\]]$")
@@ -102,17 +102,23 @@ def distance(c: Chunk, col: Column) -> float:
     return min(abs(c.x0 - col.x1), abs(col.x0 - c.x1))
 
 
+SOFT_HYPHEN = "\u00ad"      # a word hyphenated at a cell's line end: the page's reader decides if the hyphen stays
+
+
 def join_wrapped(upper: str, lower: str) -> str:
     if not upper:
         return lower
     if not lower:
         return upper
+    if re.search(r"(?:^|[\s/])[a-z]{2,}-$", upper) and re.match(r"[a-z]", lower):    # 'augmen-' + 'tation'
+        return upper[:-1] + SOFT_HYPHEN + lower
     return upper + lower if upper.endswith(("-", "/")) or lower.startswith(("-", "/")) else f"{upper} {lower}"
 
 
 def cell_text(c: Chunk) -> str:
-    """A value set in bold keeps the mark ('**82.3**'), as a best-in-row marker."""
-    return f"**{c.text}**" if c.bold and is_numeric(c.text) else c.text
+    """A value set in bold keeps the mark ('**82.3**'), as a best-in-row marker; its spread ('± 0.2') need not be
+    bold too."""
+    return f"**{c.text}**" if c.words[0].bold and is_numeric(c.text) else c.text
 
 
 def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
@@ -200,10 +206,13 @@ def header_of(head: list[Line], cols: list[Column],
         elif level:
             levels.append(level)
         per_col = [""] * len(cols)
-        for w in ln.words:
-            if id(w) not in grouped:
-                k = nearest(Chunk([w]), cols)
-                per_col[k] = f"{per_col[k]} {w.text}".strip()
+        for run in chunks([w for w in ln.words if id(w) not in grouped]):
+            inside = [k for k, c in enumerate(cols) if run.x0 <= c.center <= run.x1]
+            # a long name wider than its column ('Mean accuracy over all suites') stays whole over the one
+            # column it centres on; a run over several columns' centres is split word by word
+            for part in ([run] if len(inside) == 1 else [Chunk([w]) for w in run.words]):
+                k = inside[0] if len(inside) == 1 else nearest(part, cols)
+                per_col[k] = f"{per_col[k]} {part.text}".strip()
         filled = [t for t in per_col if t]
         if any(names) and len(filled) >= 2 and all(QUALIFIER.match(t) for t in filled):
             levels.append([(n, 1) for n in names])     # names above, qualifiers below: two header levels
@@ -243,10 +252,18 @@ def spanning_level(ln: Line, under: list[Rule], cols: list[Column]) -> tuple[lis
     for r in under:
         ks = [k for k, c in enumerate(cols) if r.x0 - 2 <= c.center <= r.x1 + 2]
         ws = [w for w in ln.words if r.x0 - 2 <= w.mid_x <= r.x1 + 2]
-        if len(ks) >= 2 and ws:
-            label[ks[0]] = " ".join(w.text for w in ws)
-            span[ks[0]] = ks[-1] - ks[0] + 1
-            grouped |= {id(w) for w in ws}
+        if len(ks) < 2 or not ws:
+            continue
+        runs = chunks(ws)            # one rule under two labels (a \cline over both groups): split the columns
+        if len(runs) >= 2 and len(ks) >= 2 * len(runs):
+            parts = [[k for k in ks if min(runs, key=lambda c: abs(c.center - cols[k].center)) is run] for run in runs]
+        else:
+            runs, parts = [Chunk(ws)], [ks]
+        for run, part in zip(runs, parts):
+            if part:
+                label[part[0]] = run.text
+                span[part[0]] = part[-1] - part[0] + 1
+        grouped |= {id(w) for w in ws}
     if not grouped:
         return [], grouped
     out, k = [], 0
