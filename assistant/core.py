@@ -252,8 +252,9 @@ class Assistant:
         lines = [f"The indexed papers do not report {what} for {who}{filters_text(plan, self.cat)}."]
         if plan.model_ids:
             params: list = []
-            rows = query.run(self.db, "SELECT DISTINCT s.benchmark_id FROM scores s WHERE s.benchmark_id <> 'Average' "
-                             "AND " + query.in_list("s.model_id", plan.model_ids, params) + " ORDER BY 1", params).rows
+            rows = query.run(self.db, "SELECT DISTINCT s.benchmark_id FROM "
+                             + query.of_models(plan.model_ids, params, "benchmark_id")
+                             + " WHERE s.benchmark_id <> 'Average' ORDER BY 1", params).rows
             if rows:
                 lines.append(f"For {who} they report: {bounded([r['benchmark_id'] for r in rows])}.")
         if plan.bench_ids:
@@ -269,8 +270,9 @@ class Assistant:
         sql = None
         if plan.model_ids:
             params: list = []
-            res = query.run_all(self.db, "SELECT DISTINCT benchmark_id FROM scores WHERE benchmark_id <> 'Average' AND "
-                                + query.in_list("model_id", plan.model_ids, params) + " ORDER BY 1", params)
+            res = query.run_all(self.db, "SELECT DISTINCT s.benchmark_id FROM "
+                                + query.of_models(plan.model_ids, params, "benchmark_id")
+                                + " WHERE s.benchmark_id <> 'Average' ORDER BY 1", params)
             sql = res.sql
             who = " / ".join(m.text for m in plan.models)
             if res.rows:

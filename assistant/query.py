@@ -67,10 +67,18 @@ def scope_where(plan: Plan, params: list, alias: str = "s") -> list[str]:
 def scores(db: SafeDB, plan: Plan, models: list[str] | None, benches: list[str] | None) -> Result:
     """Score rows with their provenance, for named models and/or benchmarks (bounded: rankings use `ranked`)."""
     params: list = []
-    where = filters(plan, models, benches, params)
+    base = SCORE_SQL.replace("FROM scores s", "FROM " + of_models(models, params), 1) if models else SCORE_SQL
+    where = filters(plan, None, benches, params)
     order = "p.precedence, s.paper_id, s.source_kind = 'text', s.score_id"
-    sql = SCORE_SQL + ("\nWHERE " + "\n  AND ".join(where) if where else "") + "\nORDER BY " + order
+    sql = base + ("\nWHERE " + "\n  AND ".join(where) if where else "") + "\nORDER BY " + order
     return Result(show(sql, params), db.query_all(sql, params)[1])     # bounded by the names; never cut
+
+
+def of_models(models: list[str], params: list, columns: str = "*") -> str:
+    """The score rows of the named models, as `(...) s`: one equality per model, so each reads only its own row
+    groups of the model-sorted table (an IN list of distant names reads everything between them)."""
+    params.extend(models)
+    return "(" + " UNION ALL ".join(f"SELECT {columns} FROM scores WHERE model_id = ?" for _ in models) + ") s"
 
 
 def filters(plan: Plan, models: list[str] | None, benches: list[str] | None, params: list) -> list[str]:

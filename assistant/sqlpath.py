@@ -78,9 +78,9 @@ class SqlPath:
         params: list = []
         parts = []
         for m in plan.models:
-            where = [query.in_list("s.model_id", m.ids, params)] + query.scope_where(plan, params)
-            parts.append("SELECT s.benchmark_id " + query.FROM + " WHERE s.benchmark_id <> 'Average' AND "
-                         + " AND ".join(where))
+            rows = query.FROM.replace("FROM scores s", "FROM " + query.of_models(m.ids, params), 1)
+            where = ["s.benchmark_id <> 'Average'"] + query.scope_where(plan, params)
+            parts.append("SELECT s.benchmark_id " + rows + " WHERE " + " AND ".join(where))
         rows = query.run_all(self.db, "\nINTERSECT\n".join(parts) + "\nORDER BY 1", params).rows
         return [Mention(r["benchmark_id"], 0, 0, [r["benchmark_id"]], kind="shared") for r in rows]
 
