@@ -57,6 +57,45 @@ class FamilyStemmer:
         return analyzer().stems(list(words))
 
 
+def retriever_class():
+    """llama-index's BM25Retriever with a top-k that looks only at the windows sharing a word with the question.
+
+    The library ranks a dense array of every window's score (an argpartition over ~1.5M windows at 1M scores:
+    15 ms a question, most of a text answer there); the scores are the library's own (`bm25.get_scores`, on
+    the tokens its `_retrieve` makes), and the windows kept are the same top k, ties at the cut broken by
+    position. A paper's mask stays a numpy array instead of a list made again on every question."""
+    global _RETRIEVER
+    if _RETRIEVER is None:
+        import bm25s
+        from llama_index.core.schema import NodeWithScore
+        from llama_index.core.vector_stores.utils import metadata_dict_to_node
+        from llama_index.retrievers.bm25 import BM25Retriever
+
+        class SparseTopK(BM25Retriever):
+            mask: Any = None                            # np.ndarray of 0/1 per window, or None
+
+            def _retrieve(self, query_bundle):
+                tokens = bm25s.tokenize(query_bundle.query_str, stemmer=None if self.skip_stemming else self.stemmer,
+                                        token_pattern=self.token_pattern, return_ids=False, show_progress=False)[0]
+                scores = np.asarray(self.bm25.get_scores(tokens, weight_mask=self.mask))
+                hits = np.flatnonzero(scores)
+                k = self.similarity_top_k
+                if len(hits) > k:
+                    values = scores[hits]
+                    kth = np.partition(values, len(values) - k)[len(values) - k]
+                    above, tied = hits[values > kth], hits[values == kth]
+                    hits = np.concatenate([above, tied[:k - len(above)]])
+                hits = hits[np.lexsort((hits, -scores[hits]))]
+                return [NodeWithScore(node=metadata_dict_to_node(self.corpus[int(i)]), score=float(scores[i]))
+                        for i in hits]
+
+        _RETRIEVER = SparseTopK
+    return _RETRIEVER
+
+
+_RETRIEVER = None
+
+
 # ---------------------------------------------------------------------------------------------- reading
 _PASSAGES_SQL = ("SELECT p.passage_id, p.paper_id, coalesce(pa.title, p.paper_id) AS title, p.section, p.page, "
                  "p.text, p.original FROM passages p LEFT JOIN papers pa USING (paper_id) "
@@ -168,9 +207,8 @@ class SparseIndex:
         nodes, owner = passage_nodes(passages)
         if not nodes:
             return None
-        from llama_index.retrievers.bm25 import BM25Retriever
         an = analyzer()
-        retriever = BM25Retriever(nodes=nodes, stemmer=FamilyStemmer(), language=list(an.stopwords),
+        retriever = retriever_class()(nodes=nodes, stemmer=FamilyStemmer(), language=list(an.stopwords),
                                   token_pattern=an.pattern, similarity_top_k=min(POOL_CHUNKS, len(nodes)))
         return cls(retriever, np.asarray(owner, dtype=np.int32), passages)
 
@@ -195,8 +233,7 @@ class SparseIndex:
 
     @classmethod
     def load(cls, folder: Path, passages: Sequence[Passage]) -> SparseIndex:
-        from llama_index.retrievers.bm25 import BM25Retriever
-        retriever = BM25Retriever.from_persist_dir(str(folder), mmap=True)
+        retriever = retriever_class().from_persist_dir(str(folder), mmap=True)
         owner = np.load(folder / "owner.npy")
         if len(owner) and int(owner.max()) >= len(passages):
             raise ValueError("the saved index belongs to other passages")
@@ -238,15 +275,15 @@ class SparseIndex:
 
     def _scoped(self, paper_id: str):
         """A retriever over one paper's nodes: the shared BM25 index with a weight mask of those nodes."""
-        from llama_index.retrievers.bm25 import BM25Retriever
         positions = self._paper_nodes.get(paper_id)
         if positions is None:
             return None
-        mask = np.zeros(len(self.owner), dtype=np.int8)
+        mask = np.zeros(len(self.owner), dtype=np.float32)
         mask[positions] = 1
-        scoped = BM25Retriever(existing_bm25=self.retriever.bm25, stemmer=self.retriever.stemmer,
-                               token_pattern=self.retriever.token_pattern, corpus_weight_mask=mask.tolist(),
-                               similarity_top_k=self.retriever.similarity_top_k)
+        scoped = retriever_class()(existing_bm25=self.retriever.bm25, stemmer=self.retriever.stemmer,
+                                   token_pattern=self.retriever.token_pattern,
+                                   similarity_top_k=self.retriever.similarity_top_k)
+        scoped.mask = mask
         scoped.corpus = self.retriever.corpus           # bm25s keeps no corpus of its own when built from nodes
         return scoped
 
