@@ -45,6 +45,15 @@ def words(text: str | None) -> set[str]:
     return out | {p for w in out if "+" in w for p in w.split("+") if p}
 
 
+COMPOUND = re.compile(r"\w+(?:[-@/]\w+)+")
+
+
+def label_words(text: str | None) -> set[str]:
+    """words(), plus a label's hyphened or @-joined compounds whole: 'R-L' and 'R-1' are two metrics (their
+    parts, 'r', 'l' and '1', say nothing), 'Pass@1' is one."""
+    return words(text) | {m.lower() for m in COMPOUND.findall(text or "")}
+
+
 def stem(model_id: str) -> str:
     return VARIANT_TAIL.sub("", VERSION_TAIL.sub("", model_id))
 
@@ -97,7 +106,7 @@ class Catalog:
             c.names.setdefault(r["kind"], {}).setdefault(r["key"], r["name"])
             if r["kind"] == "setting":
                 c.setting_benches.setdefault(r["name"].lower(), set()).add((r["target"], r["paper_id"]))
-        c.setting_vocab = {w for label in c.setting_benches for w in words(label) if len(w) > 1}
+        c.setting_vocab = {w for label in c.setting_benches for w in label_words(label) if len(w) > 1}
         c.setting_needs = [(part, need, pairs) for part, pairs in c.setting_benches.items()
                            if (need := words(part) - STOP_WORDS)
                            and any(len(w) >= 5 and "ordinary" not in c.v("word", key(w)) for w in need)]

@@ -80,7 +80,7 @@ def setting_label(r: dict) -> str:
 
 def value_lines(d: Draft, rows: list[dict], cat: Catalog, precedence_notes: dict[str, str]) -> None:
     """One line per (model, benchmark, setting): the value and every source that prints it; conflicts said."""
-    for (mid, bid, _), group in group_values(rows).items():
+    for (mid, bid, *_), group in group_values(rows).items():
         first = group[0]
         by_value: dict[float, list[dict]] = {}
         for r in group:

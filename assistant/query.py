@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .catalog import words
+from .catalog import label_words, words
 from .guard import SafeDB
 from .plan import Plan
 
@@ -200,7 +200,8 @@ def shots(text: str | None) -> set[str]:
 
 
 def setting_score(row: dict, wanted: set[str]) -> int:
-    have = words(row.get("setting")) | words(row.get("grp")) | words(row.get("metric")) | shots(row.get("setting"))
+    have = (label_words(row.get("setting")) | label_words(row.get("grp")) | label_words(row.get("metric"))
+            | shots(row.get("setting")))
     return sum(1 for w in wanted if w in have or SYNONYMS.get(w, set()) & have)
 
 
@@ -226,10 +227,11 @@ AGGREGATE = {"overall", "average", "avg", "avg.", "mean"}
 
 
 def group_values(rows: list[dict]) -> dict[tuple, list[dict]]:
-    """(model, benchmark, setting) -> rows, in precedence order."""
+    """(model, benchmark, setting, metric) -> rows, in precedence order: EM and F1 of one benchmark are two
+    measurements, not two sources disagreeing."""
     out: dict[tuple, list[dict]] = {}
     for r in rows:
-        out.setdefault((r["model_id"], r["benchmark_id"], r.get("setting") or ""), []).append(r)
+        out.setdefault((r["model_id"], r["benchmark_id"], r.get("setting") or "", r.get("metric") or ""), []).append(r)
     return out
 
 

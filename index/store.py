@@ -150,8 +150,8 @@ VOCAB_SOURCES = {
     "benchmarks": ("SELECT * FROM benchmarks", "benchmark_id", "ORDER BY benchmark_id"),
     "benchmark_aliases": ("SELECT * FROM benchmark_aliases", "benchmark_id", "ORDER BY ALL NULLS FIRST"),
     "papers": ("SELECT * FROM papers", "paper_id", "ORDER BY paper_id"),
-    "scores": ("SELECT DISTINCT setting, grp, benchmark_id, paper_id FROM scores "
-               "WHERE (setting IS NOT NULL OR grp IS NOT NULL)", "paper_id", "ORDER BY ALL NULLS FIRST"),
+    "scores": ("SELECT DISTINCT setting, grp, metric, benchmark_id, paper_id FROM scores "
+               "WHERE (setting IS NOT NULL OR grp IS NOT NULL OR metric IS NOT NULL)", "paper_id", "ORDER BY ALL NULLS FIRST"),
 }
 
 

@@ -9,7 +9,7 @@ seeded, `kind` what sort of name it is, `target` what it names. Kinds:
   family           the model family ('Bar2', 'Baz-3') and its first word ('Zed') -> model_id
   benchmark        canonical id, alias as printed, seed alias          -> benchmark_id
   benchmark_family versions of one benchmark ('LiveCode-X')         -> benchmark_id
-  setting          a setting or group label of a score ('128k', 'Pornography') -> benchmark_id (paper_id set)
+  setting          a setting, group or metric label of a score ('128k', 'Pornography', 'F1') -> benchmark_id (paper_id set)
   category         a word for a benchmark category ('code')           -> category
   variant          a word for a model variant ('instruction-tuned')   -> 'chat' / 'base'
   paper            a short name of a paper (title head, file-name words) -> paper_id
@@ -142,7 +142,7 @@ def benchmark_rows(rows, add) -> None:
                 for alias in (canonical, *aliases):
                     add(alias, "benchmark_family", b["benchmark_id"])
     for s in rows["scores"]:
-        for label in (s.get("setting"), s.get("grp")):
+        for label in (s.get("setting"), s.get("grp"), s.get("metric")):      # 'F1' picks F1 over EM
             for part in (label or "").split("|"):
                 if part.strip():
                     add(part.strip(), "setting", s["benchmark_id"], s["paper_id"])
