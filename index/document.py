@@ -121,8 +121,13 @@ def join_broken(paragraphs: list[Paragraph]) -> list[Paragraph]:
     return out
 
 
+NAME_LIKE = re.compile(r"\b(?:[A-Za-z]+-?\d[\w.\-]*|[A-Z]?[a-z]+[A-Z]\w*|[A-Z]{2,}\w*)")   # Qwen2, LLaMA, GLM
+
+
 def paper_title(path: Path, title: str | None) -> str:
-    """The paper's title; an excerpt whose first heading is only a section gets the file's name in front."""
+    """The paper's title; an excerpt whose first heading is only a section ('Instruction-tuned Model': short, no
+    name, no colon) gets the file's name in front. A paper's own title ('Merlin: Compact Models ...', 'Qwen2
+    Technical Report') is kept as printed, whatever the file is called ('2407.10671v4.pdf')."""
     words = re.split(r"[-_\s]+", path.stem)
     stem = " ".join(w[:1].upper() + w[1:] for w in words if w)
     if not title:
@@ -130,7 +135,8 @@ def paper_title(path: Path, title: str | None) -> str:
     title = re.sub(r"\)(?=[A-Z][a-z])", ") ", title)    # '(ARC)Foundation' glued by the PDF conversion
     squash = re.sub(r"[^a-z0-9]", "", title.lower())
     first = re.sub(r"[^a-z0-9]", "", words[0].lower()) if words else ""
-    return title if first and first in squash else f"{stem}: {title}"
+    own = ":" in title or len(title.split()) >= 5 or NAME_LIKE.search(title)
+    return title if own or first and first in squash else f"{stem}: {title}"
 
 
 def first_heading(lines: list[str]) -> str | None:
