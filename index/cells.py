@@ -16,7 +16,7 @@ from .textfix import math_to_text
 
 MAX_MARKUP = 2000        # longer cells are prose, not table values: only whitespace is normalised
 
-NUM = re.compile(r"^[<>~≈]?\s*([-−]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|[BKMT]|k)?$")
+NUM = re.compile(r"^[<>~≈]?\s*([-−]?(?:\d+(?:,\d{3})*(?:\.\d+)?|\.\d+))\s*(%|[BKMT]|k)?$")   # '.832' too
 MISSING = {"", "-", "–", "—", "−", "--", "n/a", "N/A", "NA", "N.A.", "/", "x", "✗", "×"}
 BOLD_TAG = re.compile(r"<(b|strong)>(.*?)</\1>", re.I | re.S)
 TAG = re.compile(r"</?(?:b|strong|i|em|u|ins|span|font|small|s)\b[^<>]{0,200}>", re.I)
