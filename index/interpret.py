@@ -394,6 +394,7 @@ class TableReader:
                                     spread=cell.spread, source_kind="table"))
 
     def add_fact(self, model, subject, attribute, value, unit, text, cell, rh, ch) -> None:
+        attribute = attribute or ""             # a cell under no readable header is still kept, as 'value'
         attr = names.fact_attribute(attribute) or re.sub(r"\W+", "_", attribute.lower()).strip("_") or "value"
         self.rec.facts.append(dict(self.base(cell), model_id=model, subject=subject, attribute=attr, value=value,
                                    unit=unit, value_text=text if text is not None else cell.text,

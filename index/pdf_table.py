@@ -147,8 +147,20 @@ def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
 
 def fill_rows(t: Rebuilt, rows: list[Row], rules: list[float]) -> None:
     t.rows = rows
-    if label_columns(rows, len(t.header)) >= 2 and sparse_first_column(rows):
+    if label_columns(rows, len(t.header)) >= 2 and (sparse_first_column(rows) or centred_labels(rows)):
         t.rows, t.groups = group_column(rows, rules)
+
+
+def centred_labels(rows: list[Row]) -> bool:
+    """A first-column label on a line of its own, about half a row from the rows above and below it: a label
+    centred on the block of rows it spans (an HTML or Word table's rowspan cell), not a group row of its own."""
+    steps = sorted(b.mid - a.mid for a, b in zip(rows, rows[1:]) if not (a.label_only or b.label_only))
+    if not steps:
+        return False
+    pitch = steps[len(steps) // 2]
+    return any(r.label_only and r.cells[0] and 0 < k < len(rows) - 1
+               and r.mid - rows[k - 1].mid < 0.75 * pitch and rows[k + 1].mid - r.mid < 0.75 * pitch
+               for k, r in enumerate(rows))
 
 
 def is_header_row(rows: list[Row], k: int, rules: list[float]) -> bool:
@@ -199,7 +211,8 @@ def header_of(head: list[Line], cols: list[Column],
     for ln in head:
         under = [r for r in cmid if ln.bottom - 1 <= r.y <= ln.bottom + 1.5 * ln.size]
         if not under and ln is not head[-1]:
-            under = centred_between(ln, extents)
+            named = {nearest(Chunk([w]), cols) for w in head[-1].words}
+            under = centred_between(ln, extents, lambda e: extents.index(e) not in named)
         level, grouped = spanning_level(ln, under, cols)
         if level and levels and [n for _, n in levels[-1]] == [n for _, n in level]:
             levels[-1] = [(join_wrapped(a, b), n) for (a, n), (b, _) in zip(levels[-1], level)]   # a name on 2 lines
@@ -230,13 +243,22 @@ def name_extents(last: Line, cols: list[Column]) -> list[Column]:
     return out
 
 
-def centred_between(ln: Line, extents: list[Column]) -> list[Rule]:
+def centred_between(ln: Line, extents: list[Column], unnamed=lambda e: False) -> list[Rule]:
     """Runs of an upper header line centred over the gap between columns span the columns they reach
     (a multicolumn label with no cmidrule under it); returned as if a rule were drawn under them."""
     out = []
     for c in ln.runs:
-        if any(e.x0 - 1 <= c.center <= e.x1 + 1 for e in extents):
+        over = [e for e in extents if overlap(c.x0, c.x1, e.x0, e.x1) > 0]
+        homes = [next((k for k, e in enumerate(extents) if e.x0 - 1 <= (w.x0 + w.x1) / 2 <= e.x1 + 1), None)
+                 for w in c.words]
+        apart = None not in homes and len(set(homes)) >= 2        # each word over its own column: their names
+        if (len(over) >= 2 and not apart
+                and abs(c.center - (over[0].x0 + over[-1].x1) / 2) <= 0.1 * (over[-1].x1 - over[0].x0)):
+            out.append(Rule(over[0].x0, over[-1].x1, ln.bottom))    # centred on the columns it reaches
             continue
+        if any(e.x0 - 1 <= c.center <= e.x1 + 1 for e in extents) or len(over) == 1 and unnamed(over[0]):
+            continue                # over one column the lowest line leaves unnamed: that column's own name
+                                    # ('Category' over short labels), set higher up and wider than its values
         left = [k for k, e in enumerate(extents) if e.x1 < c.center]
         right = [k for k, e in enumerate(extents) if e.x0 > c.center]
         if not left or not right:
