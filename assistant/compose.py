@@ -64,6 +64,19 @@ def value_text(r: dict) -> str:
     return text + (unit if unit in ("%", "B", "K", "M", "T") else "")
 
 
+def yes_no(plan, first: dict, second: dict) -> str:
+    """'Yes — ' / 'No — ' when the question asserted an order of two models ('Did A beat B?') and `first` is the
+    row ahead (`second` behind, or tied); '' when it asserted none."""
+    order = getattr(plan, "claim_order", None)
+    if not order or not plan.models:
+        return ""
+    named_first = first["model_id"] in plan.models[0].ids
+    ahead = first["value"] != second["value"] and named_first
+    if first["value"] == second["value"]:
+        return "No (a tie) — "
+    return "Yes — " if ahead == (order == "gt") else "No — "
+
+
 def model_label(mid: str, cat: Catalog) -> str:
     variant = (cat.models.get(mid) or {}).get("variant")
     suffix = f" ({variant})" if variant == "base" and "base" not in mid.lower() else ""

@@ -10,7 +10,7 @@ from .plan import Intent, Plan
 
 NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|points?)?(?![\w.])")
 FACT_WORDS = [
-    (r"\b(?:activated|active)\s+param", "active_params"),
+    (r"\b(?:activated|active)\s+param|\bparam\w*\b[^?]*\b(?:are|is)\s+(?:activated|active)\b", "active_params"),
     (r"\bnon[- ]?emb", "non_embedding_params"),
     (r"\btotal\s+param|\bparameters?\b|\bparams?\b|\bhow (?:big|large)\b|\bmodel size\b|\b(?:bigger|larger|"
      r"smaller)\b(?! than \d)", "total_params"),
@@ -107,6 +107,13 @@ def scope(q: str, plan: Plan, cat) -> None:
     ql = q.lower()
     m = re.search(r"\btable\s+(\d+[a-z]?)\b", ql)
     plan.table_no = m.group(1) if m else None
+    sizes_and_thresholds(ql, plan)
+    plan.variant = plan.variant or variant(ql, cat)
+
+
+def sizes_and_thresholds(ql: str, plan: Plan) -> None:
+    """'70B+', 'under 10B', 'above 60', 'between 50 and 70': what a question bounds (a follow-up keeps its
+    question's bounds: 'Which chat models score above 60?' then 'And the base models?')."""
     m = re.search(r"(\d+(?:\.\d+)?)\s*b\s*\+|(?:over|above|at least|more than|larger than|>=?|≥)\s*(\d+(?:\.\d+)?)\s*b\b",
                   ql)
     if m:
@@ -118,7 +125,6 @@ def scope(q: str, plan: Plan, cat) -> None:
     if m:
         plan.size_min, plan.size_max = float(m.group(1)), float(m.group(2))
     thresholds(ql, plan)
-    plan.variant = plan.variant or variant(ql, cat)
 
 
 def thresholds(ql: str, plan: Plan) -> None:
@@ -202,9 +208,28 @@ def read_intent(q: str, plan: Plan) -> None:
     if plan.about_model and plan.intent not in (Intent.LOOKUP, Intent.FACT):   # 'how many of them are base models?'
         plan.about_model = False
         plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak)
+    if plan.intent in (Intent.COMPARE, Intent.DIFF) and len(plan.models) == 2:
+        plan.claim_order = claim_order(ql)
     if plan.intent in (Intent.LOOKUP, Intent.COMPARE) and not plan.models and plan.benchmarks and (
             plan.value_min is not None or plan.value_max is not None):
         plan.intent = Intent.LIST                     # 'which models score at least 60 on X'
+
+
+YES_NO = re.compile(r"^(?:is|does|did|was|were|has|do|are|can)\b|\bis it (?:true|correct|right)\b|\b(?:true|correct) "
+                    r"that\b|\b(?:right|correct|true)\s*\?\s*$")
+AHEAD = re.compile(r"\b(?:beat|beats|outperform\w*|outscor\w*|surpass\w*|exceed\w*|better|higher|ahead|stronger|"
+                   r"win|wins|won)\b")
+BEHIND = re.compile(r"\b(?:worse|lower|behind|trail\w*|weaker|underperform\w*|lose|loses|lost)\b")
+
+
+def claim_order(ql: str) -> str | None:
+    """'Is it true that A beats B ...?', 'Did A score lower than B?': the order the question asserts, if any."""
+    if not YES_NO.search(ql.strip()):
+        return None
+    ahead, behind = AHEAD.search(ql), BEHIND.search(ql)
+    if bool(ahead) == bool(behind):
+        return None
+    return "gt" if ahead else "lt"
 
 
 def strip_names(q: str, plan: Plan) -> str:

@@ -12,7 +12,7 @@ from index.names import key, tokens
 
 from .catalog import Catalog, Mention
 from .cues import (CLAIM_WORDS, CORPUS_WORDS, FACT_WORDS, METHOD, PROCEDURE, RANK_CUE, REFERS_BACK, SCORE_SEEKING,
-                   TEXT_ASKED, WEAK_METHOD, read_intent, scope)
+                   TEXT_ASKED, WEAK_METHOD, read_intent, scope, sizes_and_thresholds)
 from .plan import Intent, Plan, Route
 
 
@@ -47,8 +47,15 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     special(q, plan, cat)
     plan.route = route(plan)
     plan.search = method_part(plan.question, plan)
+    if OPINION.search(q) and not plan.benchmarks:
+        plan.route, plan.search, plan.models = Route.TEXT, "", []   # no paper holds an opinion: nothing to search
     plan.words = set(tokens(plan.question))
     return plan
+
+
+OPINION = re.compile(r"\b(?:in your (?:opinion|view)|do you (?:think|believe|prefer|like|recommend)|your (?:favou?rite|"
+                     r"opinion|view|take)|would you (?:choose|pick|use|recommend)|should i (?:use|choose|pick|buy))\b",
+                     re.I)
 
 
 def read_names(q: str, cat: Catalog) -> Plan:
@@ -129,10 +136,13 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
         plan.benchmarks = [relocate(m) for m in prev.benchmarks]
         plan.setting_words |= prev.setting_words
     plan.papers = plan.papers or prev.papers
+    if not NUMBER_ASKED.search(q):
+        sizes_and_thresholds(prev.question.lower(), plan)
     plan.question = rewrite(prev, plan, q)
     return source or "question"
 
 
+NUMBER_ASKED = re.compile(r"\d")
 FACT_ASKED = re.compile("|".join(p for p, _ in FACT_WORDS), re.I)
 
 
@@ -220,6 +230,9 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
     if corpus and not named and not plan.attributes and plan.intent in (Intent.LOOKUP, Intent.LIST, Intent.COUNT,
                                                                            Intent.COMPARE):
         what = CORPUS_NOUN[corpus.group("kind") or corpus.group("what")]
+        if what == "papers" and plan.papers and not INDEX_WORDS.search(ql):
+            plan.intent, plan.methodology = Intent.LOOKUP, True     # 'how many papers did the X review cite?'
+            return
         scoped = bool(plan.papers or plan.category or plan.table_no)
         if (what == "benchmarks" or not plan.benchmarks) and (not plan.model_ids or (what == "benchmarks"
                                                                                     and scoped)):
@@ -229,6 +242,7 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
     plan.text_asked = bool(TEXT_ASKED.search(q))
 
 
+INDEX_WORDS = re.compile(r"\b(?:index\w*|you|your|loaded|available|here)\b")
 CORPUS_NOUN = {"paper": "papers", "papers": "papers", "document": "papers", "documents": "papers",
                "sources": "papers", "model": "models", "models": "models", "benchmark": "benchmarks",
                "benchmarks": "benchmarks", "datasets": "benchmarks", "kind": "kind", "type": "kind", "sort": "kind"}

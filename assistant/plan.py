@@ -48,6 +48,7 @@ class Plan:
     literal: bool = False                         # 'highest'/'lowest' (values), not 'best'/'worst'
     k: int = 1
     claim_value: float | None = None
+    claim_order: str | None = None                # 'is A better than B?': 'gt' (A is ahead), 'lt' (A is behind)
     claim_filter: str | None = None               # 'verified', 'unverified', 'supported', 'contradicted', 'about'
     corpus: str | None = None                     # 'papers', 'models', 'benchmarks', 'kind'
     count_noun: str = "models"                    # what 'how many ...' counts

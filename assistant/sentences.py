@@ -45,6 +45,8 @@ _NUMBER_QUESTION = re.compile(
     r"length|count|dimension|threshold|weight|decay|budget|steps?|epochs?|top[- ]?p|frequency|heads?|layers?)\b",
     re.I)
 _NUMBER = re.compile(r"(?<![\w.\-\[])\d+(?:[.,]\d+)*(?:%|[KMBT]\b|k\b)?(?![\w\-])")
+_NUMBER_WORD = re.compile(r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+                          r"fifty|hundred|thousand|million|billion|trillion)s?")
 _OBJECTS = re.compile(r"\W*(?:However|But|Although|Though|Nevertheless|Nonetheless|In contrast|Still)\b")
 _CAPTION = re.compile(r"\W*(?:Table|Figure|Fig\.)\s+\d+")
 
@@ -54,6 +56,7 @@ OFF_TOPIC = 0.3         # penalty for a sentence away from every name the questi
 CAPTION = 0.5           # penalty for a caption's sentences when the question asks what was done
 SAYS_HOW = 0.2          # bonus for 'we use X' / 'we developed X' when that is what is asked
 SAYS_NAME = 0.3         # bonus for naming something the question does not when it asks 'which X' / 'what X'
+NAMES_ASKED = 0.15      # bonus for naming every name the question asks about itself (not through its paper)
 ROLE_NAME = 0.5         # bonus for a name in brackets after a question word when a name is asked: 'Rollout (X)'
 _NAME_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w", re.I)
 _PERCENT_QUESTION = re.compile(r"\bpercent(?:age)?\b|%", re.I)
@@ -180,8 +183,10 @@ def _roles(text: str) -> frozenset[str]:
 
 
 def _named(text: str) -> frozenset[str]:
-    """Stems of the name-like words of a sentence: capitalised or versioned words past its first word."""
-    return frozenset(analyzer().tokens(" ".join(name_words(text))))
+    """Stems of the name-like words of a sentence: capitalised or versioned words past its first word (and the
+    joined forms of versioned names: 'Foo-4.5' -> 'foo4_5')."""
+    names = " ".join(name_words(text))
+    return frozenset(analyzer().tokens(f"{names} {expand_compounds(names)}"))
 
 
 def _by_numbers(text: str) -> frozenset[str]:
@@ -192,9 +197,11 @@ def _by_numbers(text: str) -> frozenset[str]:
 
 
 def _values(words: list[str]) -> list[int]:
-    """Where the words hold a value: a number, but not one ending a name ('Zed Sonnet 4', 'Table 5')."""
+    """Where the words hold a value: a number, but not one ending a name ('Zed Sonnet 4', 'Table 5'); or a
+    number written out ('ten trillion tokens', 'one annotator')."""
     return [i for i, w in enumerate(words)
-            if _NUMBER.search(w) and not (i > 1 and re.fullmatch(r"[A-Z][a-z]+", words[i - 1]))]
+            if (_NUMBER.search(w) and not (i > 1 and re.fullmatch(r"[A-Z][a-z]+", words[i - 1])))
+            or _NUMBER_WORD.fullmatch(w.strip(",.;:()").lower())]
 
 
 def _marks(text: str) -> frozenset[str]:
@@ -324,6 +331,8 @@ def _cues(s: _Sentence, q: _Query) -> float:
         cue += SAYS_NAME                                            # names something new: 'SGLang'
         if s.roles & (q.terms.keys() - q.focus.keys()):
             cue += ROLE_NAME                                        # 'which engine ... for rollouts': 'Rollout (X)'
+    if q.wants_number and q.entities and all(group <= s.named for group in q.entities):
+        cue += NAMES_ASKED                              # the value of whom it names, not of something in its paper
     if q.asks_percent and "percent" in s.marks:
         cue += 0.3
     if q.wants_number and "number" in s.marks:

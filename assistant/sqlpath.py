@@ -9,8 +9,8 @@ from index.names import key
 from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
-from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, setting_label, value_lines,
-                      value_text)
+from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, setting_label, value_lines, value_text,
+                      yes_no)
 from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
@@ -64,10 +64,11 @@ class SqlPath:
                 a, b = sorted(pair, key=lambda r: -r["value"])
                 gap = difference(a, b)
                 who = f"{model_label(a['model_id'], self.cat)} and {model_label(b['model_id'], self.cat)}"
-                found[0].lines.insert(0, f"{who} tie on {a['benchmark_id']} at **{value_text(a)}**." if gap == 0 else
+                found[0].lines.insert(0, yes_no(plan, a, b) + (
+                                      f"{who} tie on {a['benchmark_id']} at **{value_text(a)}**." if gap == 0 else
                                       f"{model_label(a['model_id'], self.cat)} is ahead of "
                                       f"{model_label(b['model_id'], self.cat)} on {a['benchmark_id']} by "
-                                      f"**{gap:g}** points ({value_text(a)} vs {value_text(b)}).")
+                                      f"**{gap:g}** points ({value_text(a)} vs {value_text(b)})."))
         elif found and len(plan.models) == 2 and len(plan.bench_ids) > 1:
             found[0].lines.insert(0, self.tally(plan, found[2]))
         return found

@@ -133,10 +133,11 @@ def query_words(question: str, known: Callable[[str], bool] | None = None) -> li
     is two words it does hold glued together is split ('decontaminatethe' -> 'decontaminate', 'the')."""
     an = analyzer()
     question = repair_question(question)
-    words = [w for w in an.words(question) if w not in QUESTION_WORDS]
+    counted = set(re.findall(r"\bhow many (\w+)", question.lower()))     # 'how many papers ...': what is counted
+    words = [w for w in an.words(question) if w not in QUESTION_WORDS or w in counted]
     if known is not None:
         words = [piece for w in words for piece in split_unknown(w, known)]
-    words = [w for w in words if w not in an.stopwords and w not in QUESTION_WORDS]
+    words = [w for w in words if w not in an.stopwords and (w not in QUESTION_WORDS or w in counted)]
     return words + expand_compounds(question).split()
 
 
