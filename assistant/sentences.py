@@ -56,6 +56,7 @@ OFF_TOPIC = 0.3         # penalty for a sentence away from every name the questi
 CAPTION = 0.5           # penalty for a caption's sentences when the question asks what was done
 SAYS_HOW = 0.2          # bonus for 'we use X' / 'we developed X' when that is what is asked
 SAYS_NAME = 0.3         # bonus for naming something the question does not when it asks 'which X' / 'what X'
+VALUE_PHRASE = 0.4      # bonus for a value between the question's verb and what it counts: 'trained on 23T tokens'
 NAMES_ASKED = 0.15      # bonus for naming every name the question asks about itself (not through its paper)
 ROLE_NAME = 0.5         # bonus for a name in brackets after a question word when a name is asked: 'Rollout (X)'
 _NAME_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w", re.I)
@@ -94,6 +95,7 @@ class _Sentence:
     near_named: frozenset[str]      # stems of the names in the two sentences before it
     sequence: tuple[str, ...]       # its stems in order, for phrases
     by_numbers: set[str]            # stems within a few words of a number: 'temperature = 0.6'
+    value_phrases: frozenset[tuple[str, str]]   # (stem before, stem after) a value: ('train', 'token')
     marks: frozenset[str]           # what it says how: 'number', 'uses', 'own work', 'objects', 'short', 'long'
     caption: bool                   # its passage is a table or figure caption
     named: frozenset[str]           # stems of the names it mentions ('SGLang', 'Digital Card Game')
@@ -171,6 +173,7 @@ def _passage_features(title: str, section: str, text: str) -> tuple[dict, ...]:
                   "near_named": frozenset().union(*named[max(0, i - 2):i]), "words": frozenset(_surface(t)), "sequence": tuple(an.tokens(t)),
                   "near": frozenset().union(*stems[max(0, i - 2):i]),
                   "earlier": frozenset().union(*stems[:i]), "by_numbers": _by_numbers(t),
+                  "value_phrases": _value_phrases(t),
                   "marks": _marks(t), "roles": _roles(t), **passage} for i, t in enumerate(texts))
 
 
@@ -194,6 +197,19 @@ def _by_numbers(text: str) -> frozenset[str]:
     words = text.split()
     near = [" ".join(words[max(0, i - 6):i + 4]) for i in _values(words)]
     return frozenset(analyzer().tokens(" ".join(near)))
+
+
+def _value_phrases(text: str) -> frozenset[tuple[str, str]]:
+    """(a stem up to three words before a value, a stem up to three words after it): 'trained on 23T tokens'
+    gives ('train', 'token'); a question's 'how many tokens ... trained on' meets it."""
+    an = analyzer()
+    words = text.split()
+    out = set()
+    for i in _values(words):
+        before = an.tokens(" ".join(words[max(0, i - 3):i]))
+        after = an.tokens(" ".join(words[i + 1:i + 4]))
+        out |= {(b, a) for b in before for a in after}
+    return frozenset(out)
 
 
 def _values(words: list[str]) -> list[int]:
@@ -337,6 +353,8 @@ def _cues(s: _Sentence, q: _Query) -> float:
         cue += 0.3
     if q.wants_number and "number" in s.marks:
         cue += 0.5 if s.by_numbers & q.focus.keys() else 0.1
+        if any(a in q.focus and b in q.terms and b not in q.focus for b, a in s.value_phrases):
+            cue += VALUE_PHRASE                                     # 'trained on 23T tokens'
     return cue
 
 
