@@ -84,6 +84,9 @@ KIND_WORDS = frozenset("""
 criterion criteria method methods approach approaches technique techniques strategy strategies way ways procedure
 mechanism framework frameworks tool tools process
 """.split())
+# Nouns that name a value the answer states as a number ('what LCS threshold': '>= 13'), so a passage need not
+# hold the word itself.
+VALUE_WORDS = frozenset("threshold thresholds value values number amount figure cutoff level".split())
 _FOCUS = re.compile(
     r"^\s*(?:what|which|how many|how much)\s+(?!(?:did|does|do|can|could|would|should|has|have|had)\b)"
     r"(?:(?P<copula>is|was|are|were)\s+)?(?:(?:the|a|an)\s+)?(?P<focus>.+?)"
@@ -183,7 +186,8 @@ def asked_parts(question: str) -> list[list[str]]:
 def asked_heads(question: str, an: Analyzer) -> set[str]:
     """The stems of the nouns a question asks for ('temperature' in 'What sampling temperature ...'), kind
     words ('criterion') aside; none for 'how did ...' questions."""
-    return {an.stems([words[-1]])[0] for words in asked_parts(question) if words and words[-1] not in KIND_WORDS}
+    return {an.stems([words[-1]])[0] for words in asked_parts(question)
+            if words and words[-1] not in KIND_WORDS and words[-1] not in VALUE_WORDS}
 
 
 def entity_terms(question: str, an: Analyzer) -> list[set[str]]:
