@@ -151,11 +151,32 @@ def score_sentences(question: str, hits: Sequence[Candidate]) -> tuple[list[_Sen
     for r, h in enumerate(hits):
         facts = _passage_features(h.paper_title, h.section, h.text)
         sents += [_Sentence(h, r, i, **f) for i, f in enumerate(facts)]
+    _follow_references(sents)
     q = _query(question, sents, an)
     top = max((h.score for h in hits), default=0.0) or 1.0
     for s in sents:
         s.score = _score(s, q) + 0.5 * max(s.hit.score, 0.0) / top
     return sorted(sents, key=lambda s: (-s.score, s.rank, s.index)), q
+
+
+_REFERENCE = re.compile(r"\b(Table|Figure|Fig\.)\s*(\d+)", re.I)
+
+
+def _follow_references(sents: list[_Sentence]) -> None:
+    """'As shown in figure 13, X reached 90.6%': a sentence citing a table or figure is about what its caption
+    (among the candidates) says, as if the caption were the sentence before it."""
+    captions: dict[tuple[str, str], frozenset[str]] = {}
+    for s in sents:
+        m = _REFERENCE.match(s.text) if s.caption and s.index == 0 else None
+        if m:
+            captions.setdefault((m.group(1)[:3].lower(), m.group(2)), s.stems)
+    if not captions:
+        return
+    for s in sents:
+        for m in _REFERENCE.finditer(s.text):
+            stems = captions.get((m.group(1)[:3].lower(), m.group(2)))
+            if stems is not None and not (s.caption and s.index == 0):
+                s.near, s.context = s.near | stems, s.context | stems
 
 
 @lru_cache(maxsize=4096)
@@ -216,7 +237,7 @@ def _values(words: list[str]) -> list[int]:
     """Where the words hold a value: a number, but not one ending a name ('Zed Sonnet 4', 'Table 5'); or a
     number written out ('ten trillion tokens', 'one annotator')."""
     return [i for i, w in enumerate(words)
-            if (_NUMBER.search(w) and not (i > 1 and re.fullmatch(r"[A-Z][a-z]+", words[i - 1])))
+            if (_NUMBER.search(w) and not (i > 0 and re.fullmatch(r"[A-Z][a-z]+\.?", words[i - 1])))
             or _NUMBER_WORD.fullmatch(w.strip(",.;:()").lower())]
 
 
