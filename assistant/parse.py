@@ -242,6 +242,7 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
     plan.text_asked = bool(TEXT_ASKED.search(q))
 
 
+TEXT_SCORE = re.compile(r"\b(?:rate|ratio|share|percent(?:age)?|win|wins|loss|losses|ties?)\b", re.I)
 INDEX_WORDS = re.compile(r"\b(?:index\w*|you|your|loaded|available|here)\b")
 CORPUS_NOUN = {"paper": "papers", "papers": "papers", "document": "papers", "documents": "papers",
                "sources": "papers", "model": "models", "models": "models", "benchmark": "benchmarks",
@@ -267,7 +268,9 @@ def route(plan: Plan) -> Route:
         return Route.NONE
     if plan.unknown_benchmarks and not plan.benchmarks and not plan.methodology and not plan.attributes \
             and plan.intent not in (Intent.CORPUS, Intent.CLAIMS):
-        return Route.NONE
+        # no table reports it; the prose may ('53.9% win against X on CC-Bench'): the text path answers only
+        # when its passages name every name of the question, and abstains otherwise
+        return Route.TEXT if plan.models and TEXT_SCORE.search(plan.question) else Route.NONE
     if plan.intent in (Intent.CORPUS, Intent.CLAIMS):
         second = method_part(plan.question, plan) != plan.question
         return Route.BOTH if plan.corpus == "kind" or second else Route.SQL

@@ -90,7 +90,8 @@ VALUE_WORDS = frozenset("threshold thresholds value values number amount figure 
 _FOCUS = re.compile(
     r"^\s*(?:what|which|how many|how much)\s+(?!(?:did|does|do|can|could|would|should|has|have|had)\b)"
     r"(?:(?P<copula>is|was|are|were)\s+)?(?:(?:the|a|an)\s+)?(?P<focus>.+?)"
-    r"(?:\s+(?:of|for|in|on|at|by|with|from|during|when|between|among|across|besides|to|that|did|does|do|was|"
+    r"(?:\s+(?:of|for|in|on|at|by|with|from|during|when|between|among|across|besides|to|that|against|versus|vs|"
+    r"than|did|does|do|was|"
     r"were|is|are|has|have|had|used|can|could|would|should)\b|(?(copula)\s*[?.!]*\s*$|(?!)))", re.I)
 _AND_ASK = re.compile(r"\s*,?\s+and\s+(?=(?:what|which|how|who|when|where|why)\b)", re.I)
 _COMPOUND = re.compile(r"\b([A-Za-z]+)(-?)(\d+(?:\.\d+)*)(?![\d.]?\d)|\b([A-Z][A-Za-z]*) (\d+\.\d+)(?![\d.]?\d)")
