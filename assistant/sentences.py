@@ -374,7 +374,8 @@ def _cues(s: _Sentence, q: _Query) -> float:
         cue += 0.3
     if q.wants_number and "number" in s.marks:
         cue += 0.5 if s.by_numbers & q.focus.keys() else 0.1
-        if any(a in q.focus and b in q.terms and b not in q.focus for b, a in s.value_phrases):
+        named = frozenset().union(s.named, *q.entities)             # a verb or a noun, not a name
+        if any(a in q.focus and b in q.terms and b not in q.focus and b not in named for b, a in s.value_phrases):
             cue += VALUE_PHRASE                                     # 'trained on 23T tokens'
     return cue
 
