@@ -1,0 +1,58 @@
+"""A third set of questions, written after the first two (tests/questions_wave3.jsonl), checked by hand against the
+papers' text and tables: other word orders, lowercase and glued names ('glm4 9b chat', 'GLM4.5 swebench verified'),
+'which is better, A or B', 'by how many points', 'list every model above N', 'is it true that A beats B', 'did A
+beat B', follow-ups that keep the earlier question's bounds, methods (data, training stages, optimizers,
+contamination, RL infrastructure), rates stated only in the prose, papers named by title or year, and questions the
+papers cannot answer (unknown or future models, an opinion, the weather). Each case is scored with the evaluation's
+rules (tests/checks.py) against a database built from the shipped papers and the fixtures, as in tests/test_wave2.py.
+
+Left out of the asserted set (still answered wrongly; see KNOWN below):
+- a table column that is not a score of a model ('What percent of the HumanEval samples counted as contaminated?'
+  reads the models' non-contaminated scores, not the 'Percent of Contamination' column);
+- the benchmark a model does worst on ('Which risk category has the highest harmful-response rate for GPT-4?');
+- prose whose words differ from the question's ('What post-training methods did the team combine?' for 'a
+  combination of SFT, reward model training and online DPO'; 'Which agent framework ran the SWE-bench evaluation?'
+  for 'we use OpenHands'); a run-in PDF heading ('Accelerated Rollout with Mixed-Precision Inference Rollout
+  efficiency is ...') read as the sentence that answers 'what precision';
+- a benchmark named only by a table caption's words ('GLM-4.5 translation human score').
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.checks import assert_case
+from tests.test_wave2 import assistants  # noqa: F401  (the module's databases: shipped papers + fixtures, and the PDF)
+
+HERE = Path(__file__).parent
+KNOWN = {"T007", "T024", "T040", "T088", "T094", "T102"}
+ALL = [json.loads(line) for line in (HERE / "questions_wave3.jsonl").read_text().splitlines() if line.strip()]
+CASES = [c for c in ALL if c["id"] not in KNOWN]
+
+
+def test_the_question_set_is_well_formed():
+    assert len(ALL) >= 120
+    assert len({c["id"] for c in ALL}) == len(ALL)
+    assert KNOWN <= {c["id"] for c in ALL}
+    for c in ALL:
+        assert c["all"] or c["any"] or c["kw_all"] or c["kw_any"] or c["abstain"], c["id"]
+        assert all(set(m) == {"role", "content"} for m in c["history"]), c["id"]
+        assert c["route"] in ("sql", "rag", "none") and c.get("papers", "all") in ("all", "pdf"), c["id"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_case(case, assistants):  # noqa: F811
+    ans = assistants[case.get("papers", "all")].ask(case["q"], case["history"])
+    assert_case(case, ans.text)
+
+
+def test_a_yes_no_comparison_says_yes_or_no(assistants):  # noqa: F811
+    """'Did A beat B?' and 'Is it true that A beats B?' open with the verdict, then the numbers."""
+    ans = assistants["all"].ask("Did Corvid-40B beat Marten-2-13B on GlyphQA?")
+    assert ans.text.startswith("Yes")
+    ans = assistants["all"].ask("Is it true that Marten-2-13B outperforms Corvid-40B on GlyphQA?")
+    assert ans.text.startswith("No")
+    ans = assistants["all"].ask("Is it true that Marten-2-13B scores lower than Corvid-40B on GlyphQA?")
+    assert ans.text.startswith("Yes")
