@@ -55,7 +55,7 @@ SCORE_SEEKING = re.compile(r"\b(?:score|scores|scored|scoring|result|results|ben
 HOW_SCORED = re.compile(r"\bhow (?:does|did|do|would|well)\b.*\b(?:do|does|perform|fare|score|rank|compare)\w*\b",
                         re.I)
 SCORE_ASKED = re.compile(r"\b(?:score|scores|result|accuracy|perform|achiev|get|reach)", re.I)
-RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top|strongest|leading|leads?|wins?|lowest|worst|"
+RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top(?! of\b)|strongest|leading|leads?|wins?|lowest|worst|"
                       r"weakest|most|least)\b|\brank|\btop[- ]?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|"
                       r"\btop (?:model|scorer|performer|score)s?\b|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
                       r"\bweakest\b|\bstrongest\b")
@@ -92,7 +92,8 @@ CJK_CUES = [("最 高|最 好|最 佳|第 一", " best "), ("最 低|最 差", "
             ("上 下 文", " context length "), ("多 少 个|几 个", " how many "), ("是 真 的|是 否 正 确|对 吗", " is it true ")]
 # 'how many tokens were the X models trained on': what is counted is the first plural, not 'models'
 OTHER_COUNT = re.compile(r"\bhow many\s+(?!(?:models|benchmarks|tables|papers|scores|values|results|claims|datasets|"
-                         r"of|times)\b)[a-z]+s\b")
+                         r"of|times)\b)[a-z]+s\b|\bhow many\s+(?:[\w.-]+\s+){0,2}?(?:model|benchmark)\s+(?:sizes|families|"
+                         r"types|kinds|versions|series|generations)\b")
 COUNTED = ("benchmarks", "tables", "papers", "scores", "values", "results", "claims")
 
 

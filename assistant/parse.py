@@ -29,7 +29,8 @@ def messages(history) -> list[tuple[str, str]]:
 
 def parse(q: str, cat: Catalog, history=None) -> Plan:
     plan = read_names(q, cat)
-    plan.unknown = cat.unknown_models(q, plan.models + plan.benchmarks)
+    plan.unknown = [u for u in cat.unknown_models(q, plan.models + plan.benchmarks) if not QUANTITY.fullmatch(u)] \
+        + unknown_sizes(q, cat, plan.models)
     plan.unknown_paper = None if plan.papers else cat.unknown_paper(q)
     if not plan.benchmarks:
         plan.unknown_benchmarks = cat.unknown_benchmarks(q, plan.models)
@@ -47,7 +48,7 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     special(q, plan, cat)
     plan.route = route(plan)
     plan.search = method_part(plan.question, plan)
-    if OPINION.search(q) and not plan.benchmarks:
+    if FUTURE.search(q) or (OPINION.search(q) and not plan.benchmarks):
         plan.route, plan.search, plan.models = Route.TEXT, "", []   # no paper holds an opinion: nothing to search
     plan.words = set(tokens(plan.question))
     return plan
@@ -56,6 +57,33 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
 OPINION = re.compile(r"\b(?:in your (?:opinion|view)|do you (?:think|believe|prefer|like|recommend)|your (?:favou?rite|"
                      r"opinion|view|take)|would you (?:choose|pick|use|recommend)|should i (?:use|choose|pick|buy))\b",
                      re.I)
+
+
+QUANTITY = re.compile(r"(?:(?:the|first|last|initial|remaining|final|about|around|nearly|over|approximately)\s+)+"
+                      r"\d+(?:\.\d+)?[kmbtKMBT]")              # 'the first 15T' (tokens), not a model name
+SIZE = re.compile(r"(?<!\S)\d+(?:\.\d+)?[bB](?!\w)")
+
+
+def unknown_sizes(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
+    """'Baz 3.1 405B' when the papers hold Baz 3.1 only at other sizes: a known family or version with an unknown
+    size is an unknown model (not the family's other sizes)."""
+    out = []
+    for m in SIZE.finditer(q):
+        if any(f.start <= m.start() < f.end for f in found if f.end):
+            continue
+        before = q[:m.start()].split()[-3:]
+        for n in (3, 2, 1):
+            name = " ".join(before[-n:])
+            k = key(name)
+            if len(before) >= n and len(k) >= 3 and re.search(r"[a-z]", k) and cat.known_prefix(k):
+                if not cat.known_prefix(key(f"{name} {m.group(0)}")):
+                    out.append(f"{name} {m.group(0)}")
+                break
+    return out
+
+
+FUTURE = re.compile(r"\b(?:next (?:year|month|version|generation)|in the future|in 20[3-9]\d|will \w+ (?:score|get|"
+                    r"perform|do|reach|achieve|beat))\b|^\s*(?:how|what) will\b", re.I)
 
 
 def read_names(q: str, cat: Catalog) -> Plan:
@@ -70,6 +98,10 @@ def read_names(q: str, cat: Catalog) -> Plan:
         - {w for m in plan.benchmarks for i in m.ids for w in [*i.lower().split(), *tokens(i)]}   # 'RULER 128k': 128k stays
     if not plan.benchmarks:
         plan.benchmarks = cat.benchmarks_by_words(q, plan.papers) or cat.benchmarks_by_setting(q, plan.papers)
+    for a, b in zip(plan.benchmarks, plan.benchmarks[1:]):       # 'AlignBench Math': a column of AlignBench
+        if b in plan.benchmarks and 0 <= b.start - a.end <= 1 and b.text.lower() in cat.setting_vocab:
+            plan.benchmarks.remove(b)
+            plan.setting_words.add(b.text.lower())
     return plan
 
 
