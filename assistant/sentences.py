@@ -45,6 +45,7 @@ _NUMBER_QUESTION = re.compile(
     r"length|count|dimension|threshold|weight|decay|budget|steps?|epochs?|top[- ]?p|frequency|heads?|layers?)\b",
     re.I)
 _NUMBER = re.compile(r"(?<![\w.\-\[])\d+(?:[.,]\d+)*(?:%|[KMBT]\b|k\b)?(?![\w\-])")
+_PERCENT = re.compile(r"\d\s*%")
 _NUMBER_WORD = re.compile(r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                           r"fifty|hundred|thousand|million|billion|trillion)s?")
 _OBJECTS = re.compile(r"\W*(?:However|But|Although|Though|Nevertheless|Nonetheless|In contrast|Still)\b")
@@ -188,7 +189,9 @@ def _passage_features(title: str, section: str, text: str) -> tuple[dict, ...]:
     passage = {"context": frozenset(an.tokens(search_text(section, text, title))) | names, "names": names,
                "heading": frozenset(an.tokens(leaf_section(section))), "caption": bool(_CAPTION.match(text))}
     texts = split_sentences(text)
-    stems = [frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names for t in texts]
+    percent = frozenset(an.tokens("percent percentage"))                 # '80.8%' says a percentage
+    stems = [frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names | (percent if _PERCENT.search(t) else frozenset())
+             for t in texts]
     named = [_named(t) for t in texts]
     return tuple({"text": t, "stems": stems[i], "named": named[i],
                   "near_named": frozenset().union(*named[max(0, i - 2):i]), "words": frozenset(_surface(t)), "sequence": tuple(an.tokens(t)),
