@@ -274,7 +274,8 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
     plan.text_asked = bool(TEXT_ASKED.search(q))
 
 
-TEXT_SCORE = re.compile(r"\b(?:rate|ratio|share|percent(?:age)?|win|wins|loss|losses|ties?)\b", re.I)
+TEXT_SCORE = re.compile(r"\b(?:rate|ratio|share|percent(?:age)?|win|wins|loss|losses|ties?|improvements?|increases?|"
+                        r"gains?|speed-?ups?)\b", re.I)
 INDEX_WORDS = re.compile(r"\b(?:index\w*|you|your|loaded|available|here)\b")
 CORPUS_NOUN = {"paper": "papers", "papers": "papers", "document": "papers", "documents": "papers",
                "sources": "papers", "model": "models", "models": "models", "benchmark": "benchmarks",
@@ -297,7 +298,8 @@ def claim_filter(ql: str) -> str | None:
 
 def route(plan: Plan) -> Route:
     if plan.unknown and not plan.models and (not plan.methodology or plan.benchmarks):
-        return Route.NONE
+        # a model no table holds may still be in the prose with a rate or a gain ('CodeGeeX2-6B's improvement')
+        return Route.TEXT if TEXT_SCORE.search(plan.question) else Route.NONE
     if plan.unknown_benchmarks and not plan.benchmarks and not plan.methodology and not plan.attributes \
             and plan.intent not in (Intent.CORPUS, Intent.CLAIMS):
         # no table reports it; the prose may ('53.9% win against X on CC-Bench'): the text path answers only
