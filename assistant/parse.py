@@ -97,12 +97,20 @@ def read_names(q: str, cat: Catalog) -> Plan:
     plan.setting_words = setting_words(q, cat) - {w for m in found for w in [*m.text.lower().split(), *tokens(m.text)]} \
         - {w for m in plan.benchmarks for i in m.ids for w in [*i.lower().split(), *tokens(i)]}   # 'RULER 128k': 128k stays
     if not plan.benchmarks:
-        plan.benchmarks = cat.benchmarks_by_words(q, plan.papers) or cat.benchmarks_by_setting(q, plan.papers)
+        plan.benchmarks = cat.benchmarks_by_words(f"{q} {inflected(q)}", plan.papers) \
+            or cat.benchmarks_by_setting(q, plan.papers)
     for a, b in zip(plan.benchmarks, plan.benchmarks[1:]):       # 'AlignBench Math': a column of AlignBench
         if b in plan.benchmarks and 0 <= b.start - a.end <= 1 and b.text.lower() in cat.setting_vocab:
             plan.benchmarks.remove(b)
             plan.setting_words.add(b.text.lower())
     return plan
+
+
+def inflected(q: str) -> str:
+    """The question's longer words in their other number ('score' -> 'scores', 'prompts' -> 'prompt'): a table named
+    'Human Scores on Translation' is found by 'translation human score'."""
+    words = re.findall(r"[a-z]{4,}", q.lower())
+    return " ".join(w[:-1] if w.endswith("s") else w + "s" for w in words)
 
 
 PAPER_NAME = re.compile(r"((?:the\s+)?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
