@@ -46,8 +46,11 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
         if plan.intent == Intent.RANK and carried == "answer":      # 'its KnowBench-Pro?' after 'which is best?'
             plan.intent = Intent.LOOKUP if len(plan.models) == 1 else Intent.COMPARE
     special(q, plan, cat)
+    if not plan.models and plan.benchmarks and plan.intent == Intent.LOOKUP and ITEMS.search(q):
+        plan.methodology = True                   # 'what share of X's queries ...': about the benchmark, not scores
     plan.route = route(plan)
-    plan.search = method_part(plan.question, plan)
+    # a question with a score part searches the text for its other part; a text question searches for all of it
+    plan.search = method_part(plan.question, plan) if plan.route != Route.TEXT else plan.question
     if FUTURE.search(q) or (OPINION.search(q) and not plan.benchmarks):
         plan.route, plan.search, plan.models = Route.TEXT, "", []   # no paper holds an opinion: nothing to search
     plan.words = set(tokens(plan.question))
@@ -282,6 +285,8 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
     plan.text_asked = bool(TEXT_ASKED.search(q))
 
 
+ITEMS = re.compile(r"\b(?:queries|questions|problems|prompts|instances|samples|examples|items|subsets|test cases)\b",
+                   re.I)
 TEXT_SCORE = re.compile(r"\b(?:rate|ratio|share|percent(?:age)?|win|wins|loss|losses|ties?|improvements?|increases?|"
                         r"gains?|speed-?ups?)\b", re.I)
 INDEX_WORDS = re.compile(r"\b(?:index\w*|you|your|loaded|available|here)\b")

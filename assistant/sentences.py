@@ -31,7 +31,11 @@ class Candidate(Protocol):
 
 # ---------------------------------------------------------------------------------------------- words
 
-_PROCEDURE = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|are|has|have|can|could|would|should)\b", re.I)
+_PROCEDURE = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|are|has|have|can|could|would|should)\b|^\s*why\b",
+                        re.I)
+_WHY = re.compile(r"^\s*why\b", re.I)
+_REASON = re.compile(r"\b(?:because|since|due to|as a result|therefore|thus|hence|showed|shows|found|observed|"
+                     r"indicat\w*|suggest\w*|so that|in order to)\b", re.I)
 _DONE = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|are)\b|\b(?:did|does|do|used|using)\b", re.I)
 _USES = re.compile(r"\b(?:we|they|is|are|was|were|be|been)\s+(?:\w+\s+)?(?:use[ds]?|adopt|employ|appl(?:y|ied))|"
                    r"\b(?:using|adopt(?:s|ed)|employ(?:s|ed)|appl(?:ies|ying)|leverag(?:e|es|ed|ing)|"
@@ -115,6 +119,7 @@ class _Query:
     pairs: set[tuple[str, str]]     # consecutive content stems
     wants_number: bool
     procedure: bool                 # 'how did / how was ...'
+    why: bool                       # 'why did ...': a reason answers it
     method: bool                    # asks what was done ('how did', 'what ... did X use'), not about a table
     own_work: bool                  # asks what the authors built, developed or proposed
     asks_name: bool                 # 'which engine ...', 'what toolkit ...': a name answers it
@@ -247,7 +252,8 @@ def _values(words: list[str]) -> list[int]:
 def _marks(text: str) -> frozenset[str]:
     """How a sentence says what it says, as far as scoring cares."""
     words = len(text.split())
-    marks = {"number": _values(text.split()), "percent": re.search(r"\d\s*%", text), "uses": _USES.search(text), "own work": _OWN_WORK.search(text),
+    marks = {"number": _values(text.split()), "percent": re.search(r"\d\s*%", text), "uses": _USES.search(text),
+             "own work": _OWN_WORK.search(text), "reason": _REASON.search(text),
              "objects": _OBJECTS.match(text), "table": _CAPTION.match(text), "short": words < 5, "long": words > 70}
     return frozenset(name for name, found in marks.items() if found)
 
@@ -263,7 +269,7 @@ def best_sentences(question: str, hits: Sequence[Candidate], n: int = 3) -> list
     if not ranked or not q.terms:
         return []
     picks = _cover(ranked, q, n) if len(q.parts) > 1 else [ranked[0]]
-    second = (_elaboration(ranked[0], ranked) if q.procedure else None) or _runner_up(ranked, q)
+    second = (_elaboration(ranked[0], ranked, q.why) if q.procedure else None) or _runner_up(ranked, q)
     if len(picks) == 1 and min(n, 2) > 1 and second is not None:
         picks.append(second)
     picks.sort(key=lambda s: (s.rank, s.index))
@@ -308,7 +314,7 @@ def _query(question: str, sents: list[_Sentence], an: Analyzer) -> _Query:
                   parts=[set(stems) for stems in parts if stems],
                   kinds={t for t, w in as_asked.items() if w in KIND_WORDS},
                   pairs={(a, b) for a, b in zip(terms, terms[1:]) if not {a, b} <= named},   # phrases, not names
-                  wants_number=bool(_NUMBER_QUESTION.search(question)), procedure=bool(_PROCEDURE.match(question)),
+                  wants_number=bool(_NUMBER_QUESTION.search(question)), procedure=bool(_PROCEDURE.match(question)), why=bool(_WHY.match(question)),
                   asks_name=_asks_name(question, asked),
                   asks_percent=bool(_PERCENT_QUESTION.search(question)),
                   asked_stems=frozenset(an.tokens(f"{question} {expand_compounds(question)}")),
@@ -398,12 +404,14 @@ def _coverage(weights: dict[str, float], stems: set[str]) -> float:
     return sum(w for t, w in weights.items() if t in stems) / total if total else 0.0
 
 
-def _elaboration(first: _Sentence, sents: list[_Sentence]) -> _Sentence | None:
+def _elaboration(first: _Sentence, sents: list[_Sentence], why: bool = False) -> _Sentence | None:
     """For 'how' questions: the later sentence of the same passage that adds the most specifics (a number
-    most of all); one that objects ('However, ...') is not an elaboration."""
+    most of all); for 'why' questions, the one that gives a reason ('experiments showed ...'); one that objects
+    ('However, ...') is not an elaboration."""
     def specifics(s: _Sentence) -> float:
         turn = -0.2 if "objects" in s.marks else 0.0
-        return s.score + turn + (0.4 if "number" in s.marks else 0.0) - 0.05 * (s.index - first.index)
+        found = (0.6 if "reason" in s.marks else 0.0) if why else (0.4 if "number" in s.marks else 0.0)
+        return s.score + turn + found - 0.05 * (s.index - first.index)
 
     later = [s for s in sents if s.hit is first.hit and s.index > first.index]
     return max(later, key=specifics, default=None)

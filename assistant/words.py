@@ -86,13 +86,15 @@ mechanism framework frameworks tool tools process
 """.split())
 # Nouns that name a value the answer states as a number ('what LCS threshold': '>= 13'), so a passage need not
 # hold the word itself.
-VALUE_WORDS = frozenset("threshold thresholds value values number amount figure cutoff level".split())
+VALUE_WORDS = frozenset("threshold thresholds value values number amount figure cutoff level share proportion fraction "
+                        "ratio portion".split())
 _FOCUS = re.compile(
     r"^\s*(?:what|which|how many|how much)\s+(?!(?:did|does|do|can|could|would|should|has|have|had)\b)"
     r"(?:(?P<copula>is|was|are|were)\s+)?(?:(?:the|a|an)\s+)?(?P<focus>.+?)"
     r"(?:\s+(?:of|for|in|on|at|by|with|from|during|when|between|among|across|besides|to|that|against|versus|vs|"
     r"than|did|does|do|was|"
     r"were|is|are|has|have|had|used|can|could|would|should)\b|(?(copula)\s*[?.!]*\s*$|(?!)))", re.I)
+_SHORT_ASK = re.compile(r"^\s*(?:what|which)\s+(?P<focus>(?:[\w-]+\s*){1,3}?)\s*[?.!]*\s*$", re.I)   # 'what momentum?'
 _AND_ASK = re.compile(r"\s*,?\s+and\s+(?=(?:what|which|how|who|when|where|why)\b)", re.I)
 _COMPOUND = re.compile(r"\b([A-Za-z]+)(-?)(\d+(?:\.\d+)*)(?![\d.]?\d)|\b([A-Z][A-Za-z]*) (\d+\.\d+)(?![\d.]?\d)")
 _VERSION = re.compile(r"\d+\.\d+")
@@ -162,7 +164,7 @@ def split_unknown(word: str, known: Callable[[str], bool]) -> list[str]:
 def focus_words(question: str) -> list[str]:
     """The content words of what the question asks for: 'What sampling temperature was used ...' ->
     ['sampling', 'temperature']; none for 'how did ...' questions."""
-    m = _FOCUS.match(question)
+    m = _FOCUS.match(question) or _SHORT_ASK.match(question)
     return _asked_words(m.group("focus")) if m else []
 
 
