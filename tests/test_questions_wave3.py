@@ -15,7 +15,6 @@ Left out of the asserted set (still answered wrongly; see KNOWN below):
   combination of SFT, reward model training and online DPO'; 'Which agent framework ran the SWE-bench evaluation?'
   for 'we use OpenHands'); a run-in PDF heading ('Accelerated Rollout with Mixed-Precision Inference Rollout
   efficiency is ...') read as the sentence that answers 'what precision';
-
 - a count stated only in the prose about a model the tables hold ('How many benchmarks did ChatGLM3-6B top?' counts
   its table rows, not the '42 benchmarks' of the text), and a score on a test no table names ('What did Quokka
   score on the internal test?' lists Quokka's table scores);
