@@ -33,6 +33,9 @@ class Candidate(Protocol):
 
 _PROCEDURE = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|are|has|have|can|could|would|should)\b|^\s*why\b",
                         re.I)
+_HOW_LONG = re.compile(r"\bhow long\b(?!.*\b(?:context|sequence|length|window|input|output|prompt)s?\b)", re.I)
+_DURATION = re.compile(r"(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|several|a few))[\s-]*(?:seconds?|"
+                       r"minutes?|hours?|days?|weeks?|months?|years?|GPU[- ]hours?)\b", re.I)
 _WHY = re.compile(r"^\s*why\b", re.I)
 _REASON = re.compile(r"\b(?:because|since|due to|as a result|therefore|thus|hence|showed|shows|found|observed|"
                      r"indicat\w*|suggest\w*|so that|in order to)\b", re.I)
@@ -124,6 +127,7 @@ class _Query:
     own_work: bool                  # asks what the authors built, developed or proposed
     asks_name: bool                 # 'which engine ...', 'what toolkit ...': a name answers it
     asks_percent: bool              # 'what percentage ...': a number with '%' answers it
+    asks_duration: bool             # 'how long did training take': a time ('three weeks') answers it
     asked_stems: frozenset[str]     # every stem of the question, names included
     entities: list[set[str]]        # name-like words: 'Bar2', 'Foo-4.5'
 
@@ -253,7 +257,7 @@ def _marks(text: str) -> frozenset[str]:
     """How a sentence says what it says, as far as scoring cares."""
     words = len(text.split())
     marks = {"number": _values(text.split()), "percent": re.search(r"\d\s*%", text), "uses": _USES.search(text),
-             "own work": _OWN_WORK.search(text), "reason": _REASON.search(text),
+             "own work": _OWN_WORK.search(text), "reason": _REASON.search(text), "duration": _DURATION.search(text),
              "objects": _OBJECTS.match(text), "table": _CAPTION.match(text), "short": words < 5, "long": words > 70}
     return frozenset(name for name, found in marks.items() if found)
 
@@ -317,6 +321,7 @@ def _query(question: str, sents: list[_Sentence], an: Analyzer) -> _Query:
                   wants_number=bool(_NUMBER_QUESTION.search(question)), procedure=bool(_PROCEDURE.match(question)), why=bool(_WHY.match(question)),
                   asks_name=_asks_name(question, asked),
                   asks_percent=bool(_PERCENT_QUESTION.search(question)),
+                  asks_duration=bool(_HOW_LONG.search(question)),
                   asked_stems=frozenset(an.tokens(f"{question} {expand_compounds(question)}")),
                   method=_asks_method(question), own_work=bool(_MADE.search(question)),
                   entities=entity_terms(question, an))
@@ -379,6 +384,8 @@ def _cues(s: _Sentence, q: _Query) -> float:
             cue += ROLE_NAME                                        # 'which engine ... for rollouts': 'Rollout (X)'
     if q.wants_number and q.entities and all(group <= s.named for group in q.entities):
         cue += NAMES_ASKED                              # the value of whom it names, not of something in its paper
+    if q.asks_duration and "duration" in s.marks:
+        cue += 0.3                                                  # 'how long did it take': 'three weeks'
     if q.asks_percent and "percent" in s.marks:
         cue += 0.3
     if q.wants_number and "number" in s.marks:

@@ -75,7 +75,7 @@ what which who whom whose when where why how did do does done was were is are be
 team paper papers report reports reported authors author describe described explain tell me please give list show
 many much kind type run ran can could would should their they we our about according mention mentioned say said
 get got has have had also any all some its this that these those there my you your i them us he she him her
-handle handles handled handling deal deals dealt tackle tackles tackled cope copes coped
+handle handles handled handling deal deals dealt tackle tackles tackled cope copes coped take takes took taken
 over under above below beyond within without across between among through during before after upon toward
 """.split())
 # Nouns that name the kind of thing asked for, which the answer describes rather than repeats: 'What criterion
@@ -112,9 +112,13 @@ def expand_compounds(text: str) -> str:
 
 
 def title_names(title: str) -> str:
-    """The names in a paper title, for search: 'Foo-4.5: Agentic, Reasoning, ...' -> 'Foo-4.5 foo4_5'."""
+    """The names in a paper title, for search: 'Foo-4.5: Agentic, Reasoning, ...' -> 'Foo-4.5 foo4_5';
+    'Heron: Efficient ...' -> 'Heron'."""
     words = [w.strip(":,;()") for w in title.split()]
     names = [w for w in words if re.search(r"\d|[a-z][A-Z]", w)]
+    # 'Heron: Efficient Sparse Models': a short title part before a colon is the name the paper goes by
+    names += [w for part in title.split(":")[:-1] if len(part.split()) <= 2 for w in part.split()
+              if re.fullmatch(r"[A-Z][\w-]+", w)]
     # 'The Baz 3 Herd of Models': a version standing apart names the word before it
     names += [a for a, b in zip(words, words[1:]) if re.fullmatch(r"\d+(?:\.\d+)*", b) and re.fullmatch(r"[A-Z]\w+", a)]
     return " ".join(names + [expand_compounds(" ".join(names))]).strip()
@@ -138,7 +142,7 @@ def query_words(question: str, known: Callable[[str], bool] | None = None) -> li
     content words (see `content_terms`) and joined model names ('foo4_5'). A word the corpus does not hold that
     is two words it does hold glued together is split ('decontaminatethe' -> 'decontaminate', 'the')."""
     an = analyzer()
-    question = repair_question(question)
+    question = re.sub(r"\bhow (?:long|big|large|high|far|often)\b", "how", repair_question(question), flags=re.I)
     counted = set(re.findall(r"\bhow many (\w+)", question.lower()))     # 'how many papers ...': what is counted
     words = [w for w in an.words(question) if w not in QUESTION_WORDS or w in counted]
     if known is not None:

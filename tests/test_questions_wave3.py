@@ -1,5 +1,6 @@
 """A third set of questions, written after the first two (tests/questions_wave3.jsonl, and two batches written after
-fixing the first: tests/questions_wave3b.jsonl, tests/questions_wave3c.jsonl), checked by hand against the
+fixing the first: tests/questions_wave3b.jsonl, tests/questions_wave3c.jsonl; and questions on the typeset LaTeX
+fixtures no name list knows, read from their PDFs: tests/questions_wave3d.jsonl), checked by hand against the
 papers' text and tables: other word orders, lowercase and glued names ('glm4 9b chat', 'GLM4.5 swebench verified'),
 'which is better, A or B', 'by how many points', 'list every model above N', 'is it true that A beats B', 'did A
 beat B', follow-ups that keep the earlier question's bounds, methods (data, training stages, optimizers,
@@ -24,18 +25,33 @@ Left out of the asserted set (still answered wrongly; see KNOWN below):
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from assistant import Assistant
+from index.build import build
 from tests.checks import assert_case
 from tests.test_wave2 import assistants  # noqa: F401  (the module's databases: shipped papers + fixtures, and the PDF)
 
 HERE = Path(__file__).parent
 KNOWN = {"T007", "T024", "T040", "T088", "T102", "U036", "U063", "V008", "V024"}
-ALL = [json.loads(line) for name in ("questions_wave3.jsonl", "questions_wave3b.jsonl", "questions_wave3c.jsonl")
+ALL = [json.loads(line) for name in ("questions_wave3.jsonl", "questions_wave3b.jsonl", "questions_wave3c.jsonl",
+                                                       "questions_wave3d.jsonl")
        for line in (HERE / name).read_text().splitlines() if line.strip()]
 CASES = [c for c in ALL if c["id"] not in KNOWN]
+
+
+@pytest.fixture(scope="module")
+def latex(tmp_path_factory):
+    """The typeset PDFs of tests/fixtures/latex (Heron, Wren, Pelican and a ligature page), built alone."""
+    root = tmp_path_factory.mktemp("wave3-latex")
+    (root / "papers").mkdir()
+    for pdf in sorted((HERE / "fixtures" / "latex").glob("*.pdf")):
+        shutil.copy2(pdf, root / "papers" / pdf.name)
+    build(root / "papers", root / "latex.duckdb")
+    return Assistant(root / "latex.duckdb")
 
 
 def test_the_question_set_is_well_formed():
@@ -45,12 +61,14 @@ def test_the_question_set_is_well_formed():
     for c in ALL:
         assert c["all"] or c["any"] or c["kw_all"] or c["kw_any"] or c["abstain"], c["id"]
         assert all(set(m) == {"role", "content"} for m in c["history"]), c["id"]
-        assert c["route"] in ("sql", "rag", "none") and c.get("papers", "all") in ("all", "pdf"), c["id"]
+        assert c["route"] in ("sql", "rag", "none") and c.get("papers", "all") in ("all", "pdf", "latex"), c["id"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_case(case, assistants):  # noqa: F811
-    ans = assistants[case.get("papers", "all")].ask(case["q"], case["history"])
+def test_case(case, request):
+    which = case.get("papers", "all")
+    assistant = request.getfixturevalue("latex") if which == "latex" else request.getfixturevalue("assistants")[which]
+    ans = assistant.ask(case["q"], case["history"])
     assert_case(case, ans.text)
 
 
