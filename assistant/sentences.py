@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Protocol
 
-from .words import (KIND_WORDS, PAGE_MARK, Analyzer, analyzer, asked_parts, content_terms, entity_terms,
-                    expand_compounds, leaf_section, name_words, search_text, title_names)
+from .words import (CAPTION_LINE, KIND_WORDS, PAGE_MARK, PERCENT_VALUE, Analyzer, analyzer, asked_parts, content_terms,
+                    entity_terms, expand_compounds, leaf_section, name_words, near_number_stems, search_text,
+                    sentence_marks, sentence_names, sentence_roles, title_names, value_phrases)
 
 
 class Candidate(Protocol):
@@ -34,29 +35,14 @@ class Candidate(Protocol):
 _PROCEDURE = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|are|has|have|can|could|would|should)\b|^\s*why\b",
                         re.I)
 _HOW_LONG = re.compile(r"\bhow long\b(?!.*\b(?:context|sequence|length|window|input|output|prompt)s?\b)", re.I)
-_DURATION = re.compile(r"(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|several|a few))[\s-]*(?:seconds?|"
-                       r"minutes?|hours?|days?|weeks?|months?|years?|GPU[- ]hours?)\b", re.I)
 _WHY = re.compile(r"^\s*why\b", re.I)
-_REASON = re.compile(r"\b(?:because|since|due to|as a result|therefore|thus|hence|showed|shows|found|observed|"
-                     r"indicat\w*|suggest\w*|so that|in order to)\b", re.I)
 _DONE = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|are)\b|\b(?:did|does|do|used|using)\b", re.I)
-_USES = re.compile(r"\b(?:we|they|is|are|was|were|be|been)\s+(?:\w+\s+)?(?:use[ds]?|adopt|employ|appl(?:y|ied))|"
-                   r"\b(?:using|adopt(?:s|ed)|employ(?:s|ed)|appl(?:ies|ying)|leverag(?:e|es|ed|ing)|"
-                   r"buil(?:t|ds?) (?:upon|on)|based on|via)\b", re.I)
 _MADE = re.compile(r"\b(?:build|built|develop(?:ed)?|create[ds]?|design(?:ed)?|propose[ds]?|introduce[ds]?)\b", re.I)
-_OWN_WORK = re.compile(r"\bwe\s+(?:have\s+|also\s+)?(?:buil[dt]|develop|creat|design|propos|introduc)\w*|\bour own\b",
-                       re.I)
 _NUMBER_QUESTION = re.compile(
     r"\bhow (?:many|much|large|big|long|high|low)\b|\b(?:value|number|size|temperature|rate|ratio|percentage|"
     r"percent|share|proportion|fraction|score|accuracy|"
     r"length|count|dimension|threshold|weight|decay|budget|steps?|epochs?|top[- ]?p|frequency|heads?|layers?)\b",
     re.I)
-_NUMBER = re.compile(r"(?<![\w.\-\[])\d+(?:[.,]\d+)*(?:%|[KMBT]\b|k\b)?(?![\w\-])")
-_PERCENT = re.compile(r"\d\s*%")
-_NUMBER_WORD = re.compile(r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                          r"fifty|hundred|thousand|million|billion|trillion)s?")
-_OBJECTS = re.compile(r"\W*(?:However|But|Although|Though|Nevertheless|Nonetheless|In contrast|Still)\b")
-_CAPTION = re.compile(r"\W*(?:Table|Figure|Fig\.)\s+\d+")
 
 # ---------------------------------------------------------------------------------------------- sentences
 NEAR_WEIGHT = 0.15      # question words in the two sentences before: 'On FixBench ...' then 'We use OpenHands'
@@ -196,70 +182,20 @@ def _passage_features(title: str, section: str, text: str) -> tuple[dict, ...]:
     an = analyzer()
     names = frozenset(an.tokens(title_names(title)))           # 'Bar2' in the question is met by the paper
     passage = {"context": frozenset(an.tokens(search_text(section, text, title))) | names, "names": names,
-               "heading": frozenset(an.tokens(leaf_section(section))), "caption": bool(_CAPTION.match(text))}
+               "heading": frozenset(an.tokens(leaf_section(section))), "caption": bool(CAPTION_LINE.match(text))}
     texts = split_sentences(text)
     percent = frozenset(an.tokens("percent percentage"))                 # '80.8%' says a percentage
-    stems = [frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names | (percent if _PERCENT.search(t) else frozenset())
+    stems = [frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names | (percent if PERCENT_VALUE.search(t) else frozenset())
              for t in texts]
-    named = [_named(t) for t in texts]
+    named = [sentence_names(t) for t in texts]
     return tuple({"text": t, "stems": stems[i], "named": named[i],
                   "near_named": frozenset().union(*named[max(0, i - 2):i]), "words": frozenset(_surface(t)), "sequence": tuple(an.tokens(t)),
                   "near": frozenset().union(*stems[max(0, i - 2):i]),
-                  "earlier": frozenset().union(*stems[:i]), "by_numbers": _by_numbers(t),
-                  "value_phrases": _value_phrases(t),
-                  "marks": _marks(t), "roles": _roles(t), **passage} for i, t in enumerate(texts))
+                  "earlier": frozenset().union(*stems[:i]), "by_numbers": near_number_stems(t),
+                  "value_phrases": value_phrases(t),
+                  "marks": sentence_marks(t), "roles": sentence_roles(t), **passage} for i, t in enumerate(texts))
 
 
-_ROLE = re.compile(r"([A-Za-z][a-z]{2,})\s*\((?=[A-Z][\w.+-]*[A-Za-z])")
-
-
-def _roles(text: str) -> frozenset[str]:
-    """Stems of the words that a bracketed name labels: 'Training (Megatron)', 'Rollout (SGLang + Router)'."""
-    return frozenset(analyzer().tokens(" ".join(_ROLE.findall(text))))
-
-
-def _named(text: str) -> frozenset[str]:
-    """Stems of the name-like words of a sentence: capitalised or versioned words past its first word (and the
-    joined forms of versioned names: 'Foo-4.5' -> 'foo4_5')."""
-    names = " ".join(name_words(text))
-    return frozenset(analyzer().tokens(f"{names} {expand_compounds(names)}"))
-
-
-def _by_numbers(text: str) -> frozenset[str]:
-    """The stems within a few words of a value: 'temperature = 0.6', 'a size of 150,000'."""
-    words = text.split()
-    near = [" ".join(words[max(0, i - 6):i + 4]) for i in _values(words)]
-    return frozenset(analyzer().tokens(" ".join(near)))
-
-
-def _value_phrases(text: str) -> frozenset[tuple[str, str]]:
-    """(a stem up to three words before a value, a stem up to three words after it): 'trained on 23T tokens'
-    gives ('train', 'token'); a question's 'how many tokens ... trained on' meets it."""
-    an = analyzer()
-    words = text.split()
-    out = set()
-    for i in _values(words):
-        before = an.tokens(" ".join(words[max(0, i - 3):i]))
-        after = an.tokens(" ".join(words[i + 1:i + 4]))
-        out |= {(b, a) for b in before for a in after}
-    return frozenset(out)
-
-
-def _values(words: list[str]) -> list[int]:
-    """Where the words hold a value: a number, but not one ending a name ('Zed Sonnet 4', 'Table 5'); or a
-    number written out ('ten trillion tokens', 'one annotator')."""
-    return [i for i, w in enumerate(words)
-            if (_NUMBER.search(w) and not (i > 0 and re.fullmatch(r"[A-Z][a-z]+\.?", words[i - 1])))
-            or _NUMBER_WORD.fullmatch(w.strip(",.;:()").lower())]
-
-
-def _marks(text: str) -> frozenset[str]:
-    """How a sentence says what it says, as far as scoring cares."""
-    words = len(text.split())
-    marks = {"number": _values(text.split()), "percent": re.search(r"\d\s*%", text), "uses": _USES.search(text),
-             "own work": _OWN_WORK.search(text), "reason": _REASON.search(text), "duration": _DURATION.search(text),
-             "objects": _OBJECTS.match(text), "table": _CAPTION.match(text), "short": words < 5, "long": words > 70}
-    return frozenset(name for name, found in marks.items() if found)
 
 
 def best_sentences(question: str, hits: Sequence[Candidate], n: int = 3) -> list[tuple[Candidate, str]]:

@@ -228,3 +228,71 @@ def search_text(section: str | None, text: str, title: str = "") -> str:
     """What BM25 and the embedder see: the names in the paper's title ('Foo-4.5'), the section title, the
     text, and joined model names ('foo4_5'), so 'Foo-4.5' in a question matches every passage of that paper."""
     return f"{title_names(title)}\n{leaf_section(section)}\n{text}\n{expand_compounds(text)}"
+
+
+# ---------------------------------------------------------------------------------------------- what a sentence says
+_DURATION = re.compile(r"(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|several|a few))[\s-]*(?:seconds?|"
+                       r"minutes?|hours?|days?|weeks?|months?|years?|GPU[- ]hours?)\b", re.I)
+_REASON = re.compile(r"\b(?:because|since|due to|as a result|therefore|thus|hence|showed|shows|found|observed|"
+                     r"indicat\w*|suggest\w*|so that|in order to)\b", re.I)
+_USES = re.compile(r"\b(?:we|they|is|are|was|were|be|been)\s+(?:\w+\s+)?(?:use[ds]?|adopt|employ|appl(?:y|ied))|"
+                   r"\b(?:using|adopt(?:s|ed)|employ(?:s|ed)|appl(?:ies|ying)|leverag(?:e|es|ed|ing)|"
+                   r"buil(?:t|ds?) (?:upon|on)|based on|via)\b", re.I)
+_OWN_WORK = re.compile(r"\bwe\s+(?:have\s+|also\s+)?(?:buil[dt]|develop|creat|design|propos|introduc)\w*|\bour own\b",
+                       re.I)
+_NUMBER = re.compile(r"(?<![\w.\-\[])\d+(?:[.,]\d+)*(?:%|[KMBT]\b|k\b)?(?![\w\-])")
+PERCENT_VALUE = re.compile(r"\d\s*%")
+_NUMBER_WORD = re.compile(r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+                          r"fifty|hundred|thousand|million|billion|trillion)s?")
+_OBJECTS = re.compile(r"\W*(?:However|But|Although|Though|Nevertheless|Nonetheless|In contrast|Still)\b")
+CAPTION_LINE = re.compile(r"\W*(?:Table|Figure|Fig\.)\s+\d+")
+_ROLE = re.compile(r"([A-Za-z][a-z]{2,})\s*\((?=[A-Z][\w.+-]*[A-Za-z])")
+
+
+def sentence_roles(text: str) -> frozenset[str]:
+    """Stems of the words that a bracketed name labels: 'Training (Megatron)', 'Rollout (SGLang + Router)'."""
+    return frozenset(analyzer().tokens(" ".join(_ROLE.findall(text))))
+
+
+def sentence_names(text: str) -> frozenset[str]:
+    """Stems of the name-like words of a sentence: capitalised or versioned words past its first word (and the
+    joined forms of versioned names: 'Foo-4.5' -> 'foo4_5')."""
+    names = " ".join(name_words(text))
+    return frozenset(analyzer().tokens(f"{names} {expand_compounds(names)}"))
+
+
+def near_number_stems(text: str) -> frozenset[str]:
+    """The stems within a few words of a value: 'temperature = 0.6', 'a size of 150,000'."""
+    words = text.split()
+    near = [" ".join(words[max(0, i - 6):i + 4]) for i in value_positions(words)]
+    return frozenset(analyzer().tokens(" ".join(near)))
+
+
+def value_phrases(text: str) -> frozenset[tuple[str, str]]:
+    """(a stem up to three words before a value, a stem up to three words after it): 'trained on 23T tokens'
+    gives ('train', 'token'); a question's 'how many tokens ... trained on' meets it."""
+    an = analyzer()
+    words = text.split()
+    out = set()
+    for i in value_positions(words):
+        before = an.tokens(" ".join(words[max(0, i - 3):i]))
+        after = an.tokens(" ".join(words[i + 1:i + 4]))
+        out |= {(b, a) for b in before for a in after}
+    return frozenset(out)
+
+
+def value_positions(words: list[str]) -> list[int]:
+    """Where the words hold a value: a number, but not one ending a name ('Zed Sonnet 4', 'Table 5'); or a
+    number written out ('ten trillion tokens')."""
+    return [i for i, w in enumerate(words)
+            if (_NUMBER.search(w) and not (i > 0 and re.fullmatch(r"[A-Z][a-z]+\.?", words[i - 1])))
+            or _NUMBER_WORD.fullmatch(w.strip(",.;:()").lower())]
+
+
+def sentence_marks(text: str) -> frozenset[str]:
+    """How a sentence says what it says, as far as scoring cares."""
+    words = len(text.split())
+    marks = {"number": value_positions(text.split()), "percent": re.search(r"\d\s*%", text), "uses": _USES.search(text),
+             "own work": _OWN_WORK.search(text), "reason": _REASON.search(text), "duration": _DURATION.search(text),
+             "objects": _OBJECTS.match(text), "table": CAPTION_LINE.match(text), "short": words < 5, "long": words > 70}
+    return frozenset(name for name, found in marks.items() if found)
