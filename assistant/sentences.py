@@ -51,7 +51,7 @@ CAPTION = 0.5           # penalty for a caption's sentences when the question as
 SAYS_HOW = 0.2          # bonus for 'we use X' / 'we developed X' when that is what is asked
 SAYS_NAME = 0.3         # bonus for naming something the question does not when it asks 'which X' / 'what X'
 VALUE_PHRASE = 0.4      # bonus for a value between the question's verb and what it counts: 'trained on 23T tokens'
-NAMES_ASKED = 0.15      # bonus for naming every name the question asks about itself (not through its paper)
+NAMES_ASKED = 0.15      # bonus for naming every name a 'how many' question asks about (not only through its paper)
 ROLE_NAME = 0.5         # bonus for a name in brackets after a question word when a name is asked: 'Rollout (X)'
 _NAME_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w", re.I)
 _PERCENT_QUESTION = re.compile(r"\bpercent(?:age)?\b|%", re.I)
@@ -114,6 +114,7 @@ class _Query:
     asks_name: bool                 # 'which engine ...', 'what toolkit ...': a name answers it
     asks_percent: bool              # 'what percentage ...': a number with '%' answers it
     asks_duration: bool             # 'how long did training take': a time ('three weeks') answers it
+    counts: bool                    # 'how many X ...': a count of X answers it
     asked_stems: frozenset[str]     # every stem of the question, names included
     entities: list[set[str]]        # name-like words: 'Bar2', 'Foo-4.5'
 
@@ -258,6 +259,7 @@ def _query(question: str, sents: list[_Sentence], an: Analyzer) -> _Query:
                   asks_name=_asks_name(question, asked),
                   asks_percent=bool(_PERCENT_QUESTION.search(question)),
                   asks_duration=bool(_HOW_LONG.search(question)),
+                  counts=bool(re.match(r"\s*how many\b", question, re.I)),
                   asked_stems=frozenset(an.tokens(f"{question} {expand_compounds(question)}")),
                   method=_asks_method(question), own_work=bool(_MADE.search(question)),
                   entities=entity_terms(question, an))
@@ -318,8 +320,8 @@ def _cues(s: _Sentence, q: _Query) -> float:
         cue += SAYS_NAME                                            # names something new: 'SGLang'
         if s.roles & (q.terms.keys() - q.focus.keys()):
             cue += ROLE_NAME                                        # 'which engine ... for rollouts': 'Rollout (X)'
-    if q.wants_number and q.entities and all(group <= s.named for group in q.entities):
-        cue += NAMES_ASKED                              # the value of whom it names, not of something in its paper
+    if q.counts and q.entities and all(group <= s.named for group in q.entities):
+        cue += NAMES_ASKED                              # 'how many tokens was X trained on': the count X's own
     if q.asks_duration and "duration" in s.marks:
         cue += 0.3                                                  # 'how long did it take': 'three weeks'
     if q.asks_percent and "percent" in s.marks:

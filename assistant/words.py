@@ -142,7 +142,7 @@ def query_words(question: str, known: Callable[[str], bool] | None = None) -> li
     content words (see `content_terms`) and joined model names ('foo4_5'). A word the corpus does not hold that
     is two words it does hold glued together is split ('decontaminatethe' -> 'decontaminate', 'the')."""
     an = analyzer()
-    question = re.sub(r"\bhow (?:long|big|large|high|far|often)\b", "how", repair_question(question), flags=re.I)
+    question = re.sub(r"\bhow (?:long|far|often)\b", "how", repair_question(question), flags=re.I)
     counted = set(re.findall(r"\bhow many (\w+)", question.lower()))     # 'how many papers ...': what is counted
     words = [w for w in an.words(question) if w not in QUESTION_WORDS or w in counted]
     if known is not None:
