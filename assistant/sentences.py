@@ -84,6 +84,7 @@ class _Sentence:
     words: set[str]                 # surface words, for exact matches
     context: set[str]               # stems of the whole passage, its section title and the paper's names
     heading: set[str]               # stems of the section title
+    run_in: frozenset[str]          # stems of its paragraph's run-in heading ('Mixed-Precision Inference')
     near: set[str]                  # stems of the two sentences before it: what it goes on about
     earlier: set[str]               # stems of every sentence before it in its passage
     near_named: frozenset[str]      # stems of the names in the two sentences before it
@@ -185,16 +186,39 @@ def _passage_features(title: str, section: str, text: str) -> tuple[dict, ...]:
     passage = {"context": frozenset(an.tokens(search_text(section, text, title))) | names, "names": names,
                "heading": frozenset(an.tokens(leaf_section(section))), "caption": bool(CAPTION_LINE.match(text))}
     texts = split_sentences(text)
+    heads, bodies = zip(*(run_in(t) for t in texts)) if texts else ((), ())
     percent = frozenset(an.tokens("percent percentage"))                 # '80.8%' says a percentage
     stems = [frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names | (percent if PERCENT_VALUE.search(t) else frozenset())
-             for t in texts]
-    named = [sentence_names(t) for t in texts]
-    return tuple({"text": t, "stems": stems[i], "named": named[i],
-                  "near_named": frozenset().union(*named[max(0, i - 2):i]), "words": frozenset(_surface(t)), "sequence": tuple(an.tokens(t)),
-                  "near": frozenset().union(*stems[max(0, i - 2):i]),
-                  "earlier": frozenset().union(*stems[:i]), "by_numbers": near_number_stems(t),
-                  "value_phrases": value_phrases(t),
-                  "marks": sentence_marks(t), "roles": sentence_roles(t), **passage} for i, t in enumerate(texts))
+             for t in bodies]
+    named = [sentence_names(t) for t in bodies]
+    section_heading = passage.pop("heading")
+    run_ins, current = [], frozenset()
+    for h in heads:                             # a run-in heading titles its paragraph's sentences
+        current = frozenset(an.tokens(h)) if h else current
+        run_ins.append(current)
+    return tuple({"text": t, "stems": stems[i], "named": named[i], "heading": section_heading | run_ins[i],
+                  "run_in": run_ins[i],
+                  "near_named": frozenset().union(*named[max(0, i - 2):i]), "words": frozenset(_surface(bodies[i])),
+                  "sequence": tuple(an.tokens(bodies[i])), "near": frozenset().union(*stems[max(0, i - 2):i]),
+                  "earlier": frozenset().union(*stems[:i]), "by_numbers": near_number_stems(bodies[i]),
+                  "value_phrases": value_phrases(bodies[i]), "marks": sentence_marks(bodies[i]),
+                  "roles": sentence_roles(bodies[i]), **passage} for i, t in enumerate(texts))
+
+
+_HEAD_WORD = r"(?:[A-Z][\w-]*|with|and|of|for|the|in|on|to|via|&)"
+_RUN_IN = re.compile(r"((?!(?:The|A|An|This|These|That|Our|We|In|On|For|To|It|Its|They|Each|All|Both|Table|Figure|"
+                     r"Fig|As|If|When|While|After|Before|However|But|And)\b)[A-Z][\w-]*(?:\s+" + _HEAD_WORD + r"){1,7})"
+                     r"\s+(?=[A-Z][a-z]+\s+[a-z])")
+
+
+def run_in(sentence: str) -> tuple[str, str]:
+    """('Accelerated Rollout with Mixed-Precision Inference', 'Rollout efficiency is ...'): a paragraph's run-in
+    heading, as PDFs print them, apart from the sentence it is glued to; ('', sentence) when there is none."""
+    m = _RUN_IN.match(sentence)
+    if not m or sum(w[:1].isupper() for w in m.group(1).split()) < 2 or m.group(1).split()[-1] in (
+            "with", "and", "of", "for", "the", "in", "on", "to", "via", "&"):
+        return "", sentence
+    return m.group(1), sentence[m.end():]
 
 
 
@@ -286,7 +310,8 @@ def _match(s: _Sentence, q: _Query, off_topic: float) -> float:
     """The asked-for words the sentence holds (exact words beat stems; away from the asked-about names they do
     not count), the question words it, the two sentences before it, its passage and its section title hold,
     and the question's phrases it repeats."""
-    focus = sum(w * q.credit(t, s.words) for t, w in q.focus.items() if t in s.stems) / q.focus_total
+    focus = sum(w * q.credit(t, s.words) if t in s.stems else 0.5 * w
+                for t, w in q.focus.items() if t in s.stems or t in s.run_in) / q.focus_total
     own = near = context = heading = 0.0
     for t, w in q.terms.items():
         own += w if t in s.stems else 0.0

@@ -15,8 +15,7 @@ Left out of the asserted set (still answered wrongly; see KNOWN below):
 - the benchmark a model does worst on ('Which risk category has the highest harmful-response rate for GPT-4?');
 - prose whose words differ from the question's ('What post-training methods did the team combine?' for 'a
   combination of SFT, reward model training and online DPO'; 'Which agent framework ran the SWE-bench evaluation?'
-  for 'we use OpenHands'); a run-in PDF heading ('Accelerated Rollout with Mixed-Precision Inference Rollout
-  efficiency is ...') read as the sentence that answers 'what precision';
+  for 'we use OpenHands');
 - a count stated only in the prose about a model the tables hold ('How many benchmarks did ChatGLM3-6B top?' counts
   its table rows, not the '42 benchmarks' of the text), and a score on a test no table names ('What did Quokka
   score on the internal test?' lists Quokka's table scores);
@@ -41,7 +40,7 @@ from tests.checks import assert_case
 from tests.test_wave2 import assistants  # noqa: F401  (the module's databases: shipped papers + fixtures, and the PDF)
 
 HERE = Path(__file__).parent
-KNOWN = {"T007", "T024", "T040", "T088", "T102", "U036", "U063", "V008", "V024", "V025", "Y011", "Y014", "Y015"}
+KNOWN = {"T007", "T024", "T040", "T102", "U036", "U063", "V008", "V024", "V025", "Y011", "Y014", "Y015"}
 ALL = [json.loads(line) for name in ("questions_wave3.jsonl", "questions_wave3b.jsonl", "questions_wave3c.jsonl",
                                                        "questions_wave3d.jsonl", "questions_wave3e.jsonl")
        for line in (HERE / name).read_text().splitlines() if line.strip()]
