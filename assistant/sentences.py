@@ -17,8 +17,8 @@ from functools import cached_property, lru_cache
 from typing import Protocol
 
 from .words import (CAPTION_LINE, KIND_WORDS, PAGE_MARK, PERCENT_VALUE, Analyzer, analyzer, asked_parts, content_terms,
-                    entity_terms, expand_compounds, leaf_section, name_words, near_number_stems, search_text,
-                    sentence_marks, sentence_names, sentence_roles, title_names, value_phrases)
+                    entity_terms, expand_compounds, leaf_section, name_words, near_number_stems, run_in,
+                    search_text, sentence_marks, sentence_names, sentence_roles, title_names, value_phrases)
 
 
 class Candidate(Protocol):
@@ -204,21 +204,6 @@ def _passage_features(title: str, section: str, text: str) -> tuple[dict, ...]:
                   "value_phrases": value_phrases(bodies[i]), "marks": sentence_marks(bodies[i]),
                   "roles": sentence_roles(bodies[i]), **passage} for i, t in enumerate(texts))
 
-
-_HEAD_WORD = r"(?:[A-Z][\w-]*|with|and|of|for|the|in|on|to|via|&)"
-_RUN_IN = re.compile(r"((?!(?:The|A|An|This|These|That|Our|We|In|On|For|To|It|Its|They|Each|All|Both|Table|Figure|"
-                     r"Fig|As|If|When|While|After|Before|However|But|And)\b)[A-Z][\w-]*(?:\s+" + _HEAD_WORD + r"){1,7})"
-                     r"\s+(?=[A-Z][a-z]+\s+[a-z])")
-
-
-def run_in(sentence: str) -> tuple[str, str]:
-    """('Accelerated Rollout with Mixed-Precision Inference', 'Rollout efficiency is ...'): a paragraph's run-in
-    heading, as PDFs print them, apart from the sentence it is glued to; ('', sentence) when there is none."""
-    m = _RUN_IN.match(sentence)
-    if not m or sum(w[:1].isupper() for w in m.group(1).split()) < 2 or m.group(1).split()[-1] in (
-            "with", "and", "of", "for", "the", "in", "on", "to", "via", "&"):
-        return "", sentence
-    return m.group(1), sentence[m.end():]
 
 
 

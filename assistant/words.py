@@ -296,3 +296,19 @@ def sentence_marks(text: str) -> frozenset[str]:
              "own work": _OWN_WORK.search(text), "reason": _REASON.search(text), "duration": _DURATION.search(text),
              "objects": _OBJECTS.match(text), "table": CAPTION_LINE.match(text), "short": words < 5, "long": words > 70}
     return frozenset(name for name, found in marks.items() if found)
+
+
+_HEAD_WORD = r"(?:[A-Z][\w-]*|with|and|of|for|the|in|on|to|via|&)"
+_RUN_IN = re.compile(r"((?!(?:The|A|An|This|These|That|Our|We|In|On|For|To|It|Its|They|Each|All|Both|Table|Figure|"
+                     r"Fig|As|If|When|While|After|Before|However|But|And)\b)[A-Z][\w-]*(?:\s+" + _HEAD_WORD + r"){1,7})"
+                     r"\s+(?=[A-Z][a-z]+\s+[a-z])")
+
+
+def run_in(sentence: str) -> tuple[str, str]:
+    """('Accelerated Rollout with Mixed-Precision Inference', 'Rollout efficiency is ...'): a paragraph's run-in
+    heading, as PDFs print them, apart from the sentence it is glued to; ('', sentence) when there is none."""
+    m = _RUN_IN.match(sentence)
+    if not m or sum(w[:1].isupper() for w in m.group(1).split()) < 2 or m.group(1).split()[-1] in (
+            "with", "and", "of", "for", "the", "in", "on", "to", "via", "&"):
+        return "", sentence
+    return m.group(1), sentence[m.end():]
