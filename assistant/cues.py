@@ -151,6 +151,10 @@ VARIANT_PHRASE = re.compile(r"\b((?:[\w.-]+\s+){0,3}[\w-]+)\s+(?:language\s+)?(?
                             r"checkpoints?)\b|\bthe ([\w-]+) one\b")
 def variant(ql: str, cat) -> str | None:
     """'instruction-tuned models', 'the base model', 'pre-trained checkpoints' -> 'chat' / 'base'."""
+    for m in re.finditer(r"\(([\w-]+)\)", ql):                   # 'on GSM8K (base)?'
+        hit = cat.v("variant", key(m.group(1)))
+        if len(hit) == 1:
+            return next(iter(hit))
     for m in VARIANT_PHRASE.finditer(ql):
         phrase = (m.group(1) or m.group(2) or "").split()
         for n in (2, 1):

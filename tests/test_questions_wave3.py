@@ -1,7 +1,8 @@
 """A third set of questions, written after the first two (tests/questions_wave3.jsonl, and two batches written after
 fixing the first: tests/questions_wave3b.jsonl, tests/questions_wave3c.jsonl; and questions on the typeset LaTeX
 fixtures no name list knows, read from their PDFs: tests/questions_wave3d.jsonl; and conversations with the
-assistant's answers in the history: tests/questions_wave3e.jsonl), checked by hand against the
+assistant's answers in the history: tests/questions_wave3e.jsonl; rankings, filters and table facts:
+tests/questions_wave3f.jsonl), checked by hand against the
 papers' text and tables: other word orders, lowercase and glued names ('glm4 9b chat', 'GLM4.5 swebench verified'),
 'which is better, A or B', 'by how many points', 'list every model above N', 'is it true that A beats B', 'did A
 beat B', follow-ups that keep the earlier question's bounds, methods (data, training stages, optimizers,
@@ -24,7 +25,11 @@ Left out of the asserted set (still answered wrongly; see KNOWN below):
 - follow-ups that count or audit the previous answer ('How many are there?', 'is the synthesis right about it?'), and
   '..., and how was it run?' whose only content words are names (a benchmark list is quoted, not the OpenHands setup);
 - a setting the paper never states for that benchmark ('What sampling temperature did GLM-4.5 use for HLE?' quotes
-  the nearby AIME/GPQA sampling sentence instead of abstaining).
+  the nearby AIME/GPQA sampling sentence instead of abstaining); a bare 'GLM-4.5-Air CC-Bench' (quotes the CC-Bench
+  setup, though only GLM-4.5 was run on it);
+- 'Which models beat GPT-4.1 on X?' (ranks every model instead of those above GPT-4.1's score), 'Which models appear
+  in the blog's Qwen2-7B table?' (lists Qwen2-7B's scores), 'How much did X's MATH rise on the non-contaminated set?'
+  (a difference between two columns of one table).
 """
 from __future__ import annotations
 
@@ -40,9 +45,11 @@ from tests.checks import assert_case
 from tests.test_wave2 import assistants  # noqa: F401  (the module's databases: shipped papers + fixtures, and the PDF)
 
 HERE = Path(__file__).parent
-KNOWN = {"T007", "T024", "T040", "T102", "U036", "U063", "V008", "V024", "V025", "Y011", "Y014", "Y015"}
+KNOWN = {"T007", "T024", "T040", "T102", "U036", "U063", "V008", "V024", "V025", "Y011", "Y014", "Y015",
+         "Z002", "Z007", "Z010", "Z017"}
 ALL = [json.loads(line) for name in ("questions_wave3.jsonl", "questions_wave3b.jsonl", "questions_wave3c.jsonl",
-                                                       "questions_wave3d.jsonl", "questions_wave3e.jsonl")
+                                                       "questions_wave3d.jsonl", "questions_wave3e.jsonl",
+                                                       "questions_wave3f.jsonl")
        for line in (HERE / name).read_text().splitlines() if line.strip()]
 CASES = [c for c in ALL if c["id"] not in KNOWN]
 
