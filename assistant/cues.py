@@ -193,6 +193,9 @@ def read_intent(q: str, plan: Plan) -> None:
         m = re.search(r"(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}?(models|benchmarks|tables|papers|"
                       r"scores|values|results|claims|datasets)\b", ql)
         plan.count_noun = m.group(1) if m and m.group(1) in COUNTED else "models"
+    elif re.search(r"\bhow many\b(?: of them)? (?:are there|is that|does that make|did you (?:list|find|name))\b",
+                   ql) and plan.models:
+        plan.intent, plan.count_noun = Intent.COUNT, "models"   # 'how many are there?' after a list of models
     elif re.search(r"\bhow many\b", ql) and not attrs:
         plan.methodology = True
     elif RANK_CUE.search(ql):
