@@ -351,7 +351,7 @@ def _mismatch(s: _Sentence, q: _Query, off_topic: float) -> float:
     penalty += OFF_TOPIC * off_topic
     if s.caption and not (q.asks_name and s.roles & q.terms.keys()):   # a figure's parts, named: not a penalty
         penalty += CAPTION if q.method else 0.25 if "table" in s.marks else 0.0
-    return penalty + (0.3 if "short" in s.marks else 0.1 if "long" in s.marks else 0.0)
+    return penalty + (0.3 if "short" in s.marks or "label" in s.marks else 0.1 if "long" in s.marks else 0.0)
 
 
 def _coverage(weights: dict[str, float], stems: set[str]) -> float:
@@ -361,11 +361,14 @@ def _coverage(weights: dict[str, float], stems: set[str]) -> float:
 
 def _elaboration(first: _Sentence, sents: list[_Sentence], why: bool = False) -> _Sentence | None:
     """For 'how' questions: the later sentence of the same passage that adds the most specifics (a number
-    most of all); for 'why' questions, the one that gives a reason ('experiments showed ...'); one that objects
+    most of all, what was used next); for 'why' questions, the one that gives a reason ('experiments showed ...'); one that objects
     ('However, ...') is not an elaboration."""
     def specifics(s: _Sentence) -> float:
         turn = -0.2 if "objects" in s.marks else 0.0
-        found = (0.6 if "reason" in s.marks else 0.0) if why else (0.4 if "number" in s.marks else 0.0)
+        setup = {"number", "uses"} <= s.marks                       # 'we use OpenHands ... with temperature 0.6'
+        found = (0.6 if "reason" in s.marks else 0.0) if why else (0.4 if "number" in s.marks else 0.0) + (
+            0.2 if setup else 0.0)
+
         return s.score + turn + found - 0.05 * (s.index - first.index)
 
     later = [s for s in sents if s.hit is first.hit and s.index > first.index]

@@ -294,7 +294,8 @@ def sentence_marks(text: str) -> frozenset[str]:
     words = len(text.split())
     marks = {"number": value_positions(text.split()), "percent": re.search(r"\d\s*%", text), "uses": _USES.search(text),
              "own work": _OWN_WORK.search(text), "reason": _REASON.search(text), "duration": _DURATION.search(text),
-             "objects": _OBJECTS.match(text), "table": CAPTION_LINE.match(text), "short": words < 5, "long": words > 70}
+             "objects": _OBJECTS.match(text), "table": CAPTION_LINE.match(text), "short": words < 5, "long": words > 70,
+             "label": len(re.findall(r"(?<![\w-])[a-z][a-z]+\b", text)) < 3}     # 'Coding Benchmarks: A, B': no sentence
     return frozenset(name for name, found in marks.items() if found)
 
 
