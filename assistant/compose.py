@@ -78,7 +78,7 @@ def yes_no(plan, first: dict, second: dict) -> str:
 
 
 def relative_lines(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
-    """'Zed-7B achieves 96.3% of GPT-4's accuracy on MMLU': a paper's own statement relating one compared model to
+    """'Zed-7B reaches 91.5% of Quux-3's accuracy on FixBench': a paper's own statement relating one compared model to
     the other (the reference model in row_header, the benchmark in col_header), on the asked benchmark."""
     from index.names import key
     if len(plan.models) != 2:

@@ -55,8 +55,8 @@ SCORE_SEEKING = re.compile(r"\b(?:score|scores|scored|scoring|result|results|ben
 HOW_SCORED = re.compile(r"\bhow (?:does|did|do|would|well)\b.*\b(?:do|does|perform|fare|score|rank|compare)\w*\b",
                         re.I)
 SCORE_ASKED = re.compile(r"\b(?:score|scores|result|accuracy|perform|achiev|get|reach)", re.I)
-RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top(?! of\b)|strongest|leading|leads?|wins?|lowest|worst|"
-                      r"weakest|most|least)\b|\brank|\btop[- ]?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|"
+RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top(?! of\b)|strongest|leading|leads?|wins?|lowest|"
+                      r"worst|weakest|most|least)\b|\brank|\btop[- ]?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|"
                       r"\btop (?:model|scorer|performer|score)s?\b|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
                       r"\bweakest\b|\bstrongest\b")
 # A follow-up that points back at the conversation's models.
@@ -151,7 +151,7 @@ VARIANT_PHRASE = re.compile(r"\b((?:[\w.-]+\s+){0,3}[\w-]+)\s+(?:language\s+)?(?
                             r"checkpoints?)\b|\bthe ([\w-]+) one\b")
 def variant(ql: str, cat) -> str | None:
     """'instruction-tuned models', 'the base model', 'pre-trained checkpoints' -> 'chat' / 'base'."""
-    for m in re.finditer(r"\(([\w-]+)\)", ql):                   # 'on GSM8K (base)?'
+    for m in re.finditer(r"\(([\w-]+)\)", ql):                   # 'on FixBench (base)?'
         hit = cat.v("variant", key(m.group(1)))
         if len(hit) == 1:
             return next(iter(hit))

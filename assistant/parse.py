@@ -69,7 +69,7 @@ OPINION = re.compile(r"\b(?:in your (?:opinion|view)|do you (?:think|believe|pre
 
 
 QUANTITY = re.compile(r"(?:(?:the|first|last|initial|remaining|final|about|around|nearly|over|approximately)\s+)+"
-                      r"\d+(?:\.\d+)?[kmbtKMBT]")              # 'the first 15T' (tokens), not a model name
+                      r"\d+(?:\.\d+)?[kmbtKMBT]")              # 'the first 7T' (tokens), not a model name
 SIZE = re.compile(r"(?<!\S)\d+(?:\.\d+)?[bB](?!\w)")
 
 
@@ -108,7 +108,7 @@ def read_names(q: str, cat: Catalog) -> Plan:
     if not plan.benchmarks:
         plan.benchmarks = cat.benchmarks_by_words(f"{q} {inflected(q)}", plan.papers) \
             or cat.benchmarks_by_setting(q, plan.papers)
-    for a, b in zip(plan.benchmarks, plan.benchmarks[1:]):       # 'AlignBench Math': a column of AlignBench
+    for a, b in zip(plan.benchmarks, plan.benchmarks[1:]):       # 'FooBench Math': a column of FooBench
         if b in plan.benchmarks and 0 <= b.start - a.end <= 1 and b.text.lower() in cat.setting_vocab:
             plan.benchmarks.remove(b)
             plan.setting_words.add(b.text.lower())
@@ -117,7 +117,7 @@ def read_names(q: str, cat: Catalog) -> Plan:
 
 def inflected(q: str) -> str:
     """The question's longer words in their other number ('score' -> 'scores', 'prompts' -> 'prompt'): a table named
-    'Human Scores on Translation' is found by 'translation human score'."""
+    'Judge Scores on Poetry' is found by 'poetry judge score'."""
     words = re.findall(r"[a-z]{4,}", q.lower())
     return " ".join(w[:-1] if w.endswith("s") else w + "s" for w in words)
 
@@ -342,11 +342,11 @@ def claim_filter(ql: str) -> str | None:
 
 def route(plan: Plan) -> Route:
     if plan.unknown and not plan.models and (not plan.methodology or plan.benchmarks):
-        # a model no table holds may still be in the prose with a rate or a gain ('CodeGeeX2-6B's improvement')
+        # a model no table holds may still be in the prose with a rate or a gain ('Zed-Coder-2's improvement')
         return Route.TEXT if TEXT_SCORE.search(plan.question) else Route.NONE
     if plan.unknown_benchmarks and not plan.benchmarks and not plan.methodology and not plan.attributes \
             and plan.intent not in (Intent.CORPUS, Intent.CLAIMS):
-        # no table reports it; the prose may ('53.9% win against X on CC-Bench'): the text path answers only
+        # no table reports it; the prose may ('41.0% win against X on DuelBench'): the text path answers only
         # when its passages name every name of the question, and abstains otherwise
         return Route.TEXT if plan.models and TEXT_SCORE.search(plan.question) else Route.NONE
     if plan.intent in (Intent.CORPUS, Intent.CLAIMS):

@@ -50,7 +50,7 @@ OFF_TOPIC = 0.3         # penalty for a sentence away from every name the questi
 CAPTION = 0.5           # penalty for a caption's sentences when the question asks what was done
 SAYS_HOW = 0.2          # bonus for 'we use X' / 'we developed X' when that is what is asked
 SAYS_NAME = 0.3         # bonus for naming something the question does not when it asks 'which X' / 'what X'
-VALUE_PHRASE = 0.4      # bonus for a value between the question's verb and what it counts: 'trained on 23T tokens'
+VALUE_PHRASE = 0.4      # bonus for a value between the question's verb and what it counts: 'trained on 7T tokens'
 NAMES_ASKED = 0.15      # bonus for naming every name a 'how many' question asks about (not only through its paper)
 ROLE_NAME = 0.5         # bonus for a name in brackets after a question word when a name is asked: 'Rollout (X)'
 _NAME_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w", re.I)
@@ -84,7 +84,7 @@ class _Sentence:
     words: set[str]                 # surface words, for exact matches
     context: set[str]               # stems of the whole passage, its section title and the paper's names
     heading: set[str]               # stems of the section title
-    run_in: frozenset[str]          # stems of its paragraph's run-in heading ('Mixed-Precision Inference')
+    run_in: frozenset[str]          # stems of its paragraph's run-in heading ('Low-Precision Decoding')
     near: set[str]                  # stems of the two sentences before it: what it goes on about
     earlier: set[str]               # stems of every sentence before it in its passage
     near_named: frozenset[str]      # stems of the names in the two sentences before it
@@ -187,9 +187,9 @@ def _passage_features(title: str, section: str, text: str) -> tuple[dict, ...]:
                "heading": frozenset(an.tokens(leaf_section(section))), "caption": bool(CAPTION_LINE.match(text))}
     texts = split_sentences(text)
     heads, bodies = zip(*(run_in(t) for t in texts)) if texts else ((), ())
-    percent = frozenset(an.tokens("percent percentage"))                 # '80.8%' says a percentage
-    stems = [frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names | (percent if PERCENT_VALUE.search(t) else frozenset())
-             for t in bodies]
+    percent = frozenset(an.tokens("percent percentage"))                 # '61.5%' says a percentage
+    stems = [frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names
+             | (percent if PERCENT_VALUE.search(t) else frozenset()) for t in bodies]
     named = [sentence_names(t) for t in bodies]
     section_heading = passage.pop("heading")
     run_ins, current = [], frozenset()
@@ -264,7 +264,8 @@ def _query(question: str, sents: list[_Sentence], an: Analyzer) -> _Query:
                   parts=[set(stems) for stems in parts if stems],
                   kinds={t for t, w in as_asked.items() if w in KIND_WORDS},
                   pairs={(a, b) for a, b in zip(terms, terms[1:]) if not {a, b} <= named},   # phrases, not names
-                  wants_number=bool(_NUMBER_QUESTION.search(question)), procedure=bool(_PROCEDURE.match(question)), why=bool(_WHY.match(question)),
+                  wants_number=bool(_NUMBER_QUESTION.search(question)), procedure=bool(_PROCEDURE.match(question)),
+                  why=bool(_WHY.match(question)),
                   asks_name=_asks_name(question, asked),
                   asks_percent=bool(_PERCENT_QUESTION.search(question)),
                   asks_duration=bool(_HOW_LONG.search(question)),
@@ -340,7 +341,7 @@ def _cues(s: _Sentence, q: _Query) -> float:
         cue += 0.5 if s.by_numbers & q.focus.keys() else 0.1
         named = frozenset().union(s.named, *q.entities)             # a verb or a noun, not a name
         if any(a in q.focus and b in q.terms and b not in q.focus and b not in named for b, a in s.value_phrases):
-            cue += VALUE_PHRASE                                     # 'trained on 23T tokens'
+            cue += VALUE_PHRASE                                     # 'trained on 7T tokens'
     return cue
 
 
@@ -361,11 +362,11 @@ def _coverage(weights: dict[str, float], stems: set[str]) -> float:
 
 def _elaboration(first: _Sentence, sents: list[_Sentence], why: bool = False) -> _Sentence | None:
     """For 'how' questions: the later sentence of the same passage that adds the most specifics (a number
-    most of all, what was used next); for 'why' questions, the one that gives a reason ('experiments showed ...'); one that objects
-    ('However, ...') is not an elaboration."""
+    most of all, what was used next); for 'why' questions, the one that gives a reason ('experiments showed ...');
+    one that objects ('However, ...') is not an elaboration."""
     def specifics(s: _Sentence) -> float:
         turn = -0.2 if "objects" in s.marks else 0.0
-        setup = {"number", "uses"} <= s.marks                       # 'we use OpenHands ... with temperature 0.6'
+        setup = {"number", "uses"} <= s.marks                       # 'we use FixHarness ... with temperature 0.7'
         found = (0.6 if "reason" in s.marks else 0.0) if why else (0.4 if "number" in s.marks else 0.0) + (
             0.2 if setup else 0.0)
 

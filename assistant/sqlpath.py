@@ -71,7 +71,7 @@ class SqlPath:
                                       f"**{gap:g}** points ({value_text(a)} vs {value_text(b)})."))
         elif found and len(plan.models) == 2 and len(plan.bench_ids) > 1:
             found[0].lines.insert(0, self.tally(plan, found[2]))
-        if found and len(plan.models) == 2:            # 'X reaches 96.3% of Y on Z', as a paper says it
+        if found and len(plan.models) == 2:            # 'X reaches 91.5% of Y on Z', as a paper says it
             params: list = []
             relative_lines(found[0], plan, query.run(self.db, query.FACT_SQL + "\nWHERE f.attribute = 'relative_score' "
                            "AND " + query.in_list("f.model_id", plan.model_ids, params), params).rows, self.cat)

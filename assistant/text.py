@@ -172,7 +172,7 @@ def is_answerable(question: str, hits: Sequence[Hit]) -> bool:
     when the question names what it asks for ('What learning rate ...'), that word.
     """
     an = analyzer()
-    percent = set(an.tokens("percent percentage"))                  # '80.8%' answers 'what percentage'
+    percent = set(an.tokens("percent percentage"))                  # '61.5%' answers 'what percentage'
     top = [set(an.tokens(f"{h.paper_title} {search_text(h.section, h.text, h.paper_title)}"))
            | (percent if "%" in h.text else set()) for h in hits[:3]]
     union = set().union(*top)
@@ -187,7 +187,7 @@ def is_answerable(question: str, hits: Sequence[Hit]) -> bool:
 
 
 def found(group: set[str], tokens: set[str]) -> bool:
-    """A name's stems among the passages' tokens, also glued to the next word ('MinHashdeduplication')."""
+    """A name's stems among the passages' tokens, also glued to the next word ('FooHashdeduplication')."""
     return bool(group & tokens) or any(t.startswith(g) for g in group if len(g) >= 5 for t in tokens)
 
 

@@ -84,7 +84,7 @@ KIND_WORDS = frozenset("""
 criterion criteria method methods approach approaches technique techniques strategy strategies way ways procedure
 mechanism framework frameworks tool tools process
 """.split())
-# Nouns that name a value the answer states as a number ('what LCS threshold': '>= 13'), so a passage need not
+# Nouns that name a value the answer states as a number ('what overlap threshold': '>= 9'), so a passage need not
 # hold the word itself.
 VALUE_WORDS = frozenset("threshold thresholds value values number amount figure cutoff level share proportion fraction "
                         "ratio portion".split())
@@ -269,7 +269,7 @@ def near_number_stems(text: str) -> frozenset[str]:
 
 
 def value_phrases(text: str) -> frozenset[tuple[str, str]]:
-    """(a stem up to three words before a value, a stem up to three words after it): 'trained on 23T tokens'
+    """(a stem up to three words before a value, a stem up to three words after it): 'trained on 7T tokens'
     gives ('train', 'token'); a question's 'how many tokens ... trained on' meets it."""
     an = analyzer()
     words = text.split()
@@ -283,7 +283,7 @@ def value_phrases(text: str) -> frozenset[tuple[str, str]]:
 
 def value_positions(words: list[str]) -> list[int]:
     """Where the words hold a value: a number, but not one ending a name ('Zed Sonnet 4', 'Table 5'); or a
-    number written out ('ten trillion tokens')."""
+    number written out ('six trillion tokens')."""
     return [i for i, w in enumerate(words)
             if (_NUMBER.search(w) and not (i > 0 and re.fullmatch(r"[A-Z][a-z]+\.?", words[i - 1])))
             or _NUMBER_WORD.fullmatch(w.strip(",.;:()").lower())]
@@ -295,7 +295,7 @@ def sentence_marks(text: str) -> frozenset[str]:
     marks = {"number": value_positions(text.split()), "percent": re.search(r"\d\s*%", text), "uses": _USES.search(text),
              "own work": _OWN_WORK.search(text), "reason": _REASON.search(text), "duration": _DURATION.search(text),
              "objects": _OBJECTS.match(text), "table": CAPTION_LINE.match(text), "short": words < 5, "long": words > 70,
-             "label": len(re.findall(r"(?<![\w-])[a-z][a-z]+\b", text)) < 3}     # 'Coding Benchmarks: A, B': no sentence
+             "label": len(re.findall(r"(?<![\w-])[a-z][a-z]+\b", text)) < 3}    # 'Code Benchmarks: A, B': a label
     return frozenset(name for name, found in marks.items() if found)
 
 
@@ -306,7 +306,7 @@ _RUN_IN = re.compile(r"((?!(?:The|A|An|This|These|That|Our|We|In|On|For|To|It|It
 
 
 def run_in(sentence: str) -> tuple[str, str]:
-    """('Accelerated Rollout with Mixed-Precision Inference', 'Rollout efficiency is ...'): a paragraph's run-in
+    """('Faster Decoding with Low-Precision Weights', 'Decoding speed is ...'): a paragraph's run-in
     heading, as PDFs print them, apart from the sentence it is glued to; ('', sentence) when there is none."""
     m = _RUN_IN.match(sentence)
     if not m or sum(w[:1].isupper() for w in m.group(1).split()) < 2 or m.group(1).split()[-1] in (
