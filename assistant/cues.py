@@ -218,6 +218,10 @@ def read_intent(q: str, plan: Plan) -> None:
         plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak)
     if plan.intent in (Intent.COMPARE, Intent.DIFF) and len(plan.models) == 2:
         plan.claim_order = claim_order(ql)
+    bar = reference(q, plan)
+    if bar is not None:                               # 'which models beat X on Y?': those above X's score
+        plan.reference, plan.models = bar, [m for m in plan.models if m is not bar]
+        plan.intent, plan.k, plan.descending, plan.strict = Intent.RANK, 50, True, True
     if plan.intent in (Intent.LOOKUP, Intent.COMPARE) and not plan.models and plan.benchmarks and (
             plan.value_min is not None or plan.value_max is not None):
         plan.intent = Intent.LIST                     # 'which models score at least 60 on X'
@@ -238,6 +242,18 @@ def claim_order(ql: str) -> str | None:
     if bool(ahead) == bool(behind):
         return None
     return "gt" if ahead else "lt"
+
+
+ABOVE_MODEL = re.compile(r"^\s*(?:which|what|who|list|name)\b.*\b(?:beat|beats|outperform\w*|outscor\w*|surpass\w*|"
+                         r"exceed\w*|better than|higher than|ahead of)\s+(?:the\s+)?$", re.I)
+
+
+def reference(q: str, plan: Plan):
+    """'Which models beat X on Y?', 'list the models better than X': the one named model after the cue."""
+    if len(plan.models) != 1 or not plan.benchmarks:
+        return None
+    m = plan.models[0]
+    return m if m.end and ABOVE_MODEL.match(q[:m.start]) else None
 
 
 def strip_names(q: str, plan: Plan) -> str:

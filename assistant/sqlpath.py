@@ -141,6 +141,12 @@ class SqlPath:
     def on_rank(self, plan: Plan):
         if not plan.bench_ids:
             return None
+        if plan.reference is not None:                  # 'which models beat X on Y?': X's score is the bar
+            bar = query.pick_setting(query.scores(self.db, plan, plan.reference.ids, plan.bench_ids).rows,
+                                     plan.setting_words)
+            if not bar:
+                return None
+            plan = replace(plan, value_min=bar[0]["value"], strict=True)
         models = plan.model_ids if len(plan.model_ids) > 1 else None
         combos, lower = query.chosen_settings(self.db, plan, models, plan.bench_ids)
         if not combos:
@@ -151,6 +157,8 @@ class SqlPath:
         if not rows:
             return None
         d = Draft()
+        if plan.reference is not None:
+            d.lines.append(f"Above **{plan.reference.text}** ({plan.value_min:g}):")
         for b in dict.fromkeys(r["benchmark_id"] for r in rows):
             rank_lines(d, [r for r in rows if r["benchmark_id"] == b], plan.k, desc, self.cat)
         if lower:
