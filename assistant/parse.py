@@ -30,7 +30,7 @@ def messages(history) -> list[tuple[str, str]]:
 def parse(q: str, cat: Catalog, history=None) -> Plan:
     plan = read_names(q, cat)
     plan.unknown = [u for u in cat.unknown_models(q, plan.models + plan.benchmarks) if not QUANTITY.fullmatch(u)] \
-        + unknown_sizes(q, cat, plan.models)
+        + unknown_sizes(q, cat, plan.models) + unknown_short(q, cat, plan.models + plan.benchmarks)
     plan.unknown_paper = None if plan.papers else cat.unknown_paper(q)
     if not plan.benchmarks:
         plan.unknown_benchmarks = cat.unknown_benchmarks(q, plan.models)
@@ -40,6 +40,10 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     carried = carry(plan, q, cat, turns) if turns and follows_up(q, plan) else ""
     scope(q, plan, cat)
     plan.category = cat.category(q)
+    for m in list(plan.benchmarks):                # 'better at math': the math benchmarks, not one named MATH
+        if m.end and m.text.islower() and AT_FIELD.search(q[:m.start]) and plan.category and \
+                cat.category_word(q)[1] == m.text.lower():
+            plan.benchmarks.remove(m)
     restrict_variant(plan, cat)
     expand_category(q, plan, cat)
     read_intent(q, plan)
@@ -63,6 +67,7 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     return plan
 
 
+AT_FIELD = re.compile(r"\b(?:better|worse|best|worst|good|stronger|weaker)\s+(?:at|in)\s+$", re.I)
 OPINION = re.compile(r"\b(?:in your (?:opinion|view)|do you (?:think|believe|prefer|like|recommend)|your (?:favou?rite|"
                      r"opinion|view|take)|would you (?:choose|pick|use|recommend)|should i (?:use|choose|pick|buy))\b",
                      re.I)
@@ -71,6 +76,19 @@ OPINION = re.compile(r"\b(?:in your (?:opinion|view)|do you (?:think|believe|pre
 QUANTITY = re.compile(r"(?:(?:the|first|last|initial|remaining|final|about|around|nearly|over|approximately)\s+)+"
                       r"\d+(?:\.\d+)?[kmbtKMBT]")              # 'the first 7T' (tokens), not a model name
 SIZE = re.compile(r"(?<!\S)\d+(?:\.\d+)?[bB](?!\w)")
+
+
+SHORT_NAME = re.compile(r"(?<![\w.-])([a-z]\d{1,2}(?:-[a-z]+)?)(?![\w.-])")
+
+
+def unknown_short(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
+    """'o1', 'r2-mini': a short letter-and-digit model name no paper holds (the papers' own, like 'x3', are found)."""
+    out = []
+    for m in SHORT_NAME.finditer(q):
+        if any(f.start <= m.start() < f.end for f in found if f.end) or cat.known_prefix(key(m.group(1))):
+            continue
+        out.append(m.group(1))
+    return out
 
 
 def unknown_sizes(q: str, cat: Catalog, found: list[Mention]) -> list[str]:

@@ -240,7 +240,9 @@ _USES = re.compile(r"\b(?:we|they|is|are|was|were|be|been)\s+(?:\w+\s+)?(?:use[d
                    r"buil(?:t|ds?) (?:upon|on)|based on|via)\b", re.I)
 _OWN_WORK = re.compile(r"\bwe\s+(?:have\s+|also\s+)?(?:buil[dt]|develop|creat|design|propos|introduc)\w*|\bour own\b",
                        re.I)
-_NUMBER = re.compile(r"(?<![\w.\-\[])\d+(?:[.,]\d+)*(?:%|[KMBT]\b|k\b)?(?![\w\-])")
+_NUMBER = re.compile(r"(?<![\w.\-\[])\d+(?:[.,]\d+)*(?:%|[KMBT]\b|k\b)?(?![\w\-])|"
+                     r"(?<![\w.\-\[])\d+(?:\.\d+)?[KMBT](?=-[a-z])")      # '400B-token training'
+
 PERCENT_VALUE = re.compile(r"\d\s*%")
 _NUMBER_WORD = re.compile(r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                           r"fifty|hundred|thousand|million|billion|trillion)s?")
@@ -269,15 +271,15 @@ def near_number_stems(text: str) -> frozenset[str]:
 
 
 def value_phrases(text: str) -> frozenset[tuple[str, str]]:
-    """(a stem up to three words before a value, a stem up to three words after it): 'trained on 7T tokens'
-    gives ('train', 'token'); a question's 'how many tokens ... trained on' meets it."""
+    """(a stem up to three words around a value, a stem up to three words after it): 'trained on 7T tokens' and
+    'the 7T-token training' give ('train', 'token'); a question's 'how many tokens ... trained on' meets them."""
     an = analyzer()
     words = text.split()
     out = set()
     for i in value_positions(words):
-        before = an.tokens(" ".join(words[max(0, i - 3):i]))
-        after = an.tokens(" ".join(words[i + 1:i + 4]))
-        out |= {(b, a) for b in before for a in after}
+        after = an.tokens(" ".join([re.sub(r"^[\d.,]+[A-Za-z]?-?", "", words[i]), *words[i + 1:i + 4]]))
+        around = an.tokens(" ".join(words[max(0, i - 3):i])) + after      # '400B-token training' too
+        out |= {(b, a) for b in around for a in after}
     return frozenset(out)
 
 

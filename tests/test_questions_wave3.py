@@ -2,7 +2,7 @@
 fixing the first: tests/questions_wave3b.jsonl, tests/questions_wave3c.jsonl; and questions on the typeset LaTeX
 fixtures no name list knows, read from their PDFs: tests/questions_wave3d.jsonl; and conversations with the
 assistant's answers in the history: tests/questions_wave3e.jsonl; rankings, filters and table facts:
-tests/questions_wave3f.jsonl), checked by hand against the
+tests/questions_wave3f.jsonl; and a last probe: tests/questions_wave3g.jsonl), checked by hand against the
 papers' text and tables: other word orders, lowercase and glued names ('glm4 9b chat', 'GLM4.5 swebench verified'),
 'which is better, A or B', 'by how many points', 'list every model above N', 'is it true that A beats B', 'did A
 beat B', follow-ups that keep the earlier question's bounds, methods (data, training stages, optimizers,
@@ -47,7 +47,7 @@ KNOWN = {"T007", "T024", "T040", "T102", "U036", "U063", "V008", "V024", "V025",
          "Z007", "Z010", "Z017"}
 ALL = [json.loads(line) for name in ("questions_wave3.jsonl", "questions_wave3b.jsonl", "questions_wave3c.jsonl",
                                                        "questions_wave3d.jsonl", "questions_wave3e.jsonl",
-                                                       "questions_wave3f.jsonl")
+                                                       "questions_wave3f.jsonl", "questions_wave3g.jsonl")
        for line in (HERE / name).read_text().splitlines() if line.strip()]
 CASES = [c for c in ALL if c["id"] not in KNOWN]
 
