@@ -30,7 +30,8 @@ def messages(history) -> list[tuple[str, str]]:
 def parse(q: str, cat: Catalog, history=None) -> Plan:
     plan = read_names(q, cat)
     plan.unknown = [u for u in cat.unknown_models(q, plan.models + plan.benchmarks) if not QUANTITY.fullmatch(u)] \
-        + unknown_sizes(q, cat, plan.models) + unknown_short(q, cat, plan.models + plan.benchmarks)
+        + unknown_sizes(q, cat, plan.models) + unknown_short(q, cat, plan.models + plan.benchmarks) \
+        + unknown_variants(q, cat, plan.models + plan.benchmarks)
     plan.unknown_paper = None if plan.papers else cat.unknown_paper(q)
     if not plan.benchmarks:
         plan.unknown_benchmarks = cat.unknown_benchmarks(q, plan.models)
@@ -88,6 +89,21 @@ def unknown_short(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
         if any(f.start <= m.start() < f.end for f in found if f.end) or cat.known_prefix(key(m.group(1))):
             continue
         out.append(m.group(1))
+    return out
+
+
+VARIANT_NAME = re.compile(r"(?<![\w.-])([A-Z][\w.]*)-([A-Z][\w.-]*?)(?:['’]s)?(?![\w-])")
+
+
+def unknown_variants(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
+    """'Zed-Medium' when the papers hold Zed-Small and Zed-Large: a known family with a variant no paper holds."""
+    out = []
+    for m in VARIANT_NAME.finditer(q):
+        whole = f"{m.group(1)}-{m.group(2)}"
+        if any(f.start <= m.start() < f.end for f in found if f.end) or cat.known_prefix(key(whole)) \
+                or cat.is_other_name(key(whole)) or not cat.known_prefix(key(m.group(1))):
+            continue
+        out.append(whole)
     return out
 
 

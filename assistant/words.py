@@ -87,7 +87,7 @@ mechanism framework frameworks tool tools process
 # Nouns that name a value the answer states as a number ('what overlap threshold': '>= 9'), so a passage need not
 # hold the word itself.
 VALUE_WORDS = frozenset("threshold thresholds value values number amount figure cutoff level share proportion fraction "
-                        "ratio portion".split())
+                        "ratio portion range".split())
 _FOCUS = re.compile(
     r"^\s*(?:what|which|how many|how much)\s+(?!(?:did|does|do|can|could|would|should|has|have|had)\b)"
     r"(?:(?P<copula>is|was|are|were)\s+)?(?:(?:the|a|an)\s+)?(?P<focus>.+?)"
