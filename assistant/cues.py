@@ -3,10 +3,14 @@ asks for a number or for the papers' prose. Only the parser uses these."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from index.names import key
 
 from .plan import Intent, Plan
+
+if TYPE_CHECKING:
+    from .catalog import Catalog, Mention
 
 NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|points?)?(?![\w.])")
 FACT_WORDS = [
@@ -263,3 +267,60 @@ def strip_names(q: str, plan: Plan) -> str:
         chars[m.start:m.end] = " " * (m.end - m.start)
     text = "".join(chars)
     return re.sub(r"\btable\s+\d+|\b\d+(?:\.\d+)?\s*[bkm]\b\+?|\btop[- ]?\d+", " ", text, flags=re.I)
+
+
+# -- names no paper holds ---------------------------------------------------------------------------
+QUANTITY = re.compile(r"(?:(?:the|first|last|initial|remaining|final|about|around|nearly|over|approximately)\s+)+"
+                      r"\d+(?:\.\d+)?[kmbtKMBT]")              # 'the first 7T' (tokens), not a model name
+SIZE = re.compile(r"(?<!\S)\d+(?:\.\d+)?[bB](?!\w)")
+
+
+SHORT_NAME = re.compile(r"(?<![\w.-])([a-z]\d{1,2}(?:-[a-z]+)?)(?![\w.-])")
+
+
+def unknown_short(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
+    """'o1', 'r2-mini': a short letter-and-digit model name no paper holds (the papers' own, like 'x3', are found)."""
+    out = []
+    for m in SHORT_NAME.finditer(q):
+        if any(f.start <= m.start() < f.end for f in found if f.end) or cat.known_prefix(key(m.group(1))):
+            continue
+        out.append(m.group(1))
+    return out
+
+
+VARIANT_NAME = re.compile(r"(?<![\w.-])([A-Z][\w.]*)-([A-Z][\w.-]*?)(?:['’]s)?(?![\w-])")
+
+
+def unknown_variants(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
+    """'Zed-Medium' when the papers hold Zed-Small and Zed-Large: a known family with a variant no paper holds."""
+    out = []
+    for m in VARIANT_NAME.finditer(q):
+        whole = f"{m.group(1)}-{m.group(2)}"
+        if any(f.start <= m.start() < f.end for f in found if f.end) or cat.known_prefix(key(whole)) \
+                or cat.is_other_name(key(whole)) or not cat.known_prefix(key(m.group(1))):
+            continue
+        out.append(whole)
+    return out
+
+
+def unknown_sizes(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
+    """'Baz 3.1 405B' when the papers hold Baz 3.1 only at other sizes: a known family or version with an unknown
+    size is an unknown model (not the family's other sizes)."""
+    out = []
+    for m in SIZE.finditer(q):
+        if any(f.start <= m.start() < f.end for f in found if f.end):
+            continue
+        before = q[:m.start()].split()[-3:]
+        for n in (3, 2, 1):
+            name = " ".join(before[-n:])
+            k = key(name)
+            if len(before) >= n and len(k) >= 3 and re.search(r"[a-z]", k) and cat.known_prefix(k):
+                if not cat.known_prefix(key(f"{name} {m.group(0)}")):
+                    out.append(f"{name} {m.group(0)}")
+                break
+    return out
+
+
+def unknown_quantity(name: str) -> bool:
+    """'the first 7T' read as a model-shaped name is a token count."""
+    return bool(QUANTITY.fullmatch(name))

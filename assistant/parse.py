@@ -12,7 +12,8 @@ from index.names import key, tokens
 
 from .catalog import Catalog, Mention
 from .cues import (CLAIM_WORDS, CORPUS_WORDS, FACT_WORDS, METHOD, PROCEDURE, RANK_CUE, REFERS_BACK, SCORE_SEEKING,
-                   TEXT_ASKED, WEAK_METHOD, read_intent, scope, sizes_and_thresholds)
+                   TEXT_ASKED, WEAK_METHOD, read_intent, scope, sizes_and_thresholds,
+                   unknown_quantity, unknown_short, unknown_sizes, unknown_variants)
 from .plan import Intent, Plan, Route
 
 
@@ -29,7 +30,7 @@ def messages(history) -> list[tuple[str, str]]:
 
 def parse(q: str, cat: Catalog, history=None) -> Plan:
     plan = read_names(q, cat)
-    plan.unknown = [u for u in cat.unknown_models(q, plan.models + plan.benchmarks) if not QUANTITY.fullmatch(u)] \
+    plan.unknown = [u for u in cat.unknown_models(q, plan.models + plan.benchmarks) if not unknown_quantity(u)] \
         + unknown_sizes(q, cat, plan.models) + unknown_short(q, cat, plan.models + plan.benchmarks) \
         + unknown_variants(q, cat, plan.models + plan.benchmarks)
     plan.unknown_paper = None if plan.papers else cat.unknown_paper(q)
@@ -72,57 +73,6 @@ AT_FIELD = re.compile(r"\b(?:better|worse|best|worst|good|stronger|weaker)\s+(?:
 OPINION = re.compile(r"\b(?:in your (?:opinion|view)|do you (?:think|believe|prefer|like|recommend)|your (?:favou?rite|"
                      r"opinion|view|take)|would you (?:choose|pick|use|recommend)|should i (?:use|choose|pick|buy))\b",
                      re.I)
-
-
-QUANTITY = re.compile(r"(?:(?:the|first|last|initial|remaining|final|about|around|nearly|over|approximately)\s+)+"
-                      r"\d+(?:\.\d+)?[kmbtKMBT]")              # 'the first 7T' (tokens), not a model name
-SIZE = re.compile(r"(?<!\S)\d+(?:\.\d+)?[bB](?!\w)")
-
-
-SHORT_NAME = re.compile(r"(?<![\w.-])([a-z]\d{1,2}(?:-[a-z]+)?)(?![\w.-])")
-
-
-def unknown_short(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
-    """'o1', 'r2-mini': a short letter-and-digit model name no paper holds (the papers' own, like 'x3', are found)."""
-    out = []
-    for m in SHORT_NAME.finditer(q):
-        if any(f.start <= m.start() < f.end for f in found if f.end) or cat.known_prefix(key(m.group(1))):
-            continue
-        out.append(m.group(1))
-    return out
-
-
-VARIANT_NAME = re.compile(r"(?<![\w.-])([A-Z][\w.]*)-([A-Z][\w.-]*?)(?:['’]s)?(?![\w-])")
-
-
-def unknown_variants(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
-    """'Zed-Medium' when the papers hold Zed-Small and Zed-Large: a known family with a variant no paper holds."""
-    out = []
-    for m in VARIANT_NAME.finditer(q):
-        whole = f"{m.group(1)}-{m.group(2)}"
-        if any(f.start <= m.start() < f.end for f in found if f.end) or cat.known_prefix(key(whole)) \
-                or cat.is_other_name(key(whole)) or not cat.known_prefix(key(m.group(1))):
-            continue
-        out.append(whole)
-    return out
-
-
-def unknown_sizes(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
-    """'Baz 3.1 405B' when the papers hold Baz 3.1 only at other sizes: a known family or version with an unknown
-    size is an unknown model (not the family's other sizes)."""
-    out = []
-    for m in SIZE.finditer(q):
-        if any(f.start <= m.start() < f.end for f in found if f.end):
-            continue
-        before = q[:m.start()].split()[-3:]
-        for n in (3, 2, 1):
-            name = " ".join(before[-n:])
-            k = key(name)
-            if len(before) >= n and len(k) >= 3 and re.search(r"[a-z]", k) and cat.known_prefix(k):
-                if not cat.known_prefix(key(f"{name} {m.group(0)}")):
-                    out.append(f"{name} {m.group(0)}")
-                break
-    return out
 
 
 FUTURE = re.compile(r"\b(?:next (?:year|month|version|generation)|in the future|in 20[3-9]\d|will \w+ (?:score|get|"
