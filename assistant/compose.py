@@ -67,6 +67,38 @@ def value_text(r: dict) -> str:
     return text + (unit if unit in ("%", "B", "K", "M", "T") else "")
 
 
+def yes_no(plan, first: dict, second: dict) -> str:
+    """'Yes — ' / 'No — ' when the question asserted an order of two models ('Did A beat B?') and `first` is the
+    row ahead (`second` behind, or tied); '' when it asserted none."""
+    order = getattr(plan, "claim_order", None)
+    if not order or not plan.models:
+        return ""
+    named_first = first["model_id"] in plan.models[0].ids
+    ahead = first["value"] != second["value"] and named_first
+    if first["value"] == second["value"]:
+        return "No (a tie) — "
+    return "Yes — " if ahead == (order == "gt") else "No — "
+
+
+def relative_lines(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
+    """'Zed-7B reaches 91.5% of Quux-3's accuracy on FixBench': a paper's own statement relating one compared model to
+    the other (the reference model in row_header, the benchmark in col_header), on the asked benchmark."""
+    from index.names import key
+    if len(plan.models) != 2:
+        return
+    a, b = plan.models
+    refs = {m.text: {key(m.text)} | {key(i) for i in m.ids} for m in (a, b)}
+    benches = {key(x) for m in plan.benchmarks for x in [m.text, *m.ids]}
+    for r in rows:
+        ref = key(r.get("row_header") or "")
+        if not ((r["model_id"] in a.ids and ref in refs[b.text]) or (r["model_id"] in b.ids and ref in refs[a.text])):
+            continue
+        if benches and key(r.get("col_header") or "") not in benches:
+            continue
+        r = dict(r, source_kind="text" if r.get("table_id") == "Text" else r.get("source_kind"))
+        d.lines.append(f"- {model_label(r['model_id'], cat)} reaches **{r['value_text']}** — {d.source(r)}")
+
+
 def model_label(mid: str, cat: Catalog) -> str:
     variant = (cat.models.get(mid) or {}).get("variant")
     suffix = f" ({variant})" if variant == "base" and "base" not in mid.lower() else ""

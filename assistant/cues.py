@@ -3,14 +3,18 @@ asks for a number or for the papers' prose. Only the parser uses these."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from index.names import key
 
 from .plan import Intent, Plan
 
+if TYPE_CHECKING:
+    from .catalog import Catalog, Mention
+
 NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|points?)?(?![\w.])")
 FACT_WORDS = [
-    (r"\b(?:activated|active)\s+param", "active_params"),
+    (r"\b(?:activated|active)\s+param|\bparam\w*\b[^?]*\b(?:are|is)\s+(?:activated|active)\b", "active_params"),
     (r"\bnon[- ]?emb", "non_embedding_params"),
     (r"\btotal\s+param|\bparameters?\b|\bparams?\b|\bhow (?:big|large)\b|\bmodel size\b|\b(?:bigger|larger|"
      r"smaller)\b(?! than \d)", "total_params"),
@@ -55,8 +59,8 @@ SCORE_SEEKING = re.compile(r"\b(?:score|scores|scored|scoring|result|results|ben
 HOW_SCORED = re.compile(r"\bhow (?:does|did|do|would|well)\b.*\b(?:do|does|perform|fare|score|rank|compare)\w*\b",
                         re.I)
 SCORE_ASKED = re.compile(r"\b(?:score|scores|result|accuracy|perform|achiev|get|reach)", re.I)
-RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top|strongest|leading|leads?|wins?|lowest|worst|"
-                      r"weakest|most|least)\b|\brank|\btop[- ]?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|"
+RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top(?! of\b)|strongest|leading|leads?|wins?|lowest|"
+                      r"worst|weakest|most|least)\b|\brank|\btop[- ]?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|"
                       r"\btop (?:model|scorer|performer|score)s?\b|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
                       r"\bweakest\b|\bstrongest\b")
 # A follow-up that points back at the conversation's models.
@@ -92,7 +96,8 @@ CJK_CUES = [("最 高|最 好|最 佳|第 一", " best "), ("最 低|最 差", "
             ("上 下 文", " context length "), ("多 少 个|几 个", " how many "), ("是 真 的|是 否 正 确|对 吗", " is it true ")]
 # 'how many tokens were the X models trained on': what is counted is the first plural, not 'models'
 OTHER_COUNT = re.compile(r"\bhow many\s+(?!(?:models|benchmarks|tables|papers|scores|values|results|claims|datasets|"
-                         r"of|times)\b)[a-z]+s\b")
+                         r"of|times)\b)[a-z]+s\b|\bhow many\s+(?:[\w.-]+\s+){0,2}?(?:model|benchmark)\s+(?:sizes|families|"
+                         r"types|kinds|versions|series|generations)\b")
 COUNTED = ("benchmarks", "tables", "papers", "scores", "values", "results", "claims")
 
 
@@ -107,6 +112,13 @@ def scope(q: str, plan: Plan, cat) -> None:
     ql = q.lower()
     m = re.search(r"\btable\s+(\d+[a-z]?)\b", ql)
     plan.table_no = m.group(1) if m else None
+    sizes_and_thresholds(ql, plan)
+    plan.variant = plan.variant or variant(ql, cat)
+
+
+def sizes_and_thresholds(ql: str, plan: Plan) -> None:
+    """'70B+', 'under 10B', 'above 60', 'between 50 and 70': what a question bounds (a follow-up keeps its
+    question's bounds: 'Which chat models score above 60?' then 'And the base models?')."""
     m = re.search(r"(\d+(?:\.\d+)?)\s*b\s*\+|(?:over|above|at least|more than|larger than|>=?|≥)\s*(\d+(?:\.\d+)?)\s*b\b",
                   ql)
     if m:
@@ -118,7 +130,6 @@ def scope(q: str, plan: Plan, cat) -> None:
     if m:
         plan.size_min, plan.size_max = float(m.group(1)), float(m.group(2))
     thresholds(ql, plan)
-    plan.variant = plan.variant or variant(ql, cat)
 
 
 def thresholds(ql: str, plan: Plan) -> None:
@@ -144,6 +155,10 @@ VARIANT_PHRASE = re.compile(r"\b((?:[\w.-]+\s+){0,3}[\w-]+)\s+(?:language\s+)?(?
                             r"checkpoints?)\b|\bthe ([\w-]+) one\b")
 def variant(ql: str, cat) -> str | None:
     """'instruction-tuned models', 'the base model', 'pre-trained checkpoints' -> 'chat' / 'base'."""
+    for m in re.finditer(r"\(([\w-]+)\)", ql):                   # 'on FixBench (base)?'
+        hit = cat.v("variant", key(m.group(1)))
+        if len(hit) == 1:
+            return next(iter(hit))
     for m in VARIANT_PHRASE.finditer(ql):
         phrase = (m.group(1) or m.group(2) or "").split()
         for n in (2, 1):
@@ -182,6 +197,9 @@ def read_intent(q: str, plan: Plan) -> None:
         m = re.search(r"(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}?(models|benchmarks|tables|papers|"
                       r"scores|values|results|claims|datasets)\b", ql)
         plan.count_noun = m.group(1) if m and m.group(1) in COUNTED else "models"
+    elif re.search(r"\bhow many\b(?: of them)? (?:are there|is that|does that make|did you (?:list|find|name))\b",
+                   ql) and plan.models:
+        plan.intent, plan.count_noun = Intent.COUNT, "models"   # 'how many are there?' after a list of models
     elif re.search(r"\bhow many\b", ql) and not attrs:
         plan.methodology = True
     elif RANK_CUE.search(ql):
@@ -202,9 +220,44 @@ def read_intent(q: str, plan: Plan) -> None:
     if plan.about_model and plan.intent not in (Intent.LOOKUP, Intent.FACT):   # 'how many of them are base models?'
         plan.about_model = False
         plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak)
+    if plan.intent in (Intent.COMPARE, Intent.DIFF) and len(plan.models) == 2:
+        plan.claim_order = claim_order(ql)
+    bar = reference(q, plan)
+    if bar is not None:                               # 'which models beat X on Y?': those above X's score
+        plan.reference, plan.models = bar, [m for m in plan.models if m is not bar]
+        plan.intent, plan.k, plan.descending, plan.strict = Intent.RANK, 50, True, True
     if plan.intent in (Intent.LOOKUP, Intent.COMPARE) and not plan.models and plan.benchmarks and (
             plan.value_min is not None or plan.value_max is not None):
         plan.intent = Intent.LIST                     # 'which models score at least 60 on X'
+
+
+YES_NO = re.compile(r"^(?:is|does|did|was|were|has|do|are|can)\b|\bis it (?:true|correct|right)\b|\b(?:true|correct) "
+                    r"that\b|\b(?:right|correct|true)\s*\?\s*$")
+AHEAD = re.compile(r"\b(?:beat|beats|outperform\w*|outscor\w*|surpass\w*|exceed\w*|better|higher|ahead|stronger|"
+                   r"win|wins|won)\b")
+BEHIND = re.compile(r"\b(?:worse|lower|behind|trail\w*|weaker|underperform\w*|lose|loses|lost)\b")
+
+
+def claim_order(ql: str) -> str | None:
+    """'Is it true that A beats B ...?', 'Did A score lower than B?': the order the question asserts, if any."""
+    if not YES_NO.search(ql.strip()):
+        return None
+    ahead, behind = AHEAD.search(ql), BEHIND.search(ql)
+    if bool(ahead) == bool(behind):
+        return None
+    return "gt" if ahead else "lt"
+
+
+ABOVE_MODEL = re.compile(r"^\s*(?:which|what|who|list|name)\b.*\b(?:beat|beats|outperform\w*|outscor\w*|surpass\w*|"
+                         r"exceed\w*|better than|higher than|ahead of)\s+(?:the\s+)?$", re.I)
+
+
+def reference(q: str, plan: Plan):
+    """'Which models beat X on Y?', 'list the models better than X': the one named model after the cue."""
+    if len(plan.models) != 1 or not plan.benchmarks:
+        return None
+    m = plan.models[0]
+    return m if m.end and ABOVE_MODEL.match(q[:m.start]) else None
 
 
 def strip_names(q: str, plan: Plan) -> str:
@@ -214,3 +267,60 @@ def strip_names(q: str, plan: Plan) -> str:
         chars[m.start:m.end] = " " * (m.end - m.start)
     text = "".join(chars)
     return re.sub(r"\btable\s+\d+|\b\d+(?:\.\d+)?\s*[bkm]\b\+?|\btop[- ]?\d+", " ", text, flags=re.I)
+
+
+# -- names no paper holds ---------------------------------------------------------------------------
+QUANTITY = re.compile(r"(?:(?:the|first|last|initial|remaining|final|about|around|nearly|over|approximately)\s+)+"
+                      r"\d+(?:\.\d+)?[kmbtKMBT]")              # 'the first 7T' (tokens), not a model name
+SIZE = re.compile(r"(?<!\S)\d+(?:\.\d+)?[bB](?!\w)")
+
+
+SHORT_NAME = re.compile(r"(?<![\w.-])([a-z]\d{1,2}(?:-[a-z]+)?)(?![\w.-])")
+
+
+def unknown_short(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
+    """'o1', 'r2-mini': a short letter-and-digit model name no paper holds (the papers' own, like 'x3', are found)."""
+    out = []
+    for m in SHORT_NAME.finditer(q):
+        if any(f.start <= m.start() < f.end for f in found if f.end) or cat.known_prefix(key(m.group(1))):
+            continue
+        out.append(m.group(1))
+    return out
+
+
+VARIANT_NAME = re.compile(r"(?<![\w.-])([A-Z][\w.]*)-([A-Z][\w.-]*?)(?:['’]s)?(?![\w-])")
+
+
+def unknown_variants(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
+    """'Zed-Medium' when the papers hold Zed-Small and Zed-Large: a known family with a variant no paper holds."""
+    out = []
+    for m in VARIANT_NAME.finditer(q):
+        whole = f"{m.group(1)}-{m.group(2)}"
+        if any(f.start <= m.start() < f.end for f in found if f.end) or cat.known_prefix(key(whole)) \
+                or cat.is_other_name(key(whole)) or not cat.known_prefix(key(m.group(1))):
+            continue
+        out.append(whole)
+    return out
+
+
+def unknown_sizes(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
+    """'Baz 3.1 405B' when the papers hold Baz 3.1 only at other sizes: a known family or version with an unknown
+    size is an unknown model (not the family's other sizes)."""
+    out = []
+    for m in SIZE.finditer(q):
+        if any(f.start <= m.start() < f.end for f in found if f.end):
+            continue
+        before = q[:m.start()].split()[-3:]
+        for n in (3, 2, 1):
+            name = " ".join(before[-n:])
+            k = key(name)
+            if len(before) >= n and len(k) >= 3 and re.search(r"[a-z]", k) and cat.known_prefix(k):
+                if not cat.known_prefix(key(f"{name} {m.group(0)}")):
+                    out.append(f"{name} {m.group(0)}")
+                break
+    return out
+
+
+def unknown_quantity(name: str) -> bool:
+    """'the first 7T' read as a model-shaped name is a token count."""
+    return bool(QUANTITY.fullmatch(name))

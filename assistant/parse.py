@@ -12,7 +12,8 @@ from index.names import key, tokens
 
 from .catalog import Catalog, Mention
 from .cues import (CLAIM_WORDS, CORPUS_WORDS, FACT_WORDS, METHOD, PROCEDURE, RANK_CUE, REFERS_BACK, SCORE_SEEKING,
-                   TEXT_ASKED, WEAK_METHOD, read_intent, scope)
+                   TEXT_ASKED, WEAK_METHOD, read_intent, scope, sizes_and_thresholds,
+                   unknown_quantity, unknown_short, unknown_sizes, unknown_variants)
 from .plan import Intent, Plan, Route
 
 
@@ -29,26 +30,53 @@ def messages(history) -> list[tuple[str, str]]:
 
 def parse(q: str, cat: Catalog, history=None) -> Plan:
     plan = read_names(q, cat)
-    plan.unknown = cat.unknown_models(q, plan.models + plan.benchmarks)
+    plan.unknown = [u for u in cat.unknown_models(q, plan.models + plan.benchmarks) if not unknown_quantity(u)] \
+        + unknown_sizes(q, cat, plan.models) + unknown_short(q, cat, plan.models + plan.benchmarks) \
+        + unknown_variants(q, cat, plan.models + plan.benchmarks)
     plan.unknown_paper = None if plan.papers else cat.unknown_paper(q)
     if not plan.benchmarks:
         plan.unknown_benchmarks = cat.unknown_benchmarks(q, plan.models)
     turns = messages(history)
+    if turns and not plan.models:
+        plan.models = resized(q, cat, turns)      # 'and the 72B?' after a question about Bar2-7B
     carried = carry(plan, q, cat, turns) if turns and follows_up(q, plan) else ""
     scope(q, plan, cat)
     plan.category = cat.category(q)
+    for m in list(plan.benchmarks):                # 'better at math': the math benchmarks, not one named MATH
+        if m.end and m.text.islower() and AT_FIELD.search(q[:m.start]) and plan.category and \
+                cat.category_word(q)[1] == m.text.lower():
+            plan.benchmarks.remove(m)
     restrict_variant(plan, cat)
     expand_category(q, plan, cat)
     read_intent(q, plan)
     if carried and plan.intent == Intent.LOOKUP and not OWN_CUE.search(q):
         read_intent(plan.question, plan)         # 'and Foo-4.5-Air?' asks what the earlier question asked
-        if plan.intent == Intent.RANK and carried == "answer":      # 'its KnowBench-Pro?' after 'which is best?'
+        if SAME.search(q) and carried == "answer":                  # 'same question for X': ask it again
+            plan.models = []
+        elif plan.intent == Intent.RANK and carried == "answer":    # 'its KnowBench-Pro?' after 'which is best?'
             plan.intent = Intent.LOOKUP if len(plan.models) == 1 else Intent.COMPARE
+    if carried and plan.intent in (Intent.DIFF, Intent.COMPARE) and len(plan.models) == 1 and plan.earlier:
+        plan.models = [m for m in plan.earlier if not set(m.ids) & set(plan.models[0].ids)] + plan.models
     special(q, plan, cat)
+    if not plan.models and plan.benchmarks and plan.intent == Intent.LOOKUP and ITEMS.search(q):
+        plan.methodology = True                   # 'what share of X's queries ...': about the benchmark, not scores
     plan.route = route(plan)
-    plan.search = method_part(plan.question, plan)
+    # a question with a score part searches the text for its other part; a text question searches for all of it
+    plan.search = method_part(plan.question, plan) if plan.route != Route.TEXT else plan.question
+    if FUTURE.search(q) or (OPINION.search(q) and not plan.benchmarks):
+        plan.route, plan.search, plan.models = Route.TEXT, "", []   # no paper holds an opinion: nothing to search
     plan.words = set(tokens(plan.question))
     return plan
+
+
+AT_FIELD = re.compile(r"\b(?:better|worse|best|worst|good|stronger|weaker)\s+(?:at|in)\s+$", re.I)
+OPINION = re.compile(r"\b(?:in your (?:opinion|view)|do you (?:think|believe|prefer|like|recommend)|your (?:favou?rite|"
+                     r"opinion|view|take)|would you (?:choose|pick|use|recommend)|should i (?:use|choose|pick|buy))\b",
+                     re.I)
+
+
+FUTURE = re.compile(r"\b(?:next (?:year|month|version|generation)|in the future|in 20[3-9]\d|will \w+ (?:score|get|"
+                    r"perform|do|reach|achieve|beat))\b|^\s*(?:how|what) will\b", re.I)
 
 
 def read_names(q: str, cat: Catalog) -> Plan:
@@ -62,8 +90,20 @@ def read_names(q: str, cat: Catalog) -> Plan:
     plan.setting_words = setting_words(q, cat) - {w for m in found for w in [*m.text.lower().split(), *tokens(m.text)]} \
         - {w for m in plan.benchmarks for i in m.ids for w in [*i.lower().split(), *tokens(i)]}   # 'RULER 128k': 128k stays
     if not plan.benchmarks:
-        plan.benchmarks = cat.benchmarks_by_words(q, plan.papers) or cat.benchmarks_by_setting(q, plan.papers)
+        plan.benchmarks = cat.benchmarks_by_words(f"{q} {inflected(q)}", plan.papers) \
+            or cat.benchmarks_by_setting(q, plan.papers)
+    for a, b in zip(plan.benchmarks, plan.benchmarks[1:]):       # 'FooBench Math': a column of FooBench
+        if b in plan.benchmarks and 0 <= b.start - a.end <= 1 and b.text.lower() in cat.setting_vocab:
+            plan.benchmarks.remove(b)
+            plan.setting_words.add(b.text.lower())
     return plan
+
+
+def inflected(q: str) -> str:
+    """The question's longer words in their other number ('score' -> 'scores', 'prompts' -> 'prompt'): a table named
+    'Judge Scores on Poetry' is found by 'poetry judge score'."""
+    words = re.findall(r"[a-z]{4,}", q.lower())
+    return " ".join(w[:-1] if w.endswith("s") else w + "s" for w in words)
 
 
 PAPER_NAME = re.compile(r"((?:the\s+)?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:technical\s+|tech\s+)?(?:report|paper|blog|"
@@ -117,22 +157,30 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
         if role == "user" and p.papers and not scope:
             scope = p.papers                      # 'how many models are in the blog?' -> 'how many of them ...'
         # an answer naming a few models is what 'them' means; a long listing stands for its question's scope
-        if role == "assistant" and 0 < len(p.models) <= LISTING and not plan.models:
+        if role == "assistant" and 0 < len(p.models) <= LISTING and not plan.earlier:
             chosen = p.models[:1] if SINGULAR.search(q) else p.models     # 'its' is the answer's first model
-            plan.models, source = [printed(m) for m in chosen], "answer"
+            plan.earlier = [printed(m) for m in chosen]
+            if not plan.models:
+                plan.models, source = list(plan.earlier), "answer"
+            elif SINGULAR.search(q) and AGAINST.search(q):     # 'how does it compare to Bar-13B?': both
+                plan.models, source = plan.earlier[:1] + plan.models, "answer"
     plan.papers = plan.papers or scope
     if prev is None:
         return source or ("scope" if scope else "")
+    plan.earlier = plan.earlier or [relocate(m) for m in prev.models]
     if not plan.models:
         plan.models, source = [relocate(m) for m in prev.models], "question"
     if not plan.benchmarks and not FACT_ASKED.search(q):
         plan.benchmarks = [relocate(m) for m in prev.benchmarks]
         plan.setting_words |= prev.setting_words
     plan.papers = plan.papers or prev.papers
+    if not NUMBER_ASKED.search(q):
+        sizes_and_thresholds(prev.question.lower(), plan)
     plan.question = rewrite(prev, plan, q)
     return source or "question"
 
 
+NUMBER_ASKED = re.compile(r"\d")
 FACT_ASKED = re.compile("|".join(p for p, _ in FACT_WORDS), re.I)
 
 
@@ -143,6 +191,26 @@ def strip_citations(text: str) -> str:
     text = re.sub(r"\s+—\s+.*?(?=\s[-•]\s|\n|$)", "", text)       # up to the next bullet: answers may be one line
     text = re.sub(r"\([^()]*\)", " ", text)
     return re.sub(r"[*_`>]", "", text)
+
+
+AGAINST = re.compile(r"\b(?:compare[ds]?|comparison|vs\.?|versus|than|against|beats?|better|worse)\b", re.I)
+SAME = re.compile(r"\bsame (?:question|thing|one)\b|\b(?:ask|do) (?:that|it|the same) (?:again|for)\b", re.I)
+
+
+def resized(q: str, cat: Catalog, turns: list[tuple[str, str]]) -> list[Mention]:
+    """'And the 72B?', 'what about the 1.5B one?': the earlier question's model at the size the follow-up gives."""
+    size = re.fullmatch(r"\W*(?:and|what about|how about)?\W*(?:the\s+)?(\d+(?:\.\d+)?[bB])\b.*", q, re.I)
+    if not size:
+        return []
+    for role, text in reversed(turns):
+        if role != "user":
+            continue
+        for m in read_names(text, cat).models:
+            name = re.sub(r"\d+(?:\.\d+)?[bB]\b", size.group(1), m.text, count=1)
+            if name != m.text:
+                return [relocate(x) for x in cat.find_models(name)]
+        return []
+    return []
 
 
 def printed(m: Mention) -> Mention:
@@ -220,6 +288,9 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
     if corpus and not named and not plan.attributes and plan.intent in (Intent.LOOKUP, Intent.LIST, Intent.COUNT,
                                                                            Intent.COMPARE):
         what = CORPUS_NOUN[corpus.group("kind") or corpus.group("what")]
+        if what == "papers" and plan.papers and not INDEX_WORDS.search(ql):
+            plan.intent, plan.methodology = Intent.LOOKUP, True     # 'how many papers did the X review cite?'
+            return
         scoped = bool(plan.papers or plan.category or plan.table_no)
         if (what == "benchmarks" or not plan.benchmarks) and (not plan.model_ids or (what == "benchmarks"
                                                                                     and scoped)):
@@ -229,6 +300,11 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
     plan.text_asked = bool(TEXT_ASKED.search(q))
 
 
+ITEMS = re.compile(r"\b(?:queries|questions|problems|prompts|instances|samples|examples|items|subsets|test cases)\b",
+                   re.I)
+TEXT_SCORE = re.compile(r"\b(?:rate|ratio|share|percent(?:age)?|win|wins|loss|losses|ties?|improvements?|increases?|"
+                        r"gains?|speed-?ups?)\b", re.I)
+INDEX_WORDS = re.compile(r"\b(?:index\w*|you|your|loaded|available|here)\b")
 CORPUS_NOUN = {"paper": "papers", "papers": "papers", "document": "papers", "documents": "papers",
                "sources": "papers", "model": "models", "models": "models", "benchmark": "benchmarks",
                "benchmarks": "benchmarks", "datasets": "benchmarks", "kind": "kind", "type": "kind", "sort": "kind"}
@@ -250,10 +326,13 @@ def claim_filter(ql: str) -> str | None:
 
 def route(plan: Plan) -> Route:
     if plan.unknown and not plan.models and (not plan.methodology or plan.benchmarks):
-        return Route.NONE
+        # a model no table holds may still be in the prose with a rate or a gain ('Zed-Coder-2's improvement')
+        return Route.TEXT if TEXT_SCORE.search(plan.question) else Route.NONE
     if plan.unknown_benchmarks and not plan.benchmarks and not plan.methodology and not plan.attributes \
             and plan.intent not in (Intent.CORPUS, Intent.CLAIMS):
-        return Route.NONE
+        # no table reports it; the prose may ('41.0% win against X on DuelBench'): the text path answers only
+        # when its passages name every name of the question, and abstains otherwise
+        return Route.TEXT if plan.models and TEXT_SCORE.search(plan.question) else Route.NONE
     if plan.intent in (Intent.CORPUS, Intent.CLAIMS):
         second = method_part(plan.question, plan) != plan.question
         return Route.BOTH if plan.corpus == "kind" or second else Route.SQL

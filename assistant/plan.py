@@ -48,6 +48,7 @@ class Plan:
     literal: bool = False                         # 'highest'/'lowest' (values), not 'best'/'worst'
     k: int = 1
     claim_value: float | None = None
+    claim_order: str | None = None                # 'is A better than B?': 'gt' (A is ahead), 'lt' (A is behind)
     claim_filter: str | None = None               # 'verified', 'unverified', 'supported', 'contradicted', 'about'
     corpus: str | None = None                     # 'papers', 'models', 'benchmarks', 'kind'
     count_noun: str = "models"                    # what 'how many ...' counts
@@ -56,6 +57,8 @@ class Plan:
     about_model: bool = False                     # names a model, asks nothing about scores: a question for the text
     score_asked: bool = False                     # asks for a score as well ('... score, and how was it run?')
     text_asked: bool = False                      # asks for the papers' prose ('the report's text', '2 decimals')
+    reference: Mention | None = None              # 'which models beat X on Y?': X, whose score is the bar
+    earlier: list[Mention] = field(default_factory=list)  # the conversation's models, for 'how much lower is X?'
     unknown: list[str] = field(default_factory=list)    # model-shaped names the papers do not hold
     unknown_benchmarks: list[str] = field(default_factory=list)   # benchmark names asked for that they do not hold
     unknown_paper: str | None = None              # 'the Foo-9 report': a paper name no indexed paper has

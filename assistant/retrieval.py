@@ -26,7 +26,7 @@ from .words import analyzer, expand_compounds, leaf_section, query_words, title_
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = "3"          # bump when the searched text of a node changes: saved indexes are rebuilt
+INDEX_FORMAT = "4"          # bump when the searched text of a node changes: saved indexes are rebuilt
 CHUNK_CHARS = 450           # long passages are searched as windows of sentences this long
 POOL_CHUNKS = 90            # nodes retrieved per question before they are grouped by passage
 READ_BATCH = 5000           # passages per read (keyset pages, each far inside the query time limit)

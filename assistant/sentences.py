@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Protocol
 
-from .words import (KIND_WORDS, PAGE_MARK, Analyzer, analyzer, asked_parts, content_terms, entity_terms,
-                    expand_compounds, leaf_section, name_words, search_text, title_names)
+from .words import (CAPTION_LINE, KIND_WORDS, PAGE_MARK, PERCENT_VALUE, Analyzer, analyzer, asked_parts, content_terms,
+                    entity_terms, expand_compounds, leaf_section, name_words, near_number_stems, run_in,
+                    search_text, sentence_marks, sentence_names, sentence_roles, title_names, value_phrases)
 
 
 class Candidate(Protocol):
@@ -31,22 +32,17 @@ class Candidate(Protocol):
 
 # ---------------------------------------------------------------------------------------------- words
 
-_PROCEDURE = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|are|has|have|can|could|would|should)\b", re.I)
+_PROCEDURE = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|are|has|have|can|could|would|should)\b|^\s*why\b",
+                        re.I)
+_HOW_LONG = re.compile(r"\bhow long\b(?!.*\b(?:context|sequence|length|window|input|output|prompt)s?\b)", re.I)
+_WHY = re.compile(r"^\s*why\b", re.I)
 _DONE = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|are)\b|\b(?:did|does|do|used|using)\b", re.I)
-_USES = re.compile(r"\b(?:we|they|is|are|was|were|be|been)\s+(?:\w+\s+)?(?:use[ds]?|adopt|employ|appl(?:y|ied))|"
-                   r"\b(?:using|adopt(?:s|ed)|employ(?:s|ed)|appl(?:ies|ying)|leverag(?:e|es|ed|ing)|"
-                   r"buil(?:t|ds?) (?:upon|on)|based on|via)\b", re.I)
 _MADE = re.compile(r"\b(?:build|built|develop(?:ed)?|create[ds]?|design(?:ed)?|propose[ds]?|introduce[ds]?)\b", re.I)
-_OWN_WORK = re.compile(r"\bwe\s+(?:have\s+|also\s+)?(?:buil[dt]|develop|creat|design|propos|introduc)\w*|\bour own\b",
-                       re.I)
 _NUMBER_QUESTION = re.compile(
     r"\bhow (?:many|much|large|big|long|high|low)\b|\b(?:value|number|size|temperature|rate|ratio|percentage|"
     r"percent|share|proportion|fraction|score|accuracy|"
     r"length|count|dimension|threshold|weight|decay|budget|steps?|epochs?|top[- ]?p|frequency|heads?|layers?)\b",
     re.I)
-_NUMBER = re.compile(r"(?<![\w.\-\[])\d+(?:[.,]\d+)*(?:%|[KMBT]\b|k\b)?(?![\w\-])")
-_OBJECTS = re.compile(r"\W*(?:However|But|Although|Though|Nevertheless|Nonetheless|In contrast|Still)\b")
-_CAPTION = re.compile(r"\W*(?:Table|Figure|Fig\.)\s+\d+")
 
 # ---------------------------------------------------------------------------------------------- sentences
 NEAR_WEIGHT = 0.15      # question words in the two sentences before: 'On FixBench ...' then 'We use OpenHands'
@@ -54,6 +50,8 @@ OFF_TOPIC = 0.3         # penalty for a sentence away from every name the questi
 CAPTION = 0.5           # penalty for a caption's sentences when the question asks what was done
 SAYS_HOW = 0.2          # bonus for 'we use X' / 'we developed X' when that is what is asked
 SAYS_NAME = 0.3         # bonus for naming something the question does not when it asks 'which X' / 'what X'
+VALUE_PHRASE = 0.4      # bonus for a value between the question's verb and what it counts: 'trained on 7T tokens'
+NAMES_ASKED = 0.15      # bonus for naming every name a 'how many' question asks about (not only through its paper)
 ROLE_NAME = 0.5         # bonus for a name in brackets after a question word when a name is asked: 'Rollout (X)'
 _NAME_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w", re.I)
 _PERCENT_QUESTION = re.compile(r"\bpercent(?:age)?\b|%", re.I)
@@ -86,11 +84,13 @@ class _Sentence:
     words: set[str]                 # surface words, for exact matches
     context: set[str]               # stems of the whole passage, its section title and the paper's names
     heading: set[str]               # stems of the section title
+    run_in: frozenset[str]          # stems of its paragraph's run-in heading ('Low-Precision Decoding')
     near: set[str]                  # stems of the two sentences before it: what it goes on about
     earlier: set[str]               # stems of every sentence before it in its passage
     near_named: frozenset[str]      # stems of the names in the two sentences before it
     sequence: tuple[str, ...]       # its stems in order, for phrases
     by_numbers: set[str]            # stems within a few words of a number: 'temperature = 0.6'
+    value_phrases: frozenset[tuple[str, str]]   # (stem before, stem after) a value: ('train', 'token')
     marks: frozenset[str]           # what it says how: 'number', 'uses', 'own work', 'objects', 'short', 'long'
     caption: bool                   # its passage is a table or figure caption
     named: frozenset[str]           # stems of the names it mentions ('SGLang', 'Digital Card Game')
@@ -109,10 +109,13 @@ class _Query:
     pairs: set[tuple[str, str]]     # consecutive content stems
     wants_number: bool
     procedure: bool                 # 'how did / how was ...'
+    why: bool                       # 'why did ...': a reason answers it
     method: bool                    # asks what was done ('how did', 'what ... did X use'), not about a table
     own_work: bool                  # asks what the authors built, developed or proposed
     asks_name: bool                 # 'which engine ...', 'what toolkit ...': a name answers it
     asks_percent: bool              # 'what percentage ...': a number with '%' answers it
+    asks_duration: bool             # 'how long did training take': a time ('three weeks') answers it
+    counts: bool                    # 'how many X ...': a count of X answers it
     asked_stems: frozenset[str]     # every stem of the question, names included
     entities: list[set[str]]        # name-like words: 'Bar2', 'Foo-4.5'
 
@@ -146,11 +149,32 @@ def score_sentences(question: str, hits: Sequence[Candidate]) -> tuple[list[_Sen
     for r, h in enumerate(hits):
         facts = _passage_features(h.paper_title, h.section, h.text)
         sents += [_Sentence(h, r, i, **f) for i, f in enumerate(facts)]
+    _follow_references(sents)
     q = _query(question, sents, an)
     top = max((h.score for h in hits), default=0.0) or 1.0
     for s in sents:
         s.score = _score(s, q) + 0.5 * max(s.hit.score, 0.0) / top
     return sorted(sents, key=lambda s: (-s.score, s.rank, s.index)), q
+
+
+_REFERENCE = re.compile(r"\b(Table|Figure|Fig\.)\s*(\d+)", re.I)
+
+
+def _follow_references(sents: list[_Sentence]) -> None:
+    """'As shown in figure 13, X reached 90.6%': a sentence citing a table or figure is about what its caption
+    (among the candidates) says, as if the caption were the sentence before it."""
+    captions: dict[tuple[str, str], frozenset[str]] = {}
+    for s in sents:
+        m = _REFERENCE.match(s.text) if s.caption and s.index == 0 else None
+        if m:
+            captions.setdefault((m.group(1)[:3].lower(), m.group(2)), s.stems)
+    if not captions:
+        return
+    for s in sents:
+        for m in _REFERENCE.finditer(s.text):
+            stems = captions.get((m.group(1)[:3].lower(), m.group(2)))
+            if stems is not None and not (s.caption and s.index == 0):
+                s.near, s.context = s.near | stems, s.context | stems
 
 
 @lru_cache(maxsize=4096)
@@ -160,49 +184,28 @@ def _passage_features(title: str, section: str, text: str) -> tuple[dict, ...]:
     an = analyzer()
     names = frozenset(an.tokens(title_names(title)))           # 'Bar2' in the question is met by the paper
     passage = {"context": frozenset(an.tokens(search_text(section, text, title))) | names, "names": names,
-               "heading": frozenset(an.tokens(leaf_section(section))), "caption": bool(_CAPTION.match(text))}
+               "heading": frozenset(an.tokens(leaf_section(section))), "caption": bool(CAPTION_LINE.match(text))}
     texts = split_sentences(text)
-    stems = [frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names for t in texts]
-    named = [_named(t) for t in texts]
-    return tuple({"text": t, "stems": stems[i], "named": named[i],
-                  "near_named": frozenset().union(*named[max(0, i - 2):i]), "words": frozenset(_surface(t)), "sequence": tuple(an.tokens(t)),
-                  "near": frozenset().union(*stems[max(0, i - 2):i]),
-                  "earlier": frozenset().union(*stems[:i]), "by_numbers": _by_numbers(t),
-                  "marks": _marks(t), "roles": _roles(t), **passage} for i, t in enumerate(texts))
+    heads, bodies = zip(*(run_in(t) for t in texts)) if texts else ((), ())
+    percent = frozenset(an.tokens("percent percentage"))                 # '61.5%' says a percentage
+    stems = [frozenset(an.tokens(f"{t} {expand_compounds(t)}")) | names
+             | (percent if PERCENT_VALUE.search(t) else frozenset()) for t in bodies]
+    named = [sentence_names(t) for t in bodies]
+    section_heading = passage.pop("heading")
+    run_ins, current = [], frozenset()
+    for h in heads:                             # a run-in heading titles its paragraph's sentences
+        current = frozenset(an.tokens(h)) if h else current
+        run_ins.append(current)
+    return tuple({"text": t, "stems": stems[i], "named": named[i], "heading": section_heading | run_ins[i],
+                  "run_in": run_ins[i],
+                  "near_named": frozenset().union(*named[max(0, i - 2):i]), "words": frozenset(_surface(bodies[i])),
+                  "sequence": tuple(an.tokens(bodies[i])), "near": frozenset().union(*stems[max(0, i - 2):i]),
+                  "earlier": frozenset().union(*stems[:i]), "by_numbers": near_number_stems(bodies[i]),
+                  "value_phrases": value_phrases(bodies[i]), "marks": sentence_marks(bodies[i]),
+                  "roles": sentence_roles(bodies[i]), **passage} for i, t in enumerate(texts))
 
 
-_ROLE = re.compile(r"([A-Za-z][a-z]{2,})\s*\((?=[A-Z][\w.+-]*[A-Za-z])")
 
-
-def _roles(text: str) -> frozenset[str]:
-    """Stems of the words that a bracketed name labels: 'Training (Megatron)', 'Rollout (SGLang + Router)'."""
-    return frozenset(analyzer().tokens(" ".join(_ROLE.findall(text))))
-
-
-def _named(text: str) -> frozenset[str]:
-    """Stems of the name-like words of a sentence: capitalised or versioned words past its first word."""
-    return frozenset(analyzer().tokens(" ".join(name_words(text))))
-
-
-def _by_numbers(text: str) -> frozenset[str]:
-    """The stems within a few words of a value: 'temperature = 0.6', 'a size of 150,000'."""
-    words = text.split()
-    near = [" ".join(words[max(0, i - 6):i + 4]) for i in _values(words)]
-    return frozenset(analyzer().tokens(" ".join(near)))
-
-
-def _values(words: list[str]) -> list[int]:
-    """Where the words hold a value: a number, but not one ending a name ('Zed Sonnet 4', 'Table 5')."""
-    return [i for i, w in enumerate(words)
-            if _NUMBER.search(w) and not (i > 1 and re.fullmatch(r"[A-Z][a-z]+", words[i - 1]))]
-
-
-def _marks(text: str) -> frozenset[str]:
-    """How a sentence says what it says, as far as scoring cares."""
-    words = len(text.split())
-    marks = {"number": _values(text.split()), "percent": re.search(r"\d\s*%", text), "uses": _USES.search(text), "own work": _OWN_WORK.search(text),
-             "objects": _OBJECTS.match(text), "table": _CAPTION.match(text), "short": words < 5, "long": words > 70}
-    return frozenset(name for name, found in marks.items() if found)
 
 
 def best_sentences(question: str, hits: Sequence[Candidate], n: int = 3) -> list[tuple[Candidate, str]]:
@@ -216,7 +219,7 @@ def best_sentences(question: str, hits: Sequence[Candidate], n: int = 3) -> list
     if not ranked or not q.terms:
         return []
     picks = _cover(ranked, q, n) if len(q.parts) > 1 else [ranked[0]]
-    second = (_elaboration(ranked[0], ranked) if q.procedure else None) or _runner_up(ranked, q)
+    second = (_elaboration(ranked[0], ranked, q.why) if q.procedure else None) or _runner_up(ranked, q)
     if len(picks) == 1 and min(n, 2) > 1 and second is not None:
         picks.append(second)
     picks.sort(key=lambda s: (s.rank, s.index))
@@ -262,8 +265,11 @@ def _query(question: str, sents: list[_Sentence], an: Analyzer) -> _Query:
                   kinds={t for t, w in as_asked.items() if w in KIND_WORDS},
                   pairs={(a, b) for a, b in zip(terms, terms[1:]) if not {a, b} <= named},   # phrases, not names
                   wants_number=bool(_NUMBER_QUESTION.search(question)), procedure=bool(_PROCEDURE.match(question)),
+                  why=bool(_WHY.match(question)),
                   asks_name=_asks_name(question, asked),
                   asks_percent=bool(_PERCENT_QUESTION.search(question)),
+                  asks_duration=bool(_HOW_LONG.search(question)),
+                  counts=bool(re.match(r"\s*how many\b", question, re.I)),
                   asked_stems=frozenset(an.tokens(f"{question} {expand_compounds(question)}")),
                   method=_asks_method(question), own_work=bool(_MADE.search(question)),
                   entities=entity_terms(question, an))
@@ -290,7 +296,8 @@ def _match(s: _Sentence, q: _Query, off_topic: float) -> float:
     """The asked-for words the sentence holds (exact words beat stems; away from the asked-about names they do
     not count), the question words it, the two sentences before it, its passage and its section title hold,
     and the question's phrases it repeats."""
-    focus = sum(w * q.credit(t, s.words) for t, w in q.focus.items() if t in s.stems) / q.focus_total
+    focus = sum(w * q.credit(t, s.words) if t in s.stems else 0.5 * w
+                for t, w in q.focus.items() if t in s.stems or t in s.run_in) / q.focus_total
     own = near = context = heading = 0.0
     for t, w in q.terms.items():
         own += w if t in s.stems else 0.0
@@ -324,10 +331,17 @@ def _cues(s: _Sentence, q: _Query) -> float:
         cue += SAYS_NAME                                            # names something new: 'SGLang'
         if s.roles & (q.terms.keys() - q.focus.keys()):
             cue += ROLE_NAME                                        # 'which engine ... for rollouts': 'Rollout (X)'
+    if q.counts and q.entities and all(group <= s.named for group in q.entities):
+        cue += NAMES_ASKED                              # 'how many tokens was X trained on': the count X's own
+    if q.asks_duration and "duration" in s.marks:
+        cue += 0.3                                                  # 'how long did it take': 'three weeks'
     if q.asks_percent and "percent" in s.marks:
         cue += 0.3
     if q.wants_number and "number" in s.marks:
         cue += 0.5 if s.by_numbers & q.focus.keys() else 0.1
+        named = frozenset().union(s.named, *q.entities)             # a verb or a noun, not a name
+        if any(a in q.focus and b in q.terms and b not in q.focus and b not in named for b, a in s.value_phrases):
+            cue += VALUE_PHRASE                                     # 'trained on 7T tokens'
     return cue
 
 
@@ -338,7 +352,7 @@ def _mismatch(s: _Sentence, q: _Query, off_topic: float) -> float:
     penalty += OFF_TOPIC * off_topic
     if s.caption and not (q.asks_name and s.roles & q.terms.keys()):   # a figure's parts, named: not a penalty
         penalty += CAPTION if q.method else 0.25 if "table" in s.marks else 0.0
-    return penalty + (0.3 if "short" in s.marks else 0.1 if "long" in s.marks else 0.0)
+    return penalty + (0.3 if "short" in s.marks or "label" in s.marks else 0.1 if "long" in s.marks else 0.0)
 
 
 def _coverage(weights: dict[str, float], stems: set[str]) -> float:
@@ -346,12 +360,17 @@ def _coverage(weights: dict[str, float], stems: set[str]) -> float:
     return sum(w for t, w in weights.items() if t in stems) / total if total else 0.0
 
 
-def _elaboration(first: _Sentence, sents: list[_Sentence]) -> _Sentence | None:
+def _elaboration(first: _Sentence, sents: list[_Sentence], why: bool = False) -> _Sentence | None:
     """For 'how' questions: the later sentence of the same passage that adds the most specifics (a number
-    most of all); one that objects ('However, ...') is not an elaboration."""
+    most of all, what was used next); for 'why' questions, the one that gives a reason ('experiments showed ...');
+    one that objects ('However, ...') is not an elaboration."""
     def specifics(s: _Sentence) -> float:
         turn = -0.2 if "objects" in s.marks else 0.0
-        return s.score + turn + (0.4 if "number" in s.marks else 0.0) - 0.05 * (s.index - first.index)
+        setup = {"number", "uses"} <= s.marks                       # 'we use FixHarness ... with temperature 0.7'
+        found = (0.6 if "reason" in s.marks else 0.0) if why else (0.4 if "number" in s.marks else 0.0) + (
+            0.2 if setup else 0.0)
+
+        return s.score + turn + found - 0.05 * (s.index - first.index)
 
     later = [s for s in sents if s.hit is first.hit and s.index > first.index]
     return max(later, key=specifics, default=None)

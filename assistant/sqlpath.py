@@ -9,8 +9,8 @@ from index.names import key
 from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
-from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, setting_label, value_lines,
-                      value_text)
+from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, relative_lines, setting_label,
+                      value_lines, value_text, yes_no)
 from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
@@ -64,12 +64,17 @@ class SqlPath:
                 a, b = sorted(pair, key=lambda r: -r["value"])
                 gap = difference(a, b)
                 who = f"{model_label(a['model_id'], self.cat)} and {model_label(b['model_id'], self.cat)}"
-                found[0].lines.insert(0, f"{who} tie on {a['benchmark_id']} at **{value_text(a)}**." if gap == 0 else
+                found[0].lines.insert(0, yes_no(plan, a, b) + (
+                                      f"{who} tie on {a['benchmark_id']} at **{value_text(a)}**." if gap == 0 else
                                       f"{model_label(a['model_id'], self.cat)} is ahead of "
                                       f"{model_label(b['model_id'], self.cat)} on {a['benchmark_id']} by "
-                                      f"**{gap:g}** points ({value_text(a)} vs {value_text(b)}).")
+                                      f"**{gap:g}** points ({value_text(a)} vs {value_text(b)})."))
         elif found and len(plan.models) == 2 and len(plan.bench_ids) > 1:
             found[0].lines.insert(0, self.tally(plan, found[2]))
+        if found and len(plan.models) == 2:            # 'X reaches 91.5% of Y on Z', as a paper says it
+            params: list = []
+            relative_lines(found[0], plan, query.run(self.db, query.FACT_SQL + "\nWHERE f.attribute = 'relative_score' "
+                           "AND " + query.in_list("f.model_id", plan.model_ids, params), params).rows, self.cat)
         return found
 
     def shared_benchmarks(self, plan: Plan) -> list:
@@ -136,6 +141,12 @@ class SqlPath:
     def on_rank(self, plan: Plan):
         if not plan.bench_ids:
             return None
+        if plan.reference is not None:                  # 'which models beat X on Y?': X's score is the bar
+            bar = query.pick_setting(query.scores(self.db, plan, plan.reference.ids, plan.bench_ids).rows,
+                                     plan.setting_words)
+            if not bar:
+                return None
+            plan = replace(plan, value_min=bar[0]["value"], strict=True)
         models = plan.model_ids if len(plan.model_ids) > 1 else None
         combos, lower = query.chosen_settings(self.db, plan, models, plan.bench_ids)
         if not combos:
@@ -146,6 +157,8 @@ class SqlPath:
         if not rows:
             return None
         d = Draft()
+        if plan.reference is not None:
+            d.lines.append(f"Above **{plan.reference.text}** ({plan.value_min:g}):")
         for b in dict.fromkeys(r["benchmark_id"] for r in rows):
             rank_lines(d, [r for r in rows if r["benchmark_id"] == b], plan.k, desc, self.cat)
         if lower:

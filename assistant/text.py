@@ -172,16 +172,23 @@ def is_answerable(question: str, hits: Sequence[Hit]) -> bool:
     when the question names what it asks for ('What learning rate ...'), that word.
     """
     an = analyzer()
-    top = [set(an.tokens(f"{h.paper_title} {search_text(h.section, h.text, h.paper_title)}")) for h in hits[:3]]
+    percent = set(an.tokens("percent percentage"))                  # '61.5%' answers 'what percentage'
+    top = [set(an.tokens(f"{h.paper_title} {search_text(h.section, h.text, h.paper_title)}"))
+           | (percent if "%" in h.text else set()) for h in hits[:3]]
     union = set().union(*top)
     terms = set(content_terms(question, an, known=union.__contains__))
     if not hits or not terms:
         return False
-    if any(not (group & union) for group in entity_terms(question, an)):
+    if any(not found(group, union) for group in entity_terms(question, an)):
         return False
     heads = asked_heads(question, an)
-    best = max((len(terms & t) for t in top if not heads or heads & t), default=0)
+    best = max((sum(found({term}, t) for term in terms) for t in top if not heads or heads & t), default=0)
     return best / len(terms) >= 0.5 and (best >= 2 or len(terms) == 1)
+
+
+def found(group: set[str], tokens: set[str]) -> bool:
+    """A name's stems among the passages' tokens, also glued to the next word ('FooHashdeduplication')."""
+    return bool(group & tokens) or any(t.startswith(g) for g in group if len(g) >= 5 for t in tokens)
 
 
 def extractive_answer(question: str, hits: Sequence[Hit], max_sentences: int = 3) -> tuple[str, list[dict]]:
