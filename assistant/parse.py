@@ -112,10 +112,10 @@ PAPER_NAME = re.compile(r"((?:the\s+)?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:technical\s+
 
 def setting_words(q: str, cat: Catalog) -> set[str]:
     """Words of the question that pick a setting: '128k', 'with YARN+DCA', 'strict', 'Chinese', 'Python'."""
-    from .catalog import words
+    from .catalog import label_words
     from .query import shots
     ql = q.lower()
-    toks = words(q)
+    toks = label_words(q)                 # 'R-L' and 'Pass@1' whole, as metric labels are
     found = {t for t in toks if re.fullmatch(r"\d+(?:\.\d+)?[km]", t)}
     if shots(q):                  # '0-shot' vs '5-shot': the count picks the setting, 'shot' alone does not
         found |= shots(q)

@@ -30,6 +30,8 @@ def assistant(tmp_path_factory):
     ("What F1 does Coot-2B get on LakeQA?", "55.2", "41.9"),
     ("What is Coot-2B's EM on LakeQA?", "41.9", "55.2"),
     ("Coot-2B's LakeQA F1 score", "55.2", "41.9"),
+    ("What is Coot-2B's R-L on BrookSum?", "33.1", "36.5"),
+    ("Coot-2B BrookSum R-1?", "36.5", "33.1"),
 ])
 def test_a_named_metric_picks_its_value(assistant, question, value, other):
     assert_numbers(assistant.ask(question, []).text, [float(value)], forbid=[float(other)])
