@@ -2,6 +2,8 @@
 which benchmarks (of a category, in a table) it uses, what kind of document it is."""
 from __future__ import annotations
 
+import re
+
 from . import query
 from .answer import Source
 from .catalog import Catalog
@@ -23,6 +25,8 @@ class CorpusPath:
         return handler(plan) if handler else None
 
     def papers(self, plan: Plan):
+        if plan.bench_ids or plan.model_ids:
+            return self.papers_reporting(plan)
         params: list = []
         where = [query.in_list("p.paper_id", plan.papers, params)] if plan.papers else []
         sql = ("SELECT p.paper_id, p.title, p.kind, p.file, count(s.score_id) AS scores, "
@@ -39,6 +43,39 @@ class CorpusPath:
             d.lines.append(f"- *{r['title']}* ({r['kind']}, `{r['file']}`): {r['scores']} scores of {r['models']} "
                            f"models on {r['benchmarks']} benchmarks in {r['tables']} tables")
             d.sources.append(Source(paper=r["title"], paper_id=r["paper_id"]))
+        more(d, len(res.rows), "papers")
+        return d, res.sql, res.rows
+
+    def papers_reporting(self, plan: Plan):
+        """'Which papers report FooBench?', 'Which papers evaluate Foo-7B?': the papers holding those scores, with
+        how many, of how many models, in which tables."""
+        params: list = []
+        on = []
+        if plan.bench_ids:
+            on.append(query.in_list("s.benchmark_id", plan.bench_ids, params))
+        if plan.model_ids:
+            on.append(query.in_list("s.model_id", plan.model_ids, params))
+        sql = ("SELECT p.paper_id, p.title, p.kind, p.file, count(*) AS scores, count(DISTINCT s.model_id) AS models,\n"
+               "       list(DISTINCT s.benchmark_id ORDER BY s.benchmark_id) AS benchmarks,\n"
+               "       list(DISTINCT coalesce('Table ' || s.table_no, CASE WHEN s.source_kind = 'text' THEN "
+               "'the text' ELSE 'the “' || s.table_id || '” table' END)) AS tables,\n"
+               "       list(s.raw_cell ORDER BY s.score_id) AS cells\n"
+               "FROM papers p JOIN scores s ON s.paper_id = p.paper_id AND " + " AND ".join(on) +
+               "\nGROUP BY p.paper_id, p.title, p.kind, p.file, p.precedence\nORDER BY p.precedence, p.paper_id")
+        res = query.run_all(self.db, sql, params)
+        what = " / ".join(plan.bench_ids[:3] + [m.text for m in plan.models][:3])
+        d = Draft()
+        if not res.rows:
+            d.lines.append(f"None of the indexed papers report scores for {what}.")
+            return d, res.sql, res.rows
+        d.lines.append(f"**{len(res.rows)}** of the indexed papers report {what}:")
+        for r in res.rows[:LIMIT]:
+            tables = sorted(r["tables"], key=natural)
+            cells = f" ({', '.join(c for c in r['cells'][:3])})" if plan.model_ids and plan.bench_ids else ""
+            d.lines.append(f"- *{r['title']}* ({r['kind']}): {plural(r['scores'], 'score')}{cells} of "
+                           f"{plural(r['models'], 'model')} on {', '.join(r['benchmarks'][:6])}, "
+                           f"in {', '.join(tables[:6])}" + (" and more" if len(tables) > 6 else ""))
+            d.sources.append(Source(paper=r["title"], paper_id=r["paper_id"], table=tables[0]))
         more(d, len(res.rows), "papers")
         return d, res.sql, res.rows
 
@@ -117,6 +154,16 @@ class CorpusPath:
 
 
 FROM = ("FROM scores s JOIN papers p ON p.paper_id = s.paper_id LEFT JOIN models m ON m.model_id = s.model_id")
+
+
+def natural(label: str) -> tuple:
+    """'Table 6' before 'Table 15'; 'the text' last."""
+    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"\d+|\D+", label)) + \
+        ((label == "the text"),)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def more(d: Draft, n: int, what: str) -> None:

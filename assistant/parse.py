@@ -285,6 +285,10 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
         return
     corpus = CORPUS_WORDS.search(ql)
     named = [m for m in plan.benchmarks if m.kind == "name"]
+    if (corpus and CORPUS_NOUN.get(corpus.group("what") or "") == "papers" and (named or plan.model_ids)
+            and not plan.attributes and plan.intent in (Intent.LOOKUP, Intent.LIST)):
+        plan.corpus, plan.intent = "papers", Intent.CORPUS      # 'which papers report FooBench?'
+        return
     if corpus and not named and not plan.attributes and plan.intent in (Intent.LOOKUP, Intent.LIST, Intent.COUNT,
                                                                            Intent.COMPARE):
         what = CORPUS_NOUN[corpus.group("kind") or corpus.group("what")]
