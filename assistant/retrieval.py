@@ -233,7 +233,7 @@ class SparseIndex:
 
     @classmethod
     def load(cls, folder: Path, passages: Sequence[Passage]) -> SparseIndex:
-        retriever = retriever_class().from_persist_dir(str(folder), mmap=True)
+        retriever = retriever_class().from_persist_dir(str(folder), mmap=True, show_progress=False)
         owner = np.load(folder / "owner.npy")
         if len(owner) and int(owner.max()) >= len(passages):
             raise ValueError("the saved index belongs to other passages")
