@@ -54,6 +54,12 @@ def label_words(text: str | None) -> set[str]:
     return words(text) | {m.lower() for m in COMPOUND.findall(text or "")}
 
 
+def word_key(w: str) -> str:
+    """A word's first seven letters, a plural 's' dropped first: 'scores' and 'score', 'evaluations' and
+    'evaluation' meet."""
+    return (w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w)[:7]
+
+
 def stem(model_id: str) -> str:
     return VARIANT_TAIL.sub("", VERSION_TAIL.sub("", model_id))
 
@@ -111,7 +117,7 @@ class Catalog:
                            if (need := words(part) - STOP_WORDS)
                            and any(len(w) >= 5 and "ordinary" not in c.v("word", key(w)) for w in need)]
         c.bench_words = [(bid, need) for bid, r in c.benchmarks.items() if r.get("category") in ("other", None)
-                         and len(need := {w[:7] for w in tokens(bid) if len(w) >= 4 and w.isalpha()}) >= 2]
+                         and len(need := {word_key(w) for w in tokens(bid) if len(w) >= 4 and w.isalpha()}) >= 2]
         for i, (_, need, _) in enumerate(c.setting_needs):        # indexed by word: a question touches a few labels
             for w in need:
                 c.by_word.setdefault(w, []).append(i)
@@ -306,7 +312,7 @@ class Catalog:
 
     def benchmarks_by_words(self, q: str, papers: list[str]) -> list[Mention]:
         """Benchmarks named after their table ('in-house English evaluation'), found by most of their words."""
-        asked = {w[:7] for w in tokens(q) if len(w) >= 4 and w.isalpha()}
+        asked = {word_key(w) for w in tokens(q) if len(w) >= 4 and w.isalpha()}
         out = []
         for i in sorted({i for w in asked for i in self.bench_by_word.get(w, ())}):
             bid, need = self.bench_words[i]
