@@ -135,7 +135,8 @@ def paper_title(path: Path, title: str | None) -> str:
     title = re.sub(r"\)(?=[A-Z][a-z])", ") ", title)    # '(ARC)Foundation' glued by the PDF conversion
     squash = re.sub(r"[^a-z0-9]", "", title.lower())
     first = re.sub(r"[^a-z0-9]", "", words[0].lower()) if words else ""
-    own = ":" in title or len(title.split()) >= 5 or NAME_LIKE.search(title)
+    numbered = re.match(r"(?:\d+(?:\.\d+)*|[IVX]+\.?)\s", title)      # '1 Evaluation': a section
+    own = not numbered and (":" in title or len(title.split()) >= 4 or NAME_LIKE.search(title))
     return title if own or first and first in squash else f"{stem}: {title}"
 
 

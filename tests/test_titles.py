@@ -16,6 +16,9 @@ from index.document import paper_title
     ("paper.md", "Scaling Laws for Sparse Mixtures of Small Experts", "Scaling Laws for Sparse Mixtures of Small Experts"),
     ("heron-report-eval.md", "Instruction-tuned Model", "Heron Report Eval: Instruction-tuned Model"),
     ("kestrel-notes.md", "Results", "Kestrel Notes: Results"),
+    ("techreport.pdf", "The Pelican Technical Report", "The Pelican Technical Report"),
+    ("report-compare.pdf", "1 Evaluation", "Report Compare: 1 Evaluation"),
+    ("notes.md", "2.3 Main Results on Hard Benchmarks", "Notes: 2.3 Main Results on Hard Benchmarks"),
     ("kestrel-notes.md", None, "Kestrel Notes"),
 ])
 def test_title(file, heading, title):
