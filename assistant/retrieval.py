@@ -245,7 +245,7 @@ class SparseIndex:
         try:
             folder.parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
-            self.retriever.persist(str(tmp))
+            self.retriever.persist(str(tmp), show_progress=False)
             np.save(tmp / "owner.npy", self.owner)
             os.replace(tmp, folder)
             for old in folder.parent.iterdir():
