@@ -147,6 +147,25 @@ KEY = "benchmark_id, model_id, pref"                  # a score row's key in sco
 ON_KEY = "JOIN {t} ON {t}.model_id = s.model_id AND {t}.benchmark_id = s.benchmark_id AND {t}.pref = s.pref\n"
 
 
+def model_benchmarks(db: SafeDB, plan: Plan, model_id: str, descending: bool) -> Result:
+    """One model's score on each benchmark, best first (or worst): per benchmark its preferred row, a plain setting
+    before a qualified one. Left out: benchmarks whose table says lower is better, aggregates, and scales other
+    than 0-100 (Elo-like, or 0-10 ones: no model scores above 10), which would not order with the rest."""
+    params: list = [model_id, model_id]
+    where = ["s.model_id = ?", "NOT s.lower_better", "s.value BETWEEN 0 AND 100",
+             "coalesce(b.category, '') <> 'aggregate'",
+             "s.benchmark_id IN (SELECT benchmark_id FROM score_ranks WHERE benchmark_id IN (SELECT benchmark_id FROM "
+             "score_ranks WHERE model_id = ?) GROUP BY benchmark_id HAVING max(value) > 10)"] + scope_where(plan, params)
+    key = "(s.setting IS NOT NULL, s.pref)"
+    sql = ("WITH top AS (\nSELECT s.benchmark_id, s.model_id, arg_min(s.pref, " + key + ") AS pref\n"
+           "FROM score_ranks s LEFT JOIN benchmarks b ON b.benchmark_id = s.benchmark_id"
+           + (" LEFT JOIN models m ON m.model_id = s.model_id" if "m." in " ".join(where) else "") +
+           "\nWHERE " + "\n  AND ".join(where) + "\nGROUP BY s.benchmark_id, s.model_id)\n"
+           + SCORE_SQL + "\n" + ON_KEY.format(t="top") +
+           f"ORDER BY s.value {'DESC' if descending else 'ASC'}, s.benchmark_id")
+    return Result(show(sql, params), db.query_all(sql, params)[1])
+
+
 def averaged(db: SafeDB, plan: Plan, benches: list[str], combos: list[str], shown: int = 12) -> tuple[Result, Result]:
     """The mean per benchmark over every model's preferred row, in SQL; and the first rows, for citing."""
     params: list = []

@@ -24,6 +24,13 @@ def fact_label(r: dict) -> str:
     return heads[0] if heads else r["attribute"].replace("_", " ")
 
 
+MAX_BENCH_ROWS = 15          # a model's benchmarks listed in one ranking of them
+# A ranking with a model and no benchmark ranks the model's benchmarks only when the question is about its scores
+# ('best benchmark', 'lowest score', 'where is it weakest'), not 'the highest quality data bucket'.
+ABOUT_SCORES = re.compile(r"\b(?:benchmarks?|scores?|tasks?|evals?|evaluations?|weak(?:est|er|ness)?|"
+                          r"strong(?:est|er)?|strengths?)\b", re.I)
+
+
 class SqlPath:
     def __init__(self, db: SafeDB, cat: Catalog):
         self.db, self.cat = db, cat
@@ -140,7 +147,7 @@ class SqlPath:
 
     def on_rank(self, plan: Plan):
         if not plan.bench_ids:
-            return None
+            return self.rank_benchmarks(plan) if len(plan.models) == 1 and ABOUT_SCORES.search(plan.question) else None
         if plan.reference is not None:                  # 'which models beat X on Y?': X's score is the bar
             bar = query.pick_setting(query.scores(self.db, plan, plan.reference.ids, plan.bench_ids).rows,
                                      plan.setting_words)
@@ -164,6 +171,32 @@ class SqlPath:
         if lower:
             d.lines.append("(In this table lower is better, as its caption says.)")
         return d, res.sql, rows
+
+    def rank_benchmarks(self, plan: Plan):
+        """'What is X's best benchmark?', 'Where is X weakest?': the model's benchmarks ordered by its score."""
+        d, sqls, rows = Draft(), [], []
+        word = "highest" if plan.descending else "lowest"
+        for mid in plan.models[0].ids[:3]:
+            res = query.model_benchmarks(self.db, plan, mid, plan.descending)
+            if not res.rows:
+                continue
+            sqls.append(res.sql)
+            rows += res.rows
+            first = res.rows[0]
+            d.lines.append(f"{model_label(mid, self.cat)} scores {word} on **{first['benchmark_id']}**: "
+                           f"**{value_text(first)}** — {d.source(first)}.")
+            shown = res.rows[:MAX_BENCH_ROWS]
+            d.lines += ["", f"Its {len(shown)} {word} scores of {len(res.rows)} benchmarks:" if len(res.rows) >
+                        len(shown) else f"All {len(res.rows)} of its benchmarks, {word} first:", "",
+                        "| Benchmark | Score | Source |", "|---|---:|---|"]
+            d.lines += [f"| {r['benchmark_id']}{setting_label(r)} | {value_text(r)} | {d.source(r).replace('|', '/')} |"
+                        for r in shown]
+            d.lines.append("")
+        if not rows:
+            return None
+        d.lines.append("(Benchmarks use different scales: this orders raw scores on 0-100 scales, and leaves out "
+                       "averages, 0-10 and Elo-like scales, and tables where lower is better.)")
+        return d, "\n;\n".join(sqls), rows
 
     def on_diff(self, plan: Plan):
         found = self.on_lookup(plan)

@@ -1,0 +1,48 @@
+"""'What is X's best benchmark?' / 'Where is X weakest?': the model's benchmarks ordered by its own score,
+against a reference computed here from every row (each benchmark's plain-setting row first, 0-100 scales only,
+no averages, no lower-is-better tables)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant import Assistant
+from assistant.settings import Settings
+from index.order import LOWER_BETTER
+
+
+@pytest.fixture(scope="module")
+def assistant(real_db):
+    return Assistant(real_db, Settings())
+
+
+def reference(con, model: str) -> list[tuple[str, float]]:
+    rows = con.execute(
+        "SELECT s.benchmark_id, s.value, s.setting, s.pref, t.caption, b.category FROM scores s "
+        "LEFT JOIN tables t ON t.paper_id = s.paper_id AND t.table_id = s.table_id "
+        "LEFT JOIN benchmarks b ON b.benchmark_id = s.benchmark_id WHERE s.model_id = ?", [model]).fetchall()
+    scale = dict(con.execute("SELECT benchmark_id, max(value) FROM scores GROUP BY 1").fetchall())
+    best: dict[str, tuple] = {}
+    for bench, value, setting, pref, caption, category in rows:
+        if (category == "aggregate" or not 0 <= value <= 100 or scale[bench] <= 10
+                or re.search(LOWER_BETTER, caption or "", re.I)):
+            continue
+        k = (setting is not None, pref)
+        if bench not in best or k < best[bench][0]:
+            best[bench] = (k, value)
+    return sorted(((b, v) for b, (_, v) in best.items()), key=lambda bv: -bv[1])
+
+
+@pytest.mark.parametrize("model, question, highest", [
+    ("GLM-4.5", "On which benchmark does GLM-4.5 score highest?", True),
+    ("GLM-4.5", "What is GLM-4.5's weakest benchmark?", False),
+    ("Qwen2-72B-Instruct", "What is Qwen2-72B-Instruct's best benchmark?", True),
+])
+def test_benchmarks_of_one_model_in_order(assistant, db_con, model, question, highest):
+    ref = reference(db_con, model)
+    want = ref[0] if highest else ref[-1]
+    text = assistant.ask(question, []).text
+    first = text.splitlines()[0]
+    assert f"**{want[0]}**" in first and f"**{want[1]:g}" in first, (want, first)
+    assert f"of {len(ref)} benchmarks" in text or f"All {len(ref)} of its benchmarks" in text
