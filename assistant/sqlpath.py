@@ -217,6 +217,8 @@ class SqlPath:
     def on_average(self, plan: Plan):
         if not plan.model_ids and plan.bench_ids:
             return self.average_across_models(plan)
+        if not plan.bench_ids and len(plan.models) == 1:
+            return self.average_of_model(plan)
         found = self.on_lookup(plan)
         if not found:
             return None
@@ -238,6 +240,30 @@ class SqlPath:
                 d.lines.insert(0, f"Average for {over}: ({expr}) / {len(picked)} = "
                                   f"**{round(mean, decimals(*picked) + 2):g}**.")
         return d, sql, rows
+
+    def average_of_model(self, plan: Plan):
+        """'X's average over all its benchmarks': the mean of its score on each benchmark of a 0-100 scale (the
+        rows a ranking of its benchmarks uses), with every term shown up to a bound."""
+        d, sqls, rows = Draft(), [], []
+        for mid in plan.models[0].ids[:3]:
+            res = query.model_benchmarks(self.db, plan, mid, True)
+            if not res.rows:
+                continue
+            sqls.append(res.sql)
+            rows += res.rows
+            terms = res.rows
+            mean = sum(r["value"] for r in terms) / len(terms)
+            expr = " + ".join(value_text(r) for r in terms[:MAX_BENCH_ROWS]) + (
+                f" + … ({len(terms) - MAX_BENCH_ROWS} more)" if len(terms) > MAX_BENCH_ROWS else "")
+            d.lines.append(f"Average of {model_label(mid, self.cat)} over its {len(terms)} benchmarks: ({expr}) / "
+                           f"{len(terms)} = **{round(mean, decimals(*terms) + 2):g}**.")
+            d.lines += [f"- {r['benchmark_id']}{setting_label(r)}: {value_text(r)} — {d.source(r)}"
+                        for r in terms[:MAX_BENCH_ROWS]]
+        if not rows:
+            return None
+        d.lines.append("(Benchmarks use different scales: this averages the scores on 0-100 scales, one per "
+                       "benchmark, and leaves out averages, 0-10 and Elo-like scales, and tables where lower is better.)")
+        return d, "\n;\n".join(sqls), rows
 
     def average_across_models(self, plan: Plan):
         combos, _ = query.chosen_settings(self.db, plan, None, plan.bench_ids)

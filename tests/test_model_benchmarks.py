@@ -46,3 +46,12 @@ def test_benchmarks_of_one_model_in_order(assistant, db_con, model, question, hi
     first = text.splitlines()[0]
     assert f"**{want[0]}**" in first and f"**{want[1]:g}" in first, (want, first)
     assert f"of {len(ref)} benchmarks" in text or f"All {len(ref)} of its benchmarks" in text
+
+
+def test_average_over_one_models_benchmarks(assistant, db_con):
+    ref = reference(db_con, "GLM-4.5")
+    mean = sum(v for _, v in ref) / len(ref)
+    text = assistant.ask("What is GLM-4.5's average score across all its benchmarks?", []).text
+    assert f"over its {len(ref)} benchmarks" in text
+    got = float(text.split(" = **")[1].split("**")[0])
+    assert abs(got - mean) < 0.01, (got, mean)
