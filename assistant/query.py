@@ -199,6 +199,23 @@ def facts(db: SafeDB, plan: Plan, models: list[str], attributes: list[str]) -> R
     return Result(show(sql, params), db.query(sql, params)[1])
 
 
+SCALE = "CASE upper(f.unit) WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 WHEN 'B' THEN 1e9 WHEN 'T' THEN 1e12 ELSE 1 END"
+
+
+def ranked_facts(db: SafeDB, plan: Plan, attribute: str, descending: bool, limit: int = 30) -> Result:
+    """Models ordered by a numeric fact ('the most parameters', 'the longest context'): each model's fact from its
+    paper of highest precedence, compared in one unit ('128K' and '1M' alike)."""
+    params: list = [ATTRIBUTE_LIKE.get(attribute, attribute)]
+    where = ["f.attribute LIKE ?", "f.value IS NOT NULL", "f.model_id IS NOT NULL"]
+    if plan.papers:
+        where.append(in_list("f.paper_id", plan.papers, params))
+    sql = (FACT_SQL.replace("SELECT ", f"SELECT f.value * {SCALE} AS amount, ", 1) + "\nWHERE " + "\n  AND ".join(where)
+           + "\nQUALIFY row_number() OVER (PARTITION BY f.model_id ORDER BY p.precedence, f.fact_id) = 1"
+           + f"\nORDER BY amount {'DESC' if descending else 'ASC'}, f.model_id LIMIT ?")
+    params.append(limit)
+    return Result(show(sql, params), db.query_all(sql, params)[1])
+
+
 def run(db: SafeDB, sql: str, params: list | None = None) -> Result:
     params = params or []
     return Result(show(sql, params), db.query(sql, params)[1])

@@ -16,6 +16,10 @@ from .guard import SafeDB
 from .plan import Intent, Plan
 
 
+def fact_text(r: dict) -> str:
+    return r["value_text"] if r["value"] is None else value_text(r)
+
+
 def fact_label(r: dict) -> str:
     """The header that names what a fact is: the one that is not the model's own name."""
     own = {key(n) for n in (r.get("model_id"), r.get("subject")) if n}
@@ -146,6 +150,8 @@ class SqlPath:
         return [r for r in rows if any(m.text.lower() in r["claim"].lower() for m in plan.models)]
 
     def on_rank(self, plan: Plan):
+        if plan.attributes and not plan.bench_ids and not plan.model_ids:
+            return self.rank_facts(plan)
         if not plan.bench_ids:
             return self.rank_benchmarks(plan) if len(plan.models) == 1 and ABOUT_SCORES.search(plan.question) else None
         if plan.reference is not None:                  # 'which models beat X on Y?': X's score is the bar
@@ -171,6 +177,23 @@ class SqlPath:
         if lower:
             d.lines.append("(In this table lower is better, as its caption says.)")
         return d, res.sql, rows
+
+    def rank_facts(self, plan: Plan):
+        """'Which model has the most parameters?': models ordered by the fact, with its source."""
+        res = query.ranked_facts(self.db, plan, plan.attributes[0], plan.descending)
+        if not res.rows:
+            return None
+        d = Draft()
+        first, word = res.rows[0], "most" if plan.descending else "least"
+        label = fact_label(first)
+        ties = [r for r in res.rows if r["amount"] == first["amount"]]
+        who = " and ".join(model_label(r["model_id"], self.cat) for r in ties[:MAX_BENCH_ROWS])
+        d.lines.append(f"{who} {'have' if len(ties) > 1 else 'has'} the {word} {label}: **{fact_text(first)}** — "
+                       f"{d.source(first)}.")
+        d.lines += ["", "| Model | " + label + " | Source |", "|---|---:|---|"]
+        d.lines += [f"| {model_label(r['model_id'], self.cat).replace('**', '')} | {fact_text(r)} | "
+                    f"{d.source(r).replace('|', '/')} |" for r in res.rows[:MAX_BENCH_ROWS]]
+        return d, res.sql, res.rows
 
     def rank_benchmarks(self, plan: Plan):
         """'What is X's best benchmark?', 'Where is X weakest?': the model's benchmarks ordered by its score."""
