@@ -89,8 +89,12 @@ class Browser:
         _, rows = self.db.query_all("SELECT DISTINCT benchmark_id FROM scores ORDER BY lower(benchmark_id)")
         return [r["benchmark_id"] for r in rows]
 
-    def models(self) -> list[str]:
-        _, rows = self.db.query_all("SELECT DISTINCT model_id FROM scores ORDER BY lower(model_id)")
+    def models(self, limit: int | None = None) -> list[str]:
+        """Model names, alphabetically; with `limit`, only the most reported ones (a page cannot carry 19,000
+        choices: the filter matches any typed part of a name anyway)."""
+        top = (f"SELECT model_id FROM scores GROUP BY model_id ORDER BY count(*) DESC, model_id LIMIT {int(limit)}"
+               if limit else "SELECT DISTINCT model_id FROM scores")
+        _, rows = self.db.query_all(f"SELECT model_id FROM ({top}) ORDER BY lower(model_id)")
         return [r["model_id"] for r in rows]
 
     def categories(self) -> list[str]:

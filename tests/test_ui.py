@@ -348,3 +348,21 @@ def test_chat_messages_put_the_chart_inside_the_answer():
     messages = chat_messages(_answer({"a": 1.0, "b": 2.0}), root="http://app.example")
     assert isinstance(messages[1].content, gr.HTML) and "answer-chart" in messages[1].content.value
     assert "a.csv-download" not in messages[0].content and "data:text/csv" in messages[1].content.value
+
+
+def test_model_filter_offers_the_most_reported_models_and_takes_any_typed_part(tmp_path):
+    """The Data tab's model filter lists at most MODEL_CHOICES names (a page with every model of 1,000 papers
+    weighed 2.5 MB); any typed part of a name still filters, as the rows' SQL matches substrings."""
+    from assistant.browse import Browser, ScoreFilter
+    from assistant.guard import SafeDB
+    from assistant.settings import Settings
+    from tests.conftest import copy_papers
+    from index.build import build
+    build(copy_papers(tmp_path / "papers"), tmp_path / "s.duckdb")
+    browser = Browser(SafeDB(tmp_path / "s.duckdb", Settings()))
+    every = browser.models()
+    top = browser.models(5)
+    assert len(top) == 5 and set(top) <= set(every) and top == sorted(top, key=str.lower)
+    rare = next(m for m in every if m not in top)
+    part = rare[1:-1]
+    assert any(r["model"] == rare for r in browser.scores(ScoreFilter(model=part)))

@@ -15,6 +15,7 @@ from .render import csv_link
 
 SHOWN = ("paper", "table", "model", "benchmark", "category", "setting", "value", "raw_cell", "page")
 ANY = ("(any)", "")
+MODEL_CHOICES = 200     # a page with every model of 1,000 papers as a choice weighed 2.5 MB
 
 
 def _choices(values: list, label_any: str = "(any)") -> list[tuple[str, str]]:
@@ -58,7 +59,9 @@ def build_browser(browser: Browser) -> gr.Tab:
             table = gr.Dropdown(_choices([], "(all tables)"), value="", label="Table", elem_id="filter-table",
                                 scale=2)
         with gr.Row():
-            model = gr.Dropdown(_choices(browser.models()), value="", label="Model", elem_id="filter-model")
+            model = gr.Dropdown(_choices(browser.models(MODEL_CHOICES)), value="", label="Model",
+                                elem_id="filter-model", allow_custom_value=True,
+                                info=f"the {MODEL_CHOICES} most reported, or type any part of a name")
             benchmark = gr.Dropdown(_choices(browser.benchmarks()), value="", label="Benchmark",
                                     elem_id="filter-benchmark")
             category = gr.Dropdown(_choices(browser.categories()), value="", label="Category",
