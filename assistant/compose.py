@@ -67,6 +67,15 @@ def value_text(r: dict) -> str:
     return text + (unit if unit in ("%", "B", "K", "M", "T") else "")
 
 
+SPREAD = re.compile(r"(?:±|\+/-|\+-)\s*(\d+(?:\.\d+)?)")
+
+
+def spread_text(r: dict) -> str:
+    """' (± 0.4)': the spread a cell prints after its value (a standard deviation over seeds, as the table says)."""
+    m = SPREAD.search(r.get("raw_cell") or "")
+    return f" (± {m.group(1)})" if m else ""
+
+
 def yes_no(plan, first: dict, second: dict) -> str:
     """'Yes — ' / 'No — ' when the question asserted an order of two models ('Did A beat B?') and `first` is the
     row ahead (`second` behind, or tied); '' when it asserted none."""
@@ -78,6 +87,20 @@ def yes_no(plan, first: dict, second: dict) -> str:
     if first["value"] == second["value"]:
         return "No (a tie) — "
     return "Yes — " if ahead == (order == "gt") else "No — "
+
+
+EVERY = re.compile(r"\b(?:every|all|each|always|across the board)\b", re.I)
+
+
+def tally_verdict(plan, wins: int, losses: int, both: int) -> str:
+    """'Yes — ' / 'No — ' for 'Is A better than B on most (every) benchmark(s)?': the first model is ahead on more than
+    half of the benchmarks both report (on all of them, when the question says every/all); '' when no order asserted."""
+    order = getattr(plan, "claim_order", None)
+    if not order or not both:
+        return ""
+    ahead, behind = (wins, losses) if order == "gt" else (losses, wins)
+    need = both if EVERY.search(plan.question or "") else both // 2 + 1
+    return "Yes — " if ahead >= need else "No — "
 
 
 def relative_lines(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
@@ -117,7 +140,7 @@ def value_lines(d: Draft, rows: list[dict], cat: Catalog, precedence_notes: dict
         by_value: dict[float, list[dict]] = {}
         for r in group:
             by_value.setdefault(r["value"], []).append(r)
-        head = f"{model_label(mid, cat)} scores **{value_text(first)}** on {bid}{setting_label(first)}"
+        head = f"{model_label(mid, cat)} scores **{value_text(first)}**{spread_text(first)} on {bid}{setting_label(first)}"
         also = [d.source(r) for r in by_value[first["value"]]]
         d.lines.append(f"- {head} — {'; '.join(dict.fromkeys(also))}.")
         d.chart.append({"label": f"{mid} · {bid}{setting_label(first)}", "value": first["value"]})

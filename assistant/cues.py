@@ -170,6 +170,10 @@ def variant(ql: str, cat) -> str | None:
 
 
 # -- intent -----------------------------------------------------------------------------------------
+CHANGE = re.compile(r"\bhow (?:much|many points)\b(?:\s+[\w.-]+){0,8}?\s+(?:help|hurt|add|gain|lose|lost|drop|fall|fell|"
+                    r"cost|improve|raise|rise|rose|boost|increase|decrease|change|move)\w*\b")
+
+
 def read_intent(q: str, plan: Plan) -> None:
     ql = q.lower()
     for cue, word in CJK_CUES:
@@ -187,7 +191,7 @@ def read_intent(q: str, plan: Plan) -> None:
     elif attrs and plan.models and not plan.benchmarks:
         plan.intent, plan.attributes = Intent.FACT, attrs
     elif re.search(r"\bhow much (?:better|worse|higher|lower|more|less)|\bdifference\b|\bdiffer(?:s|ent)?\b|\bgap\b|"
-                   r"\bby how much\b|\bhow many points\b|\boutperform\w* .* by\b|\bmargin\b", ql):
+                   r"\bby how much\b|\bhow many points\b|\boutperform\w* .* by\b|\bmargin\b", ql) or CHANGE.search(ql):
         plan.intent = Intent.DIFF
     elif re.search(r"\baverage\b|\bmean\b", ql) and not RANK_CUE.search(ql) and (plan.bench_ids or plan.model_ids):
         plan.intent = Intent.AVERAGE

@@ -10,7 +10,7 @@ from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
 from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, relative_lines, setting_label,
-                      value_lines, value_text, yes_no)
+                      tally_verdict, value_lines, value_text, yes_no)
 from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
@@ -106,8 +106,9 @@ class SqlPath:
         if not both:
             return f"No benchmark here has scores for both {plan.models[0].text} and {plan.models[1].text}."
         ties = f", {wins[2]} tied" if wins[2] else ""
-        return (f"Of the {both} benchmarks with scores for both, **{plan.models[0].text}** is ahead on **{wins[0]}** and "
-                f"**{plan.models[1].text}** on **{wins[1]}**{ties}.")
+        return tally_verdict(plan, wins[0], wins[1], both) + (
+            f"Of the {both} benchmarks with scores for both, **{plan.models[0].text}** is ahead on **{wins[0]}** and "
+            f"**{plan.models[1].text}** on **{wins[1]}**{ties}.")
 
     def on_verify(self, plan: Plan):
         # the synthesis holds claims, not scores: check them against the other papers
@@ -363,6 +364,8 @@ class SqlPath:
             return model_label(a["model_id"], self.cat)
         if a["benchmark_id"] != b["benchmark_id"]:
             return a["benchmark_id"]
+        if a.get("setting") != b.get("setting"):
+            return f"{a['benchmark_id']} ({a.get('setting') or 'no setting'})"
         return f"the {a['kind']} ({a['paper_title']})"
 
 
