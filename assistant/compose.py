@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .answer import Source
 from .catalog import Catalog
-from .query import conflicts, group_values
+from .query import conflicts, group_values, shots
 from .words import leaf_section
 
 NUM_TEXT = re.compile(r"^[-−]?\d+(?:,\d{3})*(?:\.\d+)?\s*(%|[BKMT])?$")
@@ -165,6 +165,7 @@ def conflict_line(d: Draft, group, by_value, mid, bid, notes) -> str:
 
 
 def ambiguity_notes(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
+    missing_setting(d, plan, rows)
     for m in plan.models:
         shown = sorted({r["model_id"] for r in rows if r["model_id"] in m.ids})
         if m.note:
@@ -175,6 +176,23 @@ def ambiguity_notes(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
         if not shown and rows:
             what = " / ".join(plan.bench_ids) or "these benchmarks"
             d.ambiguities.append(f"The papers report no {what} score for {m.text} ({', '.join(m.ids[:6])}).")
+
+
+def missing_setting(d: Draft, plan, rows: list[dict]) -> None:
+    """'Foo-7B's 5-shot BarQA' when no row found is run with 5 shots (its setting, group, metric or caption): say so
+    first, then show what the papers do report, rather than pass another setting's score off as the one asked."""
+    want = shots(getattr(plan, "question", "") or "")
+    if not want or not rows:
+        return
+    have: set[str] = set()
+    for r in rows:
+        have |= shots(" ".join(str(r.get(k) or "") for k in ("setting", "grp", "metric", "caption", "benchmark_raw")))
+    if not want & have:
+        asked = " / ".join(sorted(want))
+        on = " / ".join(dict.fromkeys(r["benchmark_id"] for r in rows))
+        who = " / ".join(dict.fromkeys(r["model_id"] for r in rows))
+        d.lines.insert(0, f"A {asked} {on} score is not reported for {who}; the papers give it in another (or no "
+                          f"stated) setting:")
 
 
 def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalog) -> None:
