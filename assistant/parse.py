@@ -147,11 +147,18 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
     """Fill what a follow-up leaves out from the conversation: models from the latest turn naming any (an answer's
     models count: 'them'), benchmarks and papers from the latest user question naming any. Returns where the models
     came from: 'answer', 'question', or '' (nothing carried)."""
-    prev, source, scope = None, "", []
-    for role, text in reversed(turns):
+    prev, source, scope, pool = None, "", [], []
+    for i in range(len(turns) - 1, -1, -1):
+        role, text = turns[i]
         p = read_names(strip_citations(text) if role == "assistant" else text, cat)
         if role == "user" and (p.models or p.benchmarks):
             p.question = text
+            if i and follows_up(text, p):         # 'and Bar-70B?' itself: read in its own conversation
+                full = parse(text, cat, [{"role": r, "content": c} for r, c in turns[:i]])
+                p.models, p.benchmarks = p.models or full.models, p.benchmarks or full.benchmarks
+                p.setting_words, p.papers, p.question = p.setting_words | full.setting_words, p.papers or full.papers, \
+                    full.question
+                pool = full.earlier
             prev = prev or p
             break
         if role == "user" and p.papers and not scope:
@@ -177,7 +184,13 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
     if not NUMBER_ASKED.search(q):
         sizes_and_thresholds(prev.question.lower(), plan)
     plan.question = rewrite(prev, plan, q)
+    if PAIR.search(q) and len(plan.models) == 1:   # 'which one is higher?' after 'A on X?' and 'and B?': both
+        both = [m for m in pool if not set(m.ids) & set(plan.models[0].ids)][-1:] + plan.models
+        plan.models, plan.earlier = both, both
     return source or "question"
+
+
+PAIR = re.compile(r"\b(?:which one|which of (?:them|the two|these|those)|them|both|the two|the pair)\b", re.I)
 
 
 NUMBER_ASKED = re.compile(r"\d")
