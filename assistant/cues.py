@@ -179,6 +179,8 @@ def read_intent(q: str, plan: Plan) -> None:
     for cue, word in CJK_CUES:
         ql = re.sub(cue, word, ql)
     attrs = [a for pat, a in FACT_WORDS if re.search(pat, ql)]
+    if {"active_params", "non_embedding_params"} & set(attrs) and not re.search(r"\btotal\b|\band\b", ql):
+        attrs = [a for a in attrs if a != "total_params"]     # 'activated parameters' asks for one count, not both
     nums = [float(x) for x, _ in NUMBER.findall(strip_names(q, plan))]
     weak = WEAK_METHOD.search(q) and not (plan.models and plan.benchmarks) and not attrs and not HOW_SCORED.search(q)
     plan.about_model = bool(plan.models) and not plan.benchmarks and not attrs and not SCORE_SEEKING.search(q) \

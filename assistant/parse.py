@@ -126,7 +126,8 @@ def setting_words(q: str, cat: Catalog) -> set[str]:
         found.add("with")
     from index.names import STOP_WORDS
     found |= (toks & cat.setting_vocab) - STOP_WORDS - {"level", "acc", "report", "paper", "mean"}
-    for syn, canon in (("instruction-level", "instruction"), ("prompt-level", "prompt")):
+    for syn, canon in (("instruction-level", "instruction"), ("prompt-level", "prompt"), ("exact match", "em"),
+                       ("exact-match", "em")):
         if syn in ql:
             found.add(canon)
     return found
@@ -179,7 +180,7 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
         plan.models, source = [relocate(m) for m in prev.models], "question"
     if not plan.benchmarks and not FACT_ASKED.search(q):
         plan.benchmarks = [relocate(m) for m in prev.benchmarks]
-        plan.setting_words |= prev.setting_words
+        plan.setting_words = plan.setting_words or prev.setting_words   # 'and the EM?' swaps the setting
     plan.papers = plan.papers or prev.papers
     if not NUMBER_ASKED.search(q):
         sizes_and_thresholds(prev.question.lower(), plan)
