@@ -174,6 +174,11 @@ CHANGE = re.compile(r"\bhow (?:much|many points)\b(?:\s+[\w.-]+){0,8}?\s+(?:help
                     r"cost|improve|raise|rise|rose|boost|increase|decrease|change|move)\w*\b")
 
 
+def setting_only(plan: Plan) -> bool:
+    """'Foo-7B at 128K?', 'Foo-7B 5-shot?': a model and a context length or shot count, no benchmark: its scores there."""
+    return any(re.fullmatch(r"\d+(?:\.\d+)?[km]|\d+-shot", w) for w in plan.setting_words)
+
+
 def read_intent(q: str, plan: Plan) -> None:
     ql = q.lower()
     for cue, word in CJK_CUES:
@@ -184,7 +189,8 @@ def read_intent(q: str, plan: Plan) -> None:
     nums = [float(x) for x, _ in NUMBER.findall(strip_names(q, plan))]
     weak = WEAK_METHOD.search(q) and not (plan.models and plan.benchmarks) and not attrs and not HOW_SCORED.search(q)
     plan.about_model = bool(plan.models) and not plan.benchmarks and not attrs and not SCORE_SEEKING.search(q) \
-        and not HOW_SCORED.search(q) and not plan.unknown_benchmarks
+        and not HOW_SCORED.search(q) and not plan.unknown_benchmarks \
+        and not (setting_only(plan) and len(re.findall(r"[a-z]+", strip_names(q, plan).lower())) <= 6)
     plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak or plan.about_model)
     plan.score_asked = bool(SCORE_ASKED.search(q))
     if re.search(r"\bis it (?:true|correct|right)\b|\btrue that\b|\bcorrect that\b|\bconfirm\b|\bverify\b|"

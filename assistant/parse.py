@@ -89,6 +89,8 @@ def read_names(q: str, cat: Catalog) -> Plan:
     plan.benchmarks = [m for m in cat.find_benchmarks(q, found, named_model=bool(plan.models)) if not inside(m)]
     plan.setting_words = setting_words(q, cat) - {w for m in found for w in [*m.text.lower().split(), *tokens(m.text)]} \
         - {w for m in plan.benchmarks for i in m.ids for w in [*i.lower().split(), *tokens(i)]}   # 'RULER 128k': 128k stays
+    if not plan.benchmarks and not plan.models:
+        plan.benchmarks = superlative_column(q, cat, found)
     if not plan.benchmarks:
         plan.benchmarks = cat.benchmarks_by_words(f"{q} {inflected(q)}", plan.papers) \
             or cat.benchmarks_by_setting(q, plan.papers)
@@ -97,6 +99,18 @@ def read_names(q: str, cat: Catalog) -> Plan:
             plan.benchmarks.remove(b)
             plan.setting_words.add(b.text.lower())
     return plan
+
+
+SUPERLATIVE = re.compile(r"\b(?:lowest|highest|best|worst|top|largest|smallest)\s+([a-z][\w-]+)\b")
+
+
+def superlative_column(q: str, cat: Catalog, found: list) -> list:
+    """'Which model has the lowest perplexity?': an everyday word right after a superlative is the column it names,
+    when a table has a column of that name (and the word is not one seeded as too common, like 'average')."""
+    m = SUPERLATIVE.search(q)
+    if not m or "ordinary" in cat.vocab.get("word", {}).get(key(m.group(1)), set()):
+        return []
+    return [b for b in cat.find_benchmarks(q, found, named_model=True) if b.text.lower() == m.group(1)]
 
 
 def inflected(q: str) -> str:
