@@ -356,6 +356,10 @@ def claim_filter(ql: str) -> str | None:
     return None
 
 
+BENCH_SETUP = re.compile(r"\b(?:what|which|how many)\s+(?:\w+\s+)?(?:metrics?|shots?|shot settings?|few-shot settings?|"
+                         r"settings?)\b", re.I)
+
+
 def route(plan: Plan) -> Route:
     if plan.unknown and not plan.models and (not plan.methodology or plan.benchmarks):
         # a model no table holds may still be in the prose with a rate or a gain ('Zed-Coder-2's improvement')
@@ -372,6 +376,8 @@ def route(plan: Plan) -> Route:
         return Route.TEXT
     if plan.intent == Intent.FACT and plan.models:
         return Route.SQL
+    if plan.benchmarks and not plan.models and BENCH_SETUP.search(plan.question):
+        return Route.BOTH                  # 'what metric / how many shots is FooQA run with?': its table says, the text too
     if plan.methodology:
         return Route.BOTH if plan.models and plan.benchmarks and plan.score_asked else Route.TEXT
     if plan.models or plan.benchmarks or plan.intent == Intent.COUNT or plan.variant or plan.category:
