@@ -12,7 +12,7 @@ from .plan import Intent, Plan
 if TYPE_CHECKING:
     from .catalog import Catalog, Mention
 
-NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|points?)?(?![\w.])")
+NUMBER = re.compile(r"(?<![\w.-])(\d+(?:\.\d+)?)\s*(%|points?)?(?![\w.])")
 FACT_WORDS = [
     (r"\b(?:activated|active)\s+param|\bparam\w*\b[^?]*\b(?:are|is)\s+(?:activated|active)\b", "active_params"),
     (r"\bnon[- ]?emb", "non_embedding_params"),

@@ -79,10 +79,24 @@ FUTURE = re.compile(r"\b(?:next (?:year|month|version|generation)|in the future|
                     r"perform|do|reach|achieve|beat))\b|^\s*(?:how|what) will\b", re.I)
 
 
+def titles_in(q: str, cat: Catalog) -> list[tuple[str, tuple[int, int]]]:
+    """Papers whose whole title (of three words or more, less a leading 'The') the question quotes, with its span."""
+    ql, out = q.lower(), []
+    for pid, p in cat.papers.items():
+        title = re.sub(r"^the\s+", "", (p.get("title") or "").lower()).strip()
+        at = ql.find(title) if len(title.split()) >= 3 else -1
+        if at >= 0:
+            out.append((pid, (at, at + len(title))))
+    return out
+
+
 def read_names(q: str, cat: Catalog) -> Plan:
     plan = Plan(question=q)
     plan.papers = cat.find_papers(q)
     named = [m.span(1) for m in PAPER_NAME.finditer(q)] if plan.papers else []
+    if not plan.papers:                          # 'in the Osprey-2 Evaluation Suite': a paper named by its title
+        titled = titles_in(q, cat)
+        plan.papers, named = [pid for pid, _ in titled], [span for _, span in titled]
     inside = lambda m: any(s <= m.start and m.end <= e for s, e in named)  # noqa: E731  'the Foo-4.5 report'
     found = cat.find_models(q)
     plan.models = [m for m in found if not inside(m)]
