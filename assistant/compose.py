@@ -181,7 +181,7 @@ def ambiguity_notes(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
 def missing_setting(d: Draft, plan, rows: list[dict]) -> None:
     """'Foo-7B's 5-shot BarQA' when no row found is run with 5 shots (its setting, group, metric or caption): say so
     first, then show what the papers do report, rather than pass another setting's score off as the one asked."""
-    want = shots(getattr(plan, "question", "") or "")
+    want = {w for w in getattr(plan, "setting_words", ()) if re.fullmatch(r"\d+-shot", w)}
     if not want or not rows:
         return
     have: set[str] = set()

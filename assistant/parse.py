@@ -176,7 +176,7 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
     """Fill what a follow-up leaves out from the conversation: models from the latest turn naming any (an answer's
     models count: 'them'), benchmarks and papers from the latest user question naming any. Returns where the models
     came from: 'answer', 'question', or '' (nothing carried)."""
-    prev, source, scope, pool = None, "", [], []
+    prev, source, scope, pool, late = None, "", [], [], set()
     for i in range(len(turns) - 1, -1, -1):
         role, text = turns[i]
         p = read_names(strip_citations(text) if role == "assistant" else text, cat)
@@ -190,6 +190,8 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
                 pool = full.earlier
             prev = prev or p
             break
+        if role == "user" and not (p.models or p.benchmarks) and p.setting_words and not late:
+            late = p.setting_words                # 'what about 5-shot?': the latest setting the user switched to
         if role == "user" and p.papers and not scope:
             scope = p.papers                      # 'how many models are in the blog?' -> 'how many of them ...'
         # an answer naming a few models is what 'them' means; a long listing stands for its question's scope
@@ -208,7 +210,9 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
         plan.models, source = [relocate(m) for m in prev.models], "question"
     if not plan.benchmarks and not FACT_ASKED.search(q):
         plan.benchmarks = [relocate(m) for m in prev.benchmarks]
-        plan.setting_words = plan.setting_words or prev.setting_words   # 'and the EM?' swaps the setting
+        plan.setting_words = plan.setting_words or late or prev.setting_words   # 'and the EM?' swaps the setting
+    elif SAME_SETTING.search(q):                # 'and on BarQA in the same setting?'
+        plan.setting_words |= late or prev.setting_words
     plan.papers = plan.papers or prev.papers
     if not NUMBER_ASKED.search(q):
         sizes_and_thresholds(prev.question.lower(), plan)
@@ -219,6 +223,8 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
     return source or "question"
 
 
+SAME_SETTING = re.compile(r"\b(?:same|that|this|those)\s+(?:setting|settings|shots?|shot count|configuration|mode)\b",
+                          re.I)
 PAIR = re.compile(r"\b(?:which one|which of (?:them|the two|these|those)|them|both|the two|the pair)\b", re.I)
 
 
