@@ -103,6 +103,16 @@ def tally_verdict(plan, wins: int, losses: int, both: int) -> str:
     return "Yes — " if ahead >= need else "No — "
 
 
+def tie_line(plan, rows: list[dict], cat: Catalog) -> str:
+    """'Which model ties with X on Y?': the other models at exactly X's score, or that none is."""
+    others = list(dict.fromkeys(r["model_id"] for r in rows if r["model_id"] not in plan.reference.ids))
+    on = " / ".join(dict.fromkeys(r["benchmark_id"] for r in rows))
+    if not others:
+        return f"No other model ties with **{plan.reference.text}** on {on} ({plan.value_min:g})."
+    return f"Level with **{plan.reference.text}** on {on} ({plan.value_min:g}): " + \
+        ", ".join(model_label(m, cat) for m in others) + "."
+
+
 def relative_lines(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
     """'Zed-7B reaches 91.5% of Quux-3's accuracy on FixBench': a paper's own statement relating one compared model to
     the other (the reference model in row_header, the benchmark in col_header), on the asked benchmark."""

@@ -238,6 +238,7 @@ def read_intent(q: str, plan: Plan) -> None:
     if bar is not None:                               # 'which models beat X on Y?': those above X's score
         plan.reference, plan.models = bar, [m for m in plan.models if m is not bar]
         plan.intent, plan.k, plan.descending, plan.strict = Intent.RANK, 50, True, True
+        plan.tie = bool(TIES.match(q[:bar.start]))
     if plan.intent in (Intent.LOOKUP, Intent.COMPARE) and not plan.models and plan.benchmarks and (
             plan.value_min is not None or plan.value_max is not None):
         plan.intent = Intent.LIST                     # 'which models score at least 60 on X'
@@ -264,12 +265,16 @@ ABOVE_MODEL = re.compile(r"^\s*(?:which|what|who|list|name)\b.*\b(?:beat|beats|o
                          r"exceed\w*|better than|higher than|ahead of)\s+(?:the\s+)?$", re.I)
 
 
+TIES = re.compile(r"^\s*(?:which|what|who|list|name)\b.*\b(?:ties?|tied|level|on par|even|equal|the same score as)"
+                  r"(?:\s+(?:with|to))?\s+(?:the\s+)?$", re.I)
+
+
 def reference(q: str, plan: Plan):
     """'Which models beat X on Y?', 'list the models better than X': the one named model after the cue."""
     if len(plan.models) != 1 or not plan.benchmarks:
         return None
     m = plan.models[0]
-    return m if m.end and ABOVE_MODEL.match(q[:m.start]) else None
+    return m if m.end and (ABOVE_MODEL.match(q[:m.start]) or TIES.match(q[:m.start])) else None
 
 
 def strip_names(q: str, plan: Plan) -> str:

@@ -58,6 +58,7 @@ class Plan:
     score_asked: bool = False                     # asks for a score as well ('... score, and how was it run?')
     text_asked: bool = False                      # asks for the papers' prose ('the report's text', '2 decimals')
     reference: Mention | None = None              # 'which models beat X on Y?': X, whose score is the bar
+    tie: bool = False                             # 'which model ties with X on Y?': X's score exactly, not above it
     earlier: list[Mention] = field(default_factory=list)  # the conversation's models, for 'how much lower is X?'
     unknown: list[str] = field(default_factory=list)    # model-shaped names the papers do not hold
     unknown_benchmarks: list[str] = field(default_factory=list)   # benchmark names asked for that they do not hold

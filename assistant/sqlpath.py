@@ -10,7 +10,7 @@ from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
 from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, relative_lines, setting_label,
-                      tally_verdict, value_lines, value_text, yes_no)
+                      tally_verdict, tie_line, value_lines, value_text, yes_no)
 from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
@@ -147,7 +147,8 @@ class SqlPath:
                                      plan.setting_words)
             if not bar:
                 return None
-            plan = replace(plan, value_min=bar[0]["value"], strict=True)
+            plan = replace(plan, value_min=bar[0]["value"], strict=not plan.tie,
+                           value_max=bar[0]["value"] if plan.tie else plan.value_max)
         models = plan.model_ids if len(plan.model_ids) > 1 else None
         combos, lower = query.chosen_settings(self.db, plan, models, plan.bench_ids)
         if not combos:
@@ -159,7 +160,10 @@ class SqlPath:
             return None
         d = Draft()
         if plan.reference is not None:
-            d.lines.append(f"Above **{plan.reference.text}** ({plan.value_min:g}):")
+            d.lines.append(tie_line(plan, rows, self.cat) if plan.tie else
+                           f"Above **{plan.reference.text}** ({plan.value_min:g}):")
+            if plan.tie and d.lines[-1].startswith("No "):
+                return d, res.sql, rows
         for b in dict.fromkeys(r["benchmark_id"] for r in rows):
             rank_lines(d, [r for r in rows if r["benchmark_id"] == b], plan.k, desc, self.cat)
         if lower:
