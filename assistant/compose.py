@@ -113,6 +113,29 @@ def tie_line(plan, rows: list[dict], cat: Catalog) -> str:
         ", ".join(model_label(m, cat) for m in others) + "."
 
 
+CHANGE_COLUMN = re.compile(r"\b(?:delta|diff\w*|change|gain|improvement|drop)\b|Δ|\+/-", re.I)
+
+
+def setting_change(every: list[dict], picked: list[dict], cat: Catalog) -> str:
+    """One model, one benchmark, one setting asked ('on the non-contaminated set'), and a difference asked: the
+    same table's change column for that model (a 'Delta'), else the difference from the same table's other setting."""
+    if len({(r["model_id"], r["benchmark_id"]) for r in picked}) != 1:
+        return ""
+    p = picked[0]
+    same = [r for r in every if (r["paper_id"], r["table_id"], r["model_id"], r["benchmark_id"]) ==
+            (p["paper_id"], p["table_id"], p["model_id"], p["benchmark_id"]) and r.get("setting") != p.get("setting")]
+    delta = next((r for r in same if CHANGE_COLUMN.search(r.get("setting") or "")), None)
+    who = f"{model_label(p['model_id'], cat)}'s {p['benchmark_id']}"
+    if delta:
+        return f"{who} changes by **{value_text(delta)}** points ({p.get('setting')}: the table's “{delta['setting']}” column)."
+    other = next((r for r in same if r.get("setting") and not CHANGE_COLUMN.search(r["setting"])), None)
+    if not other:
+        return ""
+    gap = round(p["value"] - other["value"], decimals(p, other))
+    return (f"{who} is **{gap:+g}** points {p.get('setting')} against {other['setting']} "
+            f"({value_text(p)} vs {value_text(other)}).")
+
+
 def relative_lines(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
     """'Zed-7B reaches 91.5% of Quux-3's accuracy on FixBench': a paper's own statement relating one compared model to
     the other (the reference model in row_header, the benchmark in col_header), on the asked benchmark."""

@@ -170,7 +170,7 @@ def variant(ql: str, cat) -> str | None:
 
 
 # -- intent -----------------------------------------------------------------------------------------
-CHANGE = re.compile(r"\bhow (?:much|many points)\b(?:\s+[\w.-]+){0,8}?\s+(?:help|hurt|add|gain|lose|lost|drop|fall|fell|"
+CHANGE = re.compile(r"\bhow (?:much|many points)\b(?:\s+[^\s?]+){0,8}?\s+(?:help|hurt|add|gain|lose|lost|drop|fall|fell|"
                     r"cost|improve|raise|rise|rose|boost|increase|decrease|change|move)\w*\b")
 
 
