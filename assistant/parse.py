@@ -40,7 +40,12 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     if turns and not plan.models:
         plan.models = resized(q, cat, turns)      # 'and the 72B?' after a question about Bar2-7B
     carried = carry(plan, q, cat, turns) if turns and follows_up(q, plan) else ""
+    named = described(q, cat, plan.models + plan.earlier) if carried else []
+    if named:                                   # 'what did the reversed-order ablation get?': that model instead
+        plan.models = (plan.models if AGAINST.search(q) or SINGULAR.search(q) or PAIR.search(q) or
+                       re.search(r"\b(?:lead|leads|trail|trails|gap|difference)\b", q, re.I) else []) + named
     scope(q, plan, cat)
+    plan.variant = None if named else plan.variant    # 'the SFT model' named one model, not the chat variants
     plan.category = cat.category(q)
     for m in list(plan.benchmarks):                # 'better at math': the math benchmarks, not one named MATH
         if m.end and m.text.islower() and AT_FIELD.search(q[:m.start]) and plan.category and \
@@ -162,6 +167,27 @@ def setting_words(q: str, cat: Catalog) -> set[str]:
 
 
 # -- follow-ups -------------------------------------------------------------------------------------
+DESCRIBED = re.compile(r"\bthe\s+([\w-]+)\s+(?:model|variant|version|checkpoint|ablation|run|one)\b", re.I)
+
+
+def described(q: str, cat: Catalog, talked: list[Mention]) -> list[Mention]:
+    """'the SFT model', 'the reversed-order ablation' in a follow-up: the one model of the conversation's family
+    whose name has that word (Foo-SFT, Foo-1B-Reversed); nothing when none or several do."""
+    out: list[Mention] = []
+    have = {i for m in talked for i in m.ids}
+    for m in DESCRIBED.finditer(q):
+        if cat.v("variant", key(m.group(1))):    # 'the base model', 'the chat one': a variant, read elsewhere
+            continue
+        words = {w.lower() for w in m.group(1).split("-") if len(w) > 1 and not cat.v("variant", key(w))}
+        for fam in dict.fromkeys(re.match(r"[A-Za-z]+", i).group(0) for i in have if re.match(r"[A-Za-z]+", i)):
+            hits = [i for i in sorted(cat.v("family", key(fam))) if i not in have and
+                    words & {t.lower() for t in re.split(r"[-\s]", i)}]
+            if len(hits) == 1:
+                out.append(Mention(hits[0], 0, 0, hits, True, None, "name"))
+                break
+    return out
+
+
 def follows_up(q: str, plan: Plan) -> bool:
     short = len(q.split()) <= 8 or bool(re.match(r"^\s*(?:and|what about|how about)\b", q, re.I))
     return bool(REFERS_BACK.search(q)) or (short and not (plan.models and plan.benchmarks))
