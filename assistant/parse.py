@@ -359,7 +359,10 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
         return
     corpus = CORPUS_WORDS.search(ql)
     named = [m for m in plan.benchmarks if m.kind == "name"]
-    if (corpus and CORPUS_NOUN.get(corpus.group("what") or "") == "papers" and (named or plan.model_ids)
+    last = max((m.end for m in plan.models + named if m.end), default=0)
+    papers_asked = corpus and CORPUS_NOUN.get(corpus.group("what") or "") == "papers" or (
+        WHICH_TABLE.search(ql) and re.fullmatch(r"\W*(?:scores?|results?|numbers?)?\W*", q[last:]))  # '... reports Foo?'
+    if (papers_asked and (named or plan.model_ids)
             and not plan.attributes and plan.intent in (Intent.LOOKUP, Intent.LIST)):
         plan.corpus, plan.intent = "papers", Intent.CORPUS      # 'which papers report FooBench?'
         return
@@ -378,6 +381,7 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
     plan.text_asked = bool(TEXT_ASKED.search(q))
 
 
+WHICH_TABLE = re.compile(r"\b(?:which|what) tables?\b(?! of\b)")
 ITEMS = re.compile(r"\b(?:queries|questions|problems|prompts|instances|samples|examples|items|subsets|test cases)\b",
                    re.I)
 TEXT_SCORE = re.compile(r"\b(?:rate|ratio|share|percent(?:age)?|win|wins|loss|losses|ties?|improvements?|increases?|"

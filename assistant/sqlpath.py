@@ -371,8 +371,8 @@ class SqlPath:
             return model_label(a["model_id"], self.cat)
         if a["benchmark_id"] != b["benchmark_id"]:
             return a["benchmark_id"]
-        if a.get("setting") != b.get("setting"):
-            return f"{a['benchmark_id']} ({a.get('setting') or 'no setting'})"
+        if (a.get("setting"), a.get("metric")) != (b.get("setting"), b.get("metric")):
+            return f"{a['benchmark_id']}{setting_label(a) or ' (no setting)'}"
         return f"the {a['kind']} ({a['paper_title']})"
 
 
