@@ -136,6 +136,14 @@ def setting_change(every: list[dict], picked: list[dict], cat: Catalog) -> str:
             f"({value_text(p)} vs {value_text(other)}).")
 
 
+def ratio_line(a: dict, b: dict, who_a: str, who_b: str) -> str:
+    """'The ratio of A's X to its Y': a / b, to three decimals, with both values."""
+    if not b["value"]:
+        return f"{who_b[:1].upper() + who_b[1:]} is 0, so there is no ratio."
+    return (f"Ratio of {who_a} to {who_b}: {value_text(a)} / {value_text(b)} = **{a['value'] / b['value']:.3f}** "
+            f"(×{a['value'] / b['value']:.2f}).")
+
+
 def relative_lines(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
     """'Zed-7B reaches 91.5% of Quux-3's accuracy on FixBench': a paper's own statement relating one compared model to
     the other (the reference model in row_header, the benchmark in col_header), on the asked benchmark."""

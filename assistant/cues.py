@@ -174,6 +174,9 @@ CHANGE = re.compile(r"\bhow (?:much|many points)\b(?:\s+[^\s?]+){0,8}?\s+(?:help
                     r"cost|improve|raise|rise|rose|boost|increase|decrease|change|move)\w*\b")
 
 
+RATIO = re.compile(r"\bratio\b|\bhow many times\b|\b(?:times|x) (?:as (?:high|large|good)|higher|larger|more|better)\b")
+
+
 def setting_only(plan: Plan) -> bool:
     """'Foo-7B at 128K?', 'Foo-7B 5-shot?': a model and a context length or shot count, no benchmark: its scores there."""
     return any(re.fullmatch(r"\d+(?:\.\d+)?[km]|\d+-shot", w) for w in plan.setting_words)
@@ -201,6 +204,8 @@ def read_intent(q: str, plan: Plan) -> None:
     elif re.search(r"\bhow much (?:better|worse|higher|lower|more|less)|\bdifference\b|\bdiffer(?:s|ent)?\b|\bgap\b|"
                    r"\bby how much\b|\bhow many points\b|\boutperform\w* .* by\b|\bmargin\b", ql) or CHANGE.search(ql):
         plan.intent = Intent.DIFF
+    elif RATIO.search(ql) and (len(plan.model_ids) == 2 or len(plan.bench_ids) == 2):
+        plan.intent, plan.ratio = Intent.DIFF, True
     elif re.search(r"\baverage\b|\bmean\b", ql) and not RANK_CUE.search(ql) and (plan.bench_ids or plan.model_ids):
         plan.intent = Intent.AVERAGE
     elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}(?:models?|benchmarks?|tables?|"

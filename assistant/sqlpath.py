@@ -10,7 +10,7 @@ from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
 from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, relative_lines, setting_label,
-                      setting_change, tally_verdict, tie_line, value_lines, value_text, yes_no)
+                      ratio_line, setting_change, tally_verdict, tie_line, value_lines, value_text, yes_no)
 from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
@@ -183,7 +183,7 @@ class SqlPath:
             line = f"{who_a} {'leads' if gap >= 0 else 'trails'} {who_b} by **{abs(gap):g}** points " \
                    f"({value_text(a)} vs {value_text(b)})." if gap else \
                 f"{who_a} and {who_b} tie at **{value_text(a)}** (a difference of 0 points)."
-            d.lines.insert(0, line[:1].upper() + line[1:])
+            d.lines.insert(0, ratio_line(a, b, who_a, who_b) if plan.ratio else line[:1].upper() + line[1:])
         elif plan.setting_words:                        # 'how much did X's Y rise on the non-contaminated set?'
             line = setting_change(query.scores(self.db, plan, plan.model_ids, plan.bench_ids).rows, rows, self.cat)
             d.lines[:0] = [line] if line else []
