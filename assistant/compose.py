@@ -92,6 +92,19 @@ def yes_no(plan, first: dict, second: dict) -> str:
 EVERY = re.compile(r"\b(?:every|all|each|always|across the board)\b", re.I)
 
 
+LOWER_BETTER = re.compile(r"lower,? (?:is )?(?:the )?better|\(lower\b[^)]*\bbetter\)|↓", re.I)
+
+
+def better_first(r: dict) -> float:
+    """A sort key that puts the better value first: the lower one when the table's caption says lower is better."""
+    return r["value"] if LOWER_BETTER.search(r.get("caption") or "") else -r["value"]
+
+
+def ahead(a: dict, b: dict) -> int:
+    """0 when a is better than b, 1 when b is, 2 on a tie (lower is better where the caption says so)."""
+    return 2 if a["value"] == b["value"] else 0 if better_first(a) < better_first(b) else 1
+
+
 def tally_verdict(plan, wins: int, losses: int, both: int) -> str:
     """'Yes — ' / 'No — ' for 'Is A better than B on most (every) benchmark(s)?': the first model is ahead on more than
     half of the benchmarks both report (on all of them, when the question says every/all); '' when no order asserted."""

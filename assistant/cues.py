@@ -251,7 +251,7 @@ def read_intent(q: str, plan: Plan) -> None:
 
 YES_NO = re.compile(r"^(?:is|does|did|was|were|has|do|are|can)\b|\bis it (?:true|correct|right)\b|\b(?:true|correct) "
                     r"that\b|\b(?:right|correct|true)\s*\?\s*$")
-AHEAD = re.compile(r"\b(?:beat|beats|outperform\w*|outscor\w*|surpass\w*|exceed\w*|better|higher|ahead|stronger|"
+AHEAD = re.compile(r"\b(?:beat|beats|outperform\w*|outscor\w*|surpass\w*|exceed\w*|better|higher|ahead|stronger|safer|"
                    r"win|wins|won)\b")
 BEHIND = re.compile(r"\b(?:worse|lower|behind|trail\w*|weaker|underperform\w*|lose|loses|lost)\b")
 

@@ -9,8 +9,9 @@ from index.names import key
 from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
-from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, relative_lines, setting_label,
-                      ratio_line, setting_change, tally_verdict, tie_line, value_lines, value_text, yes_no)
+from .compose import (Draft, ahead, ambiguity_notes, better_first, decimals, model_label, rank_lines, ratio_line,
+                      relative_lines, setting_change, setting_label, tally_verdict, tie_line, value_lines, value_text,
+                      yes_no)
 from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
@@ -61,8 +62,8 @@ class SqlPath:
         if found and len(plan.models) == 2 and len(plan.bench_ids) == 1:
             pair = self.pair(plan, found[2])
             if pair:
-                a, b = sorted(pair, key=lambda r: -r["value"])
-                gap = difference(a, b)
+                a, b = sorted(pair, key=better_first)
+                gap = abs(difference(a, b))
                 who = f"{model_label(a['model_id'], self.cat)} and {model_label(b['model_id'], self.cat)}"
                 found[0].lines.insert(0, yes_no(plan, a, b) + (
                                       f"{who} tie on {a['benchmark_id']} at **{value_text(a)}**." if gap == 0 else
@@ -102,7 +103,7 @@ class SqlPath:
             b = [r for (m, b2), r in first.items() if b2 == bid and m in b_ids]
             if a and b:
                 both += 1
-                wins[0 if a[0]["value"] > b[0]["value"] else 1 if b[0]["value"] > a[0]["value"] else 2] += 1
+                wins[ahead(a[0], b[0])] += 1
         if not both:
             return f"No benchmark here has scores for both {plan.models[0].text} and {plan.models[1].text}."
         ties = f", {wins[2]} tied" if wins[2] else ""
