@@ -174,7 +174,7 @@ CHANGE = re.compile(r"\bhow (?:much|many points)\b(?:\s+[^\s?]+){0,8}?\s+(?:help
                     r"cost|improve|raise|rise|rose|boost|increase|decrease|change|move)\w*\b")
 
 
-RATIO = re.compile(r"\bratio\b|\bhow many times\b|\b(?:times|x) (?:as (?:high|large|good)|higher|larger|more|better)\b")
+RATIO = re.compile(r"\bratio\b|\bhow many times (?:as|higher|larger|more|better|bigger|greater)\b|\b(?:times|x) (?:as (?:high|large|good)|higher|larger|more|better)\b")
 
 
 def setting_only(plan: Plan) -> bool:
