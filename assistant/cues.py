@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from index.names import key
 
+from .catalog import Mention
 from .plan import Intent, Plan
 
 if TYPE_CHECKING:
-    from .catalog import Catalog, Mention
+    from .catalog import Catalog
 
 NUMBER = re.compile(r"(?<![\w.-])(\d+(?:\.\d+)?)\s*(%|points?)?(?![\w.])")
 FACT_WORDS = [
@@ -346,3 +347,48 @@ def unknown_sizes(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
 def unknown_quantity(name: str) -> bool:
     """'the first 7T' read as a model-shaped name is a token count."""
     return bool(QUANTITY.fullmatch(name))
+
+
+# -- names said another way --------------------------------------------------------------------------
+def titles_in(q: str, cat: Catalog) -> list[tuple[str, tuple[int, int]]]:
+    """Papers whose whole title (of three words or more, less a leading 'The') the question quotes, with its span."""
+    ql, out = q.lower(), []
+    for pid, p in cat.papers.items():
+        title = re.sub(r"^the\s+", "", (p.get("title") or "").lower()).strip()
+        at = ql.find(title) if len(title.split()) >= 3 else -1
+        if at >= 0:
+            out.append((pid, (at, at + len(title))))
+    return out
+
+
+SUPERLATIVE = re.compile(r"\b(?:lowest|highest|best|worst|top|largest|smallest)\s+([a-z][\w-]+)\b")
+
+
+def superlative_column(q: str, cat: Catalog, found: list) -> list:
+    """'Which model has the lowest perplexity?': an everyday word right after a superlative is the column it names,
+    when a table has a column of that name (and the word is not one seeded as too common, like 'average')."""
+    m = SUPERLATIVE.search(q)
+    if not m or "ordinary" in cat.vocab.get("word", {}).get(key(m.group(1)), set()):
+        return []
+    return [b for b in cat.find_benchmarks(q, found, named_model=True) if b.text.lower() == m.group(1)]
+
+
+DESCRIBED = re.compile(r"\bthe\s+([\w-]+)\s+(?:model|variant|version|checkpoint|ablation|run|one)\b", re.I)
+
+
+def described(q: str, cat: Catalog, talked: list[Mention]) -> list[Mention]:
+    """'the SFT model', 'the reversed-order ablation' in a follow-up: the one model of the conversation's family
+    whose name has that word (Foo-SFT, Foo-1B-Reversed); nothing when none or several do."""
+    out: list[Mention] = []
+    have = {i for m in talked for i in m.ids}
+    for m in DESCRIBED.finditer(q):
+        if cat.v("variant", key(m.group(1))):    # 'the base model', 'the chat one': a variant, read elsewhere
+            continue
+        words = {w.lower() for w in m.group(1).split("-") if len(w) > 1 and not cat.v("variant", key(w))}
+        for fam in dict.fromkeys(re.match(r"[A-Za-z]+", i).group(0) for i in have if re.match(r"[A-Za-z]+", i)):
+            hits = [i for i in sorted(cat.v("family", key(fam))) if i not in have and
+                    words & {t.lower() for t in re.split(r"[-\s]", i)}]
+            if len(hits) == 1:
+                out.append(Mention(hits[0], 0, 0, hits, True, None, "name"))
+                break
+    return out

@@ -12,8 +12,8 @@ from index.names import key, tokens
 
 from .catalog import Catalog, Mention
 from .cues import (CLAIM_WORDS, CORPUS_WORDS, FACT_WORDS, METHOD, PROCEDURE, RANK_CUE, REFERS_BACK, SCORE_SEEKING,
-                   TEXT_ASKED, WEAK_METHOD, read_intent, scope, sizes_and_thresholds,
-                   unknown_quantity, unknown_short, unknown_sizes, unknown_variants)
+                   TEXT_ASKED, WEAK_METHOD, described, read_intent, scope, sizes_and_thresholds, superlative_column,
+                   titles_in, unknown_quantity, unknown_short, unknown_sizes, unknown_variants)
 from .plan import Intent, Plan, Route
 
 
@@ -84,17 +84,6 @@ FUTURE = re.compile(r"\b(?:next (?:year|month|version|generation)|in the future|
                     r"perform|do|reach|achieve|beat))\b|^\s*(?:how|what) will\b", re.I)
 
 
-def titles_in(q: str, cat: Catalog) -> list[tuple[str, tuple[int, int]]]:
-    """Papers whose whole title (of three words or more, less a leading 'The') the question quotes, with its span."""
-    ql, out = q.lower(), []
-    for pid, p in cat.papers.items():
-        title = re.sub(r"^the\s+", "", (p.get("title") or "").lower()).strip()
-        at = ql.find(title) if len(title.split()) >= 3 else -1
-        if at >= 0:
-            out.append((pid, (at, at + len(title))))
-    return out
-
-
 def read_names(q: str, cat: Catalog) -> Plan:
     plan = Plan(question=q)
     plan.papers = cat.find_papers(q)
@@ -118,18 +107,6 @@ def read_names(q: str, cat: Catalog) -> Plan:
             plan.benchmarks.remove(b)
             plan.setting_words.add(b.text.lower())
     return plan
-
-
-SUPERLATIVE = re.compile(r"\b(?:lowest|highest|best|worst|top|largest|smallest)\s+([a-z][\w-]+)\b")
-
-
-def superlative_column(q: str, cat: Catalog, found: list) -> list:
-    """'Which model has the lowest perplexity?': an everyday word right after a superlative is the column it names,
-    when a table has a column of that name (and the word is not one seeded as too common, like 'average')."""
-    m = SUPERLATIVE.search(q)
-    if not m or "ordinary" in cat.vocab.get("word", {}).get(key(m.group(1)), set()):
-        return []
-    return [b for b in cat.find_benchmarks(q, found, named_model=True) if b.text.lower() == m.group(1)]
 
 
 def inflected(q: str) -> str:
@@ -167,27 +144,6 @@ def setting_words(q: str, cat: Catalog) -> set[str]:
 
 
 # -- follow-ups -------------------------------------------------------------------------------------
-DESCRIBED = re.compile(r"\bthe\s+([\w-]+)\s+(?:model|variant|version|checkpoint|ablation|run|one)\b", re.I)
-
-
-def described(q: str, cat: Catalog, talked: list[Mention]) -> list[Mention]:
-    """'the SFT model', 'the reversed-order ablation' in a follow-up: the one model of the conversation's family
-    whose name has that word (Foo-SFT, Foo-1B-Reversed); nothing when none or several do."""
-    out: list[Mention] = []
-    have = {i for m in talked for i in m.ids}
-    for m in DESCRIBED.finditer(q):
-        if cat.v("variant", key(m.group(1))):    # 'the base model', 'the chat one': a variant, read elsewhere
-            continue
-        words = {w.lower() for w in m.group(1).split("-") if len(w) > 1 and not cat.v("variant", key(w))}
-        for fam in dict.fromkeys(re.match(r"[A-Za-z]+", i).group(0) for i in have if re.match(r"[A-Za-z]+", i)):
-            hits = [i for i in sorted(cat.v("family", key(fam))) if i not in have and
-                    words & {t.lower() for t in re.split(r"[-\s]", i)}]
-            if len(hits) == 1:
-                out.append(Mention(hits[0], 0, 0, hits, True, None, "name"))
-                break
-    return out
-
-
 def follows_up(q: str, plan: Plan) -> bool:
     short = len(q.split()) <= 8 or bool(re.match(r"^\s*(?:and|what about|how about)\b", q, re.I))
     return bool(REFERS_BACK.search(q)) or (short and not (plan.models and plan.benchmarks))
