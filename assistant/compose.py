@@ -116,6 +116,13 @@ def tally_verdict(plan, wins: int, losses: int, both: int) -> str:
     return "Yes — " if ahead >= need else "No — "
 
 
+def past_bar(plan, bar: dict) -> str:
+    """'Which models beat (does X beat) X on Y?' when none does: said, with X's score and its source."""
+    side = "at" if plan.tie else "below" if plan.below else "above"
+    return (f"No other model here scores {side} **{plan.reference.text}** on {bar['benchmark_id']} "
+            f"({value_text(bar)}).")
+
+
 def tie_line(plan, rows: list[dict], cat: Catalog) -> str:
     """'Which model ties with X on Y?': the other models at exactly X's score, or that none is."""
     others = list(dict.fromkeys(r["model_id"] for r in rows if r["model_id"] not in plan.reference.ids))

@@ -245,6 +245,7 @@ def read_intent(q: str, plan: Plan) -> None:
         plan.reference, plan.models = bar, [m for m in plan.models if m is not bar]
         plan.intent, plan.k, plan.descending, plan.strict = Intent.RANK, 50, True, True
         plan.tie = bool(TIES.match(q[:bar.start]))
+        plan.below = bool(BEATEN_BY.match(q[bar.end:]))
     if plan.intent in (Intent.LOOKUP, Intent.COMPARE) and not plan.models and plan.benchmarks and (
             plan.value_min is not None or plan.value_max is not None):
         plan.intent = Intent.LIST                     # 'which models score at least 60 on X'
@@ -271,6 +272,9 @@ ABOVE_MODEL = re.compile(r"^\s*(?:which|what|who|list|name)\b.*\b(?:beat|beats|o
                          r"exceed\w*|better than|higher than|ahead of)\s+(?:the\s+)?$", re.I)
 
 
+BEATING = re.compile(r"^\s*(?:which|what|who|list|name)\b(?:\s+other)?(?:\s+models?)?\s+(?:does|did|do|can)\s+"
+                     r"(?:the\s+)?$", re.I)
+BEATEN_BY = re.compile(r"\s*(?:beat|outperform|outscore|surpass|top|lead)\b", re.I)
 TIES = re.compile(r"^\s*(?:which|what|who|list|name)\b.*\b(?:ties?|tied|level|on par|even|equal|the same score as)"
                   r"(?:\s+(?:with|to))?\s+(?:the\s+)?$", re.I)
 
@@ -280,6 +284,8 @@ def reference(q: str, plan: Plan):
     if len(plan.models) != 1 or not plan.benchmarks:
         return None
     m = plan.models[0]
+    if m.end and BEATING.match(q[:m.start]) and BEATEN_BY.match(q[m.end:]):
+        return m                                      # 'which models does X beat on Y?'
     return m if m.end and (ABOVE_MODEL.match(q[:m.start]) or TIES.match(q[:m.start])) else None
 
 

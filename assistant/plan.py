@@ -59,6 +59,7 @@ class Plan:
     text_asked: bool = False                      # asks for the papers' prose ('the report's text', '2 decimals')
     reference: Mention | None = None              # 'which models beat X on Y?': X, whose score is the bar
     ratio: bool = False                           # 'the ratio of A's X to its Y': a / b, not a - b
+    below: bool = False                           # 'which models does X beat on Y?': those under X's score
     tie: bool = False                             # 'which model ties with X on Y?': X's score exactly, not above it
     earlier: list[Mention] = field(default_factory=list)  # the conversation's models, for 'how much lower is X?'
     unknown: list[str] = field(default_factory=list)    # model-shaped names the papers do not hold

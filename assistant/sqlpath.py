@@ -9,9 +9,9 @@ from index.names import key
 from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
-from .compose import (Draft, ahead, ambiguity_notes, better_first, decimals, model_label, rank_lines, ratio_line,
-                      relative_lines, setting_change, setting_label, tally_verdict, tie_line, value_lines, value_text,
-                      yes_no)
+from .compose import (Draft, ahead, ambiguity_notes, better_first, decimals, model_label, past_bar, rank_lines,
+                      ratio_line, relative_lines, setting_change, setting_label, tally_verdict, tie_line, value_lines,
+                      value_text, yes_no)
 from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
@@ -144,25 +144,30 @@ class SqlPath:
         if not plan.bench_ids:
             return None
         if plan.reference is not None:                  # 'which models beat X on Y?': X's score is the bar
-            bar = query.pick_setting(query.scores(self.db, plan, plan.reference.ids, plan.bench_ids).rows,
-                                     plan.setting_words)
+            at = query.scores(self.db, plan, plan.reference.ids, plan.bench_ids)
+            bar = query.pick_setting(at.rows, plan.setting_words)
             if not bar:
                 return None
-            plan = replace(plan, value_min=bar[0]["value"], strict=not plan.tie,
-                           value_max=bar[0]["value"] if plan.tie else plan.value_max)
+            v = bar[0]["value"]
+            plan = replace(plan, value_min=plan.value_min if plan.below else v, strict=not plan.tie,
+                           value_max=v if plan.tie or plan.below else plan.value_max, descending=True)
         models = plan.model_ids if len(plan.model_ids) > 1 else None
         combos, lower = query.chosen_settings(self.db, plan, models, plan.bench_ids)
+        if not combos and plan.reference is not None:   # nothing past the bar: say so, with the bar's own row
+            return Draft(lines=[past_bar(plan, bar[0])]), at.sql, bar[:1]
         if not combos:
             return None
         desc = plan.descending if plan.literal else plan.descending != lower
         res = query.ranked(self.db, plan, models, plan.bench_ids, plan.k, desc, combos)
         rows = res.rows
+        if not rows and plan.reference is not None:
+            return Draft(lines=[past_bar(plan, bar[0])]), res.sql, bar[:1]
         if not rows:
             return None
         d = Draft()
         if plan.reference is not None:
             d.lines.append(tie_line(plan, rows, self.cat) if plan.tie else
-                           f"Above **{plan.reference.text}** ({plan.value_min:g}):")
+                           f"{'Below' if plan.below else 'Above'} **{plan.reference.text}** ({v:g}):")
             if plan.tie and d.lines[-1].startswith("No "):
                 return d, res.sql, rows
         for b in dict.fromkeys(r["benchmark_id"] for r in rows):
