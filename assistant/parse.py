@@ -363,7 +363,7 @@ def claim_filter(ql: str) -> str | None:
 
 
 BENCH_SETUP = re.compile(r"\b(?:what|which|how many)\s+(?:\w+\s+)?(?:metrics?|shots?|shot settings?|few-shot settings?|"
-                         r"settings?)\b", re.I)
+                         r"settings?|scales?|units?|range)\b", re.I)
 
 
 def route(plan: Plan) -> Route:
