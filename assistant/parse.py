@@ -202,6 +202,9 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
     if PAIR.search(q) and len(plan.models) == 1:   # 'which one is higher?' after 'A on X?' and 'and B?': both
         both = [m for m in pool if not set(m.ids) & set(plan.models[0].ids)][-1:] + plan.models
         plan.models, plan.earlier = both, both
+    elif pool:                                   # 'how much did chat tuning add?': the earlier model is at hand
+        seen = {i for m in plan.earlier + plan.models for i in m.ids}
+        plan.earlier = [m for m in pool if not set(m.ids) & seen][-1:] + plan.earlier
     return source or "question"
 
 
