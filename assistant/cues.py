@@ -114,7 +114,7 @@ def scope(q: str, plan: Plan, cat) -> None:
     m = re.search(r"\btable\s+(\d+[a-z]?)\b", ql)
     plan.table_no = m.group(1) if m else None
     sizes_and_thresholds(ql, plan)
-    plan.variant = plan.variant or variant(ql, cat)
+    plan.variant = plan.variant or variant(re.sub(r"\b[Ii]t\b", " ", q).lower(), cat)   # the pronoun, not 'IT'
 
 
 def sizes_and_thresholds(ql: str, plan: Plan) -> None:
