@@ -10,6 +10,19 @@ A case's `papers` says which database answers it: 'latex' (every PDF of tests/fi
 'printed' (each printed web page alone: the bordered grid and the open booktabs-like style; both must pass).
 
 Left out of the asserted set (still answered wrongly; see KNOWN below):
+- a footnote that qualifies a marked cell ('How many shots was Heron-8B's GSM8K run with?' for '75.3†' and
+  '† 8-shot.'; 'Why is Tern Mini-7B's 5-shot Riddle-Eval score marked with an asterisk?'): the mark is kept in the
+  raw cell, but the footnote's sentence is not joined to it;
+- a setup sentence that names no model of the question ('How many shots are the Ruff and Snipe base models
+  evaluated with?' for 'The base models are scored with five-shot prompts');
+- a yes/no about a method's effect ('Does reinforcement learning help the Bittern models on every benchmark?'
+  lists Bittern-Base's scores instead of quoting the conclusion);
+- a follow-up that names the change by a word of a model name two turns back ('So how much did the curriculum
+  add?' after Petrel-3B and Petrel-3B-NoCurriculum);
+- a paper named by a family word with 'results table' ('the Wren results table' reads the Wren models, not the
+  table of the Wren paper) and a category the papers give no benchmark ('the safety suites');
+- a wrapped model cell read as one long name ('Dunlin-9B-Chat trained with preference data' is indexed as
+  'Dunlin-9B-trained-Chat', so 'Dunlin-9B-Chat' finds nothing).
 """
 from __future__ import annotations
 
