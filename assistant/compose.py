@@ -105,6 +105,16 @@ def ahead(a: dict, b: dict) -> int:
     return 2 if a["value"] == b["value"] else 0 if better_first(a) < better_first(b) else 1
 
 
+def tally_line(plan, wins: dict[int, list[str]], both: int) -> str:
+    """'Of the 5 benchmarks with scores for both, A is ahead on 4 and B on 1 (TriviaQA).': the benchmarks named
+    when a side has only a few."""
+    def on(bids: list[str]) -> str:
+        return f" ({', '.join(bids)})" if 0 < len(bids) <= 3 else ""
+    ties = f", {len(wins[2])} tied{on(wins[2])}" if wins[2] else ""
+    return (f"Of the {both} benchmarks with scores for both, **{plan.models[0].text}** is ahead on **{len(wins[0])}**"
+            f"{on(wins[0])} and **{plan.models[1].text}** on **{len(wins[1])}**{on(wins[1])}{ties}.")
+
+
 def tally_verdict(plan, wins: int, losses: int, both: int) -> str:
     """'Yes — ' / 'No — ' for 'Is A better than B on most (every) benchmark(s)?': the first model is ahead on more than
     half of the benchmarks both report (on all of them, when the question says every/all); '' when no order asserted."""

@@ -10,8 +10,8 @@ from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
 from .compose import (Draft, ahead, ambiguity_notes, better_first, decimals, model_label, past_bar, rank_lines,
-                      ratio_line, relative_lines, setting_change, setting_label, tally_verdict, tie_line, value_lines,
-                      value_text, yes_no)
+                      ratio_line, relative_lines, setting_change, setting_label, tally_line, tally_verdict, tie_line,
+                      value_lines, value_text, yes_no)
 from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
@@ -96,20 +96,16 @@ class SqlPath:
         for r in rows:
             first.setdefault((r["model_id"], r["benchmark_id"]), r)
         a_ids, b_ids = set(plan.models[0].ids), set(plan.models[1].ids)
-        wins = {0: 0, 1: 0, 2: 0}
-        both = 0
+        wins: dict[int, list[str]] = {0: [], 1: [], 2: []}
         for bid in plan.bench_ids:
             a = [r for (m, b), r in first.items() if b == bid and m in a_ids]
             b = [r for (m, b2), r in first.items() if b2 == bid and m in b_ids]
             if a and b:
-                both += 1
-                wins[ahead(a[0], b[0])] += 1
+                wins[ahead(a[0], b[0])].append(bid)
+        both = sum(len(w) for w in wins.values())
         if not both:
             return f"No benchmark here has scores for both {plan.models[0].text} and {plan.models[1].text}."
-        ties = f", {wins[2]} tied" if wins[2] else ""
-        return tally_verdict(plan, wins[0], wins[1], both) + (
-            f"Of the {both} benchmarks with scores for both, **{plan.models[0].text}** is ahead on **{wins[0]}** and "
-            f"**{plan.models[1].text}** on **{wins[1]}**{ties}.")
+        return tally_verdict(plan, len(wins[0]), len(wins[1]), both) + tally_line(plan, wins, both)
 
     def on_verify(self, plan: Plan):
         # the synthesis holds claims, not scores: check them against the other papers
