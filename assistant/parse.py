@@ -48,7 +48,8 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     plan.variant = None if named else plan.variant    # 'the SFT model' named one model, not the chat variants
     plan.category = cat.category(q)
     for m in list(plan.benchmarks):                # 'better at math': the math benchmarks, not one named MATH
-        if m.end and m.text.islower() and AT_FIELD.search(q[:m.start]) and plan.category and \
+        if m.end and m.text.islower() and (AT_FIELD.search(q[:m.start]) or FIELD_NOUN.match(q[m.end:])) and \
+                plan.category and \
                 cat.category_word(q)[1] == m.text.lower():
             plan.benchmarks.remove(m)
     restrict_variant(plan, cat)
@@ -74,6 +75,7 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     return plan
 
 
+FIELD_NOUN = re.compile(r"\s+(?:benchmarks|tasks|tests|evals|evaluations|datasets|suites)\b", re.I)  # 'math tasks'
 AT_FIELD = re.compile(r"\b(?:better|worse|best|worst|good|stronger|weaker)\s+(?:at|in)\s+$", re.I)
 OPINION = re.compile(r"\b(?:in your (?:opinion|view)|do you (?:think|believe|prefer|like|recommend)|your (?:favou?rite|"
                      r"opinion|view|take)|would you (?:choose|pick|use|recommend)|should i (?:use|choose|pick|buy))\b",
