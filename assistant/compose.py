@@ -249,20 +249,27 @@ def ambiguity_notes(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
             d.ambiguities.append(f"The papers report no {what} score for {m.text} ({', '.join(m.ids[:6])}).")
 
 
+METRIC_SHAPED = re.compile(r"(?<![\w-])(?:R-[12L]|ROUGE-[12L]|pass@\d+|EM|F1|BLEU|maj@\d+|avg@\d+)(?![\w-])", re.I)
+
+
 def missing_setting(d: Draft, plan, rows: list[dict]) -> None:
     """'Foo-7B's 5-shot BarQA' when no row found is run with 5 shots (its setting, group, metric or caption): say so
     first, then show what the papers do report, rather than pass another setting's score off as the one asked."""
     want = {w for w in getattr(plan, "setting_words", ()) if re.fullmatch(r"\d+-shot", w)}
-    if not want or not rows:
+    metric = {m.lower() for m in METRIC_SHAPED.findall(getattr(plan, "asked", "") or "")}
+    if not (want or metric) or not rows:
         return
     have: set[str] = set()
     for r in rows:
-        have |= shots(" ".join(str(r.get(k) or "") for k in ("setting", "grp", "metric", "caption", "benchmark_raw")))
-    if not want & have:
-        asked = " / ".join(sorted(want))
+        text = " ".join(str(r.get(k) or "") for k in ("setting", "grp", "metric", "caption", "benchmark_raw"))
+        have |= shots(text) | {m.lower() for m in METRIC_SHAPED.findall(text)}
+    want = want if want and not want & have else metric - have if metric and not metric & have else set()
+    if want:
+        said = {m.lower(): m for m in METRIC_SHAPED.findall(getattr(plan, "asked", "") or "")}
+        asked = " / ".join(said.get(w, w) for w in sorted(want))
         on = " / ".join(dict.fromkeys(r["benchmark_id"] for r in rows))
         who = " / ".join(dict.fromkeys(r["model_id"] for r in rows))
-        d.lines.insert(0, f"A {asked} {on} score is not reported for {who}; the papers give it in another (or no "
+        d.lines.insert(0, f"The {asked} {on} score is not reported for {who}; the papers give it in another (or no "
                           f"stated) setting:")
 
 

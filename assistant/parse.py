@@ -71,7 +71,7 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     plan.search = method_part(plan.question, plan) if plan.route != Route.TEXT else plan.question
     if FUTURE.search(q) or (OPINION.search(q) and not plan.benchmarks):
         plan.route, plan.search, plan.models = Route.TEXT, "", []   # no paper holds an opinion: nothing to search
-    plan.words = set(tokens(plan.question))
+    plan.words, plan.asked = set(tokens(plan.question)), q
     return plan
 
 

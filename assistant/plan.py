@@ -65,6 +65,7 @@ class Plan:
     unknown: list[str] = field(default_factory=list)    # model-shaped names the papers do not hold
     unknown_benchmarks: list[str] = field(default_factory=list)   # benchmark names asked for that they do not hold
     unknown_paper: str | None = None              # 'the Foo-9 report': a paper name no indexed paper has
+    asked: str = ""                               # the question as the user wrote it (a follow-up not filled in)
     question: str = ""                            # the question, or the earlier one with the new name put in
     search: str = ""                              # what the text path searches for (a second question part)
     words: set[str] = field(default_factory=set)  # the question's words (index.names.tokens), for fact labels
