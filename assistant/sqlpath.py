@@ -105,7 +105,8 @@ class SqlPath:
         both = sum(len(w) for w in wins.values())
         if not both:
             return f"No benchmark here has scores for both {plan.models[0].text} and {plan.models[1].text}."
-        return tally_verdict(plan, len(wins[0]), len(wins[1]), both) + tally_line(plan, wins, both)
+        verdict, line = tally_verdict(plan, len(wins[0]), len(wins[1]), both), tally_line(plan, wins, both)
+        return verdict + (line[:1].lower() + line[1:] if verdict else line)
 
     def on_verify(self, plan: Plan):
         # the synthesis holds claims, not scores: check them against the other papers
