@@ -178,6 +178,10 @@ CHANGE = re.compile(r"\bhow (?:much|many points)\b(?:\s+[^\s?]+){0,8}?\s+(?:help
 RATIO = re.compile(r"\bratio\b|\bhow many times (?:as|higher|larger|more|better|bigger|greater)\b|\b(?:times|x) (?:as (?:high|large|good)|higher|larger|more|better)\b")
 
 
+EFFECT = re.compile(r"^\s*(?:does|do|did|can|will)\s+(?!\S+-\S*\d)[\w\s-]{3,60}?\s(?:help|hurt|harm|matter|benefit|work)"
+                    r"(?:s|ed)?\b", re.I)
+
+
 def setting_only(plan: Plan) -> bool:
     """'Foo-7B at 128K?', 'Foo-7B 5-shot?': a model and a context length or shot count, no benchmark: its scores there."""
     return any(re.fullmatch(r"\d+(?:\.\d+)?[km]|\d+-shot", w) for w in plan.setting_words)
@@ -195,7 +199,8 @@ def read_intent(q: str, plan: Plan) -> None:
     plan.about_model = bool(plan.models) and not plan.benchmarks and not attrs and not SCORE_SEEKING.search(q) \
         and not HOW_SCORED.search(q) and not plan.unknown_benchmarks \
         and not (setting_only(plan) and len(re.findall(r"[a-z]+", strip_names(q, plan).lower())) <= 6)
-    plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak or plan.about_model)
+    plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak or plan.about_model or
+                            (EFFECT.search(q) and not plan.benchmarks))   # 'does RL help the Foo models?'
     plan.score_asked = bool(SCORE_ASKED.search(q))
     if re.search(r"\bis it (?:true|correct|right)\b|\btrue that\b|\bcorrect that\b|\bconfirm\b|\bverify\b|"
                  r"\b(?:right|correct|true)\s*\?\s*$|^(?:does|did|is|has|was)\b", ql) and nums:
