@@ -90,7 +90,7 @@ def read_names(q: str, cat: Catalog) -> Plan:
     plan = Plan(question=q)
     plan.papers = cat.find_papers(q)
     named = [m.span(1) for m in PAPER_NAME.finditer(q)] if plan.papers else []
-    if not plan.papers:                          # 'in the Osprey-2 Evaluation Suite': a paper named by its title
+    if not plan.papers:                          # 'in the Foo-2 Evaluation Suite': a paper named by its title
         titled = titles_in(q, cat)
         plan.papers, named = [pid for pid, _ in titled], [span for _, span in titled]
     inside = lambda m: any(s <= m.start and m.end <= e for s, e in named)  # noqa: E731  'the Foo-4.5 report'

@@ -293,7 +293,7 @@ class SqlPath:
         where = query.scope_where(plan, params)
         if plan.bench_ids:
             where.append(query.in_list("s.benchmark_id", plan.bench_ids, params))
-        if plan.bench_ids and plan.setting_words:       # '... on MarshQA 5-shot': that setting's scores only
+        if plan.bench_ids and plan.setting_words:       # '... on FooQA 5-shot': that setting's scores only
             combos = query.chosen_settings(self.db, plan, None, plan.bench_ids)[0]
             where += [query.in_list("s.combo", combos, params)] if combos else []
         if plan.model_ids:
