@@ -273,6 +273,26 @@ def missing_setting(d: Draft, plan, rows: list[dict]) -> None:
                           f"stated) setting:")
 
 
+def own_ranking(rows: list[dict], descending: bool) -> list[dict]:
+    """One model's scores across its benchmarks, best first (worst first when asked): one row per benchmark, only
+    scores on a 0-100 scale (a rating or an Elo is no peer of a percentage), no aggregate column."""
+    first: dict[str, dict] = {}
+    for r in rows:
+        if 0 <= r["value"] <= 100 and r["benchmark_id"].lower() not in ("average", "avg", "avg.", "overall", "mean"):
+            first.setdefault(r["benchmark_id"], r)
+    return sorted(first.values(), key=lambda r: -r["value"] if descending else r["value"])
+
+
+def own_rank_lines(rows: list[dict], descending: bool, cat: Catalog) -> list[str]:
+    top = rows[0]
+    lines = [f"{model_label(top['model_id'], cat)}'s {'highest' if descending else 'lowest'} score is on "
+             f"{top['benchmark_id']}{setting_label(top)}: **{value_text(top)}**. Its scores, "
+             f"{'highest' if descending else 'lowest'} first:"]
+    d = Draft()
+    lines += [f"- {r['benchmark_id']}{setting_label(r)}: **{value_text(r)}** — {d.source(r)}" for r in rows[:RANK_ROWS]]
+    return lines + ([f"- and {len(rows) - RANK_ROWS} more"] if len(rows) > RANK_ROWS else [])
+
+
 def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalog) -> None:
     """The leader(s) in a sentence, then the ranking as a table (rank, model, value, source): ties share a rank,
     at most RANK_ROWS rows, said as 'top N of M'."""

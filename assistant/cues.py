@@ -182,6 +182,10 @@ EFFECT = re.compile(r"^\s*(?:does|do|did|can|will)\s+(?!\S+-\S*\d)[\w\s-]{3,60}?
                     r"(?:s|ed)?\b", re.I)
 
 
+OWN_BEST = re.compile(r"\b(?:benchmarks?|scores?|results?|tasks?|tests?|evals?|evaluations?|do(?:es)? (?:best|worst)|"
+                      r"strongest|weakest)\b")
+
+
 def setting_only(plan: Plan) -> bool:
     """'Foo-7B at 128K?', 'Foo-7B 5-shot?': a model and a context length or shot count, no benchmark: its scores there."""
     return any(re.fullmatch(r"\d+(?:\.\d+)?[km]|\d+-shot", w) for w in plan.setting_words)
@@ -245,6 +249,8 @@ def read_intent(q: str, plan: Plan) -> None:
         plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak)
     if plan.intent in (Intent.COMPARE, Intent.DIFF) and len(plan.models) == 2:
         plan.claim_order = claim_order(ql)
+    plan.own_best = plan.intent == Intent.RANK and len(plan.model_ids) == 1 and not plan.benchmarks and \
+        not plan.methodology and bool(OWN_BEST.search(ql))
     bar = reference(q, plan)
     if bar is not None:                               # 'which models beat X on Y?': those above X's score
         plan.reference, plan.models = bar, [m for m in plan.models if m is not bar]

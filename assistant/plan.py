@@ -58,6 +58,7 @@ class Plan:
     score_asked: bool = False                     # asks for a score as well ('... score, and how was it run?')
     text_asked: bool = False                      # asks for the papers' prose ('the report's text', '2 decimals')
     reference: Mention | None = None              # 'which models beat X on Y?': X, whose score is the bar
+    own_best: bool = False                        # 'what is Foo-7B's best benchmark?': its own scores ranked
     ratio: bool = False                           # 'the ratio of A's X to its Y': a / b, not a - b
     below: bool = False                           # 'which models does X beat on Y?': those under X's score
     tie: bool = False                             # 'which model ties with X on Y?': X's score exactly, not above it

@@ -9,9 +9,9 @@ from index.names import key
 from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
-from .compose import (Draft, ahead, ambiguity_notes, better_first, decimals, model_label, past_bar, rank_lines,
-                      ratio_line, relative_lines, setting_change, setting_label, tally_line, tally_verdict, tie_line,
-                      value_lines, value_text, yes_no)
+from .compose import (Draft, ahead, ambiguity_notes, better_first, decimals, model_label, own_rank_lines,
+                      own_ranking, past_bar, rank_lines, ratio_line, relative_lines, setting_change, setting_label,
+                      tally_line, tally_verdict, tie_line, value_lines, value_text, yes_no)
 from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
@@ -138,6 +138,10 @@ class SqlPath:
         return [r for r in rows if any(m.text.lower() in r["claim"].lower() for m in plan.models)]
 
     def on_rank(self, plan: Plan):
+        if plan.own_best:                                # 'what is Foo-7B's best benchmark?': its own scores
+            res = query.scores(self.db, plan, plan.model_ids, None)
+            rows = own_ranking(query.pick_setting(res.rows, plan.setting_words), plan.descending)
+            return (Draft(lines=own_rank_lines(rows, plan.descending, self.cat)), res.sql, rows) if rows else None
         if not plan.bench_ids:
             return None
         if plan.reference is not None:                  # 'which models beat X on Y?': X's score is the bar
