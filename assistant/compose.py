@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .answer import Source
 from .catalog import Catalog
-from .query import conflicts, group_values
+from .query import conflicts, group_values, shots
 from .words import leaf_section
 
 NUM_TEXT = re.compile(r"^[-−]?\d+(?:,\d{3})*(?:\.\d+)?\s*(%|[BKMT])?$")
@@ -67,6 +67,15 @@ def value_text(r: dict) -> str:
     return text + (unit if unit in ("%", "B", "K", "M", "T") else "")
 
 
+SPREAD = re.compile(r"(?:±|\+/-|\+-)\s*(\d+(?:\.\d+)?)")
+
+
+def spread_text(r: dict) -> str:
+    """' (± 0.4)': the spread a cell prints after its value (a standard deviation over seeds, as the table says)."""
+    m = SPREAD.search(r.get("raw_cell") or "")
+    return f" (± {m.group(1)})" if m else ""
+
+
 def yes_no(plan, first: dict, second: dict) -> str:
     """'Yes — ' / 'No — ' when the question asserted an order of two models ('Did A beat B?') and `first` is the
     row ahead (`second` behind, or tied); '' when it asserted none."""
@@ -78,6 +87,91 @@ def yes_no(plan, first: dict, second: dict) -> str:
     if first["value"] == second["value"]:
         return "No (a tie) — "
     return "Yes — " if ahead == (order == "gt") else "No — "
+
+
+EVERY = re.compile(r"\b(?:every|all|each|always|across the board)\b", re.I)
+
+
+LOWER_BETTER = re.compile(r"lower,? (?:is )?(?:the )?better|\(lower\b[^)]*\bbetter\)|↓", re.I)
+
+
+def better_first(r: dict) -> float:
+    """A sort key that puts the better value first: the lower one when the table's caption says lower is better."""
+    return r["value"] if LOWER_BETTER.search(r.get("caption") or "") else -r["value"]
+
+
+def ahead(a: dict, b: dict) -> int:
+    """0 when a is better than b, 1 when b is, 2 on a tie (lower is better where the caption says so)."""
+    return 2 if a["value"] == b["value"] else 0 if better_first(a) < better_first(b) else 1
+
+
+def tally_line(plan, wins: dict[int, list[str]], both: int) -> str:
+    """'Of the 5 benchmarks with scores for both, A is ahead on 4 and B on 1 (TriviaQA).': the benchmarks named
+    when a side has only a few."""
+    def on(bids: list[str]) -> str:
+        return f" ({', '.join(bids)})" if 0 < len(bids) <= 3 else ""
+    ties = f", {len(wins[2])} tied{on(wins[2])}" if wins[2] else ""
+    return (f"Of the {both} benchmarks with scores for both, **{plan.models[0].text}** is ahead on **{len(wins[0])}**"
+            f"{on(wins[0])} and **{plan.models[1].text}** on **{len(wins[1])}**{on(wins[1])}{ties}.")
+
+
+def tally_verdict(plan, wins: int, losses: int, both: int) -> str:
+    """'Yes — ' / 'No — ' for 'Is A better than B on most (every) benchmark(s)?': the first model is ahead on more than
+    half of the benchmarks both report (on all of them, when the question says every/all); '' when no order asserted."""
+    order = getattr(plan, "claim_order", None)
+    if not order or not both:
+        return ""
+    ahead, behind = (wins, losses) if order == "gt" else (losses, wins)
+    need = both if EVERY.search(plan.question or "") else both // 2 + 1
+    return "Yes — " if ahead >= need else "No — "
+
+
+def past_bar(plan, bar: dict) -> str:
+    """'Which models beat (does X beat) X on Y?' when none does: said, with X's score and its source."""
+    side = "at" if plan.tie else "below" if plan.below else "above"
+    return (f"No other model here scores {side} **{plan.reference.text}** on {bar['benchmark_id']} "
+            f"({value_text(bar)}).")
+
+
+def tie_line(plan, rows: list[dict], cat: Catalog) -> str:
+    """'Which model ties with X on Y?': the other models at exactly X's score, or that none is."""
+    others = list(dict.fromkeys(r["model_id"] for r in rows if r["model_id"] not in plan.reference.ids))
+    on = " / ".join(dict.fromkeys(r["benchmark_id"] for r in rows))
+    if not others:
+        return f"No other model ties with **{plan.reference.text}** on {on} ({plan.value_min:g})."
+    return f"Level with **{plan.reference.text}** on {on} ({plan.value_min:g}): " + \
+        ", ".join(model_label(m, cat) for m in others) + "."
+
+
+CHANGE_COLUMN = re.compile(r"\b(?:delta|diff\w*|change|gain|improvement|drop)\b|Δ|\+/-", re.I)
+
+
+def setting_change(every: list[dict], picked: list[dict], cat: Catalog) -> str:
+    """One model, one benchmark, one setting asked ('on the non-contaminated set'), and a difference asked: the
+    same table's change column for that model (a 'Delta'), else the difference from the same table's other setting."""
+    if len({(r["model_id"], r["benchmark_id"]) for r in picked}) != 1:
+        return ""
+    p = picked[0]
+    same = [r for r in every if (r["paper_id"], r["table_id"], r["model_id"], r["benchmark_id"]) ==
+            (p["paper_id"], p["table_id"], p["model_id"], p["benchmark_id"]) and r.get("setting") != p.get("setting")]
+    delta = next((r for r in same if CHANGE_COLUMN.search(r.get("setting") or "")), None)
+    who = f"{model_label(p['model_id'], cat)}'s {p['benchmark_id']}"
+    if delta:
+        return f"{who} changes by **{value_text(delta)}** points ({p.get('setting')}: the table's “{delta['setting']}” column)."
+    other = next((r for r in same if r.get("setting") and not CHANGE_COLUMN.search(r["setting"])), None)
+    if not other:
+        return ""
+    gap = round(p["value"] - other["value"], decimals(p, other))
+    return (f"{who} is **{gap:+g}** points {p.get('setting')} against {other['setting']} "
+            f"({value_text(p)} vs {value_text(other)}).")
+
+
+def ratio_line(a: dict, b: dict, who_a: str, who_b: str) -> str:
+    """'The ratio of A's X to its Y': a / b, to three decimals, with both values."""
+    if not b["value"]:
+        return f"{who_b[:1].upper() + who_b[1:]} is 0, so there is no ratio."
+    return (f"Ratio of {who_a} to {who_b}: {value_text(a)} / {value_text(b)} = **{a['value'] / b['value']:.3f}** "
+            f"(×{a['value'] / b['value']:.2f}).")
 
 
 def relative_lines(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
@@ -117,7 +211,7 @@ def value_lines(d: Draft, rows: list[dict], cat: Catalog, precedence_notes: dict
         by_value: dict[float, list[dict]] = {}
         for r in group:
             by_value.setdefault(r["value"], []).append(r)
-        head = f"{model_label(mid, cat)} scores **{value_text(first)}** on {bid}{setting_label(first)}"
+        head = f"{model_label(mid, cat)} scores **{value_text(first)}**{spread_text(first)} on {bid}{setting_label(first)}"
         also = [d.source(r) for r in by_value[first["value"]]]
         d.lines.append(f"- {head} — {'; '.join(dict.fromkeys(also))}.")
         d.chart.append({"label": f"{mid} · {bid}{setting_label(first)}", "value": first["value"]})
@@ -142,6 +236,7 @@ def conflict_line(d: Draft, group, by_value, mid, bid, notes) -> str:
 
 
 def ambiguity_notes(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
+    missing_setting(d, plan, rows)
     for m in plan.models:
         shown = sorted({r["model_id"] for r in rows if r["model_id"] in m.ids})
         if m.note:
@@ -152,6 +247,30 @@ def ambiguity_notes(d: Draft, plan, rows: list[dict], cat: Catalog) -> None:
         if not shown and rows:
             what = " / ".join(plan.bench_ids) or "these benchmarks"
             d.ambiguities.append(f"The papers report no {what} score for {m.text} ({', '.join(m.ids[:6])}).")
+
+
+METRIC_SHAPED = re.compile(r"(?<![\w-])(?:R-[12L]|ROUGE-[12L]|pass@\d+|EM|F1|BLEU|maj@\d+|avg@\d+)(?![\w-])", re.I)
+
+
+def missing_setting(d: Draft, plan, rows: list[dict]) -> None:
+    """'Foo-7B's 5-shot BarQA' when no row found is run with 5 shots (its setting, group, metric or caption): say so
+    first, then show what the papers do report, rather than pass another setting's score off as the one asked."""
+    want = {w for w in getattr(plan, "setting_words", ()) if re.fullmatch(r"\d+-shot", w)}
+    metric = {m.lower() for m in METRIC_SHAPED.findall(getattr(plan, "asked", "") or "")}
+    if not (want or metric) or not rows:
+        return
+    have: set[str] = set()
+    for r in rows:
+        text = " ".join(str(r.get(k) or "") for k in ("setting", "grp", "metric", "caption", "benchmark_raw"))
+        have |= shots(text) | {m.lower() for m in METRIC_SHAPED.findall(text)}
+    want = want if want and not want & have else metric - have if metric and not metric & have else set()
+    if want:
+        said = {m.lower(): m for m in METRIC_SHAPED.findall(getattr(plan, "asked", "") or "")}
+        asked = " / ".join(said.get(w, w) for w in sorted(want))
+        on = " / ".join(dict.fromkeys(r["benchmark_id"] for r in rows))
+        who = " / ".join(dict.fromkeys(r["model_id"] for r in rows))
+        d.lines.insert(0, f"The {asked} {on} score is not reported for {who}; the papers give it in another (or no "
+                          f"stated) setting:")
 
 
 def rank_lines(d: Draft, rows: list[dict], k: int, descending: bool, cat: Catalog) -> None:

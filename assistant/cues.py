@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from index.names import key
 
+from .catalog import Mention
 from .plan import Intent, Plan
 
 if TYPE_CHECKING:
-    from .catalog import Catalog, Mention
+    from .catalog import Catalog
 
-NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|points?)?(?![\w.])")
+NUMBER = re.compile(r"(?<![\w.-])(\d+(?:\.\d+)?)\s*(%|points?)?(?![\w.])")
 FACT_WORDS = [
     (r"\b(?:activated|active)\s+param|\bparam\w*\b[^?]*\b(?:are|is)\s+(?:activated|active)\b", "active_params"),
     (r"\bnon[- ]?emb", "non_embedding_params"),
@@ -113,7 +114,7 @@ def scope(q: str, plan: Plan, cat) -> None:
     m = re.search(r"\btable\s+(\d+[a-z]?)\b", ql)
     plan.table_no = m.group(1) if m else None
     sizes_and_thresholds(ql, plan)
-    plan.variant = plan.variant or variant(ql, cat)
+    plan.variant = plan.variant or variant(re.sub(r"\b[Ii]t\b", " ", q).lower(), cat)   # the pronoun, not 'IT'
 
 
 def sizes_and_thresholds(ql: str, plan: Plan) -> None:
@@ -170,16 +171,40 @@ def variant(ql: str, cat) -> str | None:
 
 
 # -- intent -----------------------------------------------------------------------------------------
+CHANGE = re.compile(r"\bhow (?:much|many points)\b(?:\s+[^\s?]+){0,8}?\s+(?:help|hurt|add|gain|lose|lost|drop|fall|fell|"
+                    r"cost|improve|raise|rise|rose|boost|increase|decrease|change|move)\w*\b")
+
+
+RATIO = re.compile(r"\bratio\b|\bhow many times (?:as|higher|larger|more|better|bigger|greater)\b|\b(?:times|x) (?:as (?:high|large|good)|higher|larger|more|better)\b")
+
+
+EFFECT = re.compile(r"^\s*(?:does|do|did|can|will)\s+(?!\S+-\S*\d)[\w\s-]{3,60}?\s(?:help|hurt|harm|matter|benefit|work)"
+                    r"(?:s|ed)?\b", re.I)
+
+
+OWN_BEST = re.compile(r"\b(?:benchmarks?|scores?|results?|tasks?|tests?|evals?|evaluations?|do(?:es)? (?:best|worst)|"
+                      r"strongest|weakest)\b")
+
+
+def setting_only(plan: Plan) -> bool:
+    """'Foo-7B at 128K?', 'Foo-7B 5-shot?': a model and a context length or shot count, no benchmark: its scores there."""
+    return any(re.fullmatch(r"\d+(?:\.\d+)?[km]|\d+-shot", w) for w in plan.setting_words)
+
+
 def read_intent(q: str, plan: Plan) -> None:
     ql = q.lower()
     for cue, word in CJK_CUES:
         ql = re.sub(cue, word, ql)
     attrs = [a for pat, a in FACT_WORDS if re.search(pat, ql)]
+    if {"active_params", "non_embedding_params"} & set(attrs) and not re.search(r"\btotal\b|\band\b", ql):
+        attrs = [a for a in attrs if a != "total_params"]     # 'activated parameters' asks for one count, not both
     nums = [float(x) for x, _ in NUMBER.findall(strip_names(q, plan))]
     weak = WEAK_METHOD.search(q) and not (plan.models and plan.benchmarks) and not attrs and not HOW_SCORED.search(q)
     plan.about_model = bool(plan.models) and not plan.benchmarks and not attrs and not SCORE_SEEKING.search(q) \
-        and not HOW_SCORED.search(q) and not plan.unknown_benchmarks
-    plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak or plan.about_model)
+        and not HOW_SCORED.search(q) and not plan.unknown_benchmarks \
+        and not (setting_only(plan) and len(re.findall(r"[a-z]+", strip_names(q, plan).lower())) <= 6)
+    plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak or plan.about_model or
+                            (EFFECT.search(q) and not plan.benchmarks))   # 'does RL help the Foo models?'
     plan.score_asked = bool(SCORE_ASKED.search(q))
     if re.search(r"\bis it (?:true|correct|right)\b|\btrue that\b|\bcorrect that\b|\bconfirm\b|\bverify\b|"
                  r"\b(?:right|correct|true)\s*\?\s*$|^(?:does|did|is|has|was)\b", ql) and nums:
@@ -187,8 +212,10 @@ def read_intent(q: str, plan: Plan) -> None:
     elif attrs and plan.models and not plan.benchmarks:
         plan.intent, plan.attributes = Intent.FACT, attrs
     elif re.search(r"\bhow much (?:better|worse|higher|lower|more|less)|\bdifference\b|\bdiffer(?:s|ent)?\b|\bgap\b|"
-                   r"\bby how much\b|\bhow many points\b|\boutperform\w* .* by\b|\bmargin\b", ql):
+                   r"\bby how much\b|\bhow many points\b|\boutperform\w* .* by\b|\bmargin\b", ql) or CHANGE.search(ql):
         plan.intent = Intent.DIFF
+    elif RATIO.search(ql) and (len(plan.model_ids) == 2 or len(plan.bench_ids) == 2):
+        plan.intent, plan.ratio = Intent.DIFF, True
     elif re.search(r"\baverage\b|\bmean\b", ql) and not RANK_CUE.search(ql) and (plan.bench_ids or plan.model_ids):
         plan.intent = Intent.AVERAGE
     elif re.search(r"\b(?:how many|number of|count(?: the)?)\s+(?:[\w-]+\s+){0,4}(?:models?|benchmarks?|tables?|"
@@ -222,10 +249,14 @@ def read_intent(q: str, plan: Plan) -> None:
         plan.methodology = bool(METHOD.search(q) or PROCEDURE.search(q) or weak)
     if plan.intent in (Intent.COMPARE, Intent.DIFF) and len(plan.models) == 2:
         plan.claim_order = claim_order(ql)
+    plan.own_best = plan.intent == Intent.RANK and len(plan.model_ids) == 1 and not plan.benchmarks and \
+        not plan.methodology and bool(OWN_BEST.search(ql))
     bar = reference(q, plan)
     if bar is not None:                               # 'which models beat X on Y?': those above X's score
         plan.reference, plan.models = bar, [m for m in plan.models if m is not bar]
         plan.intent, plan.k, plan.descending, plan.strict = Intent.RANK, 50, True, True
+        plan.tie = bool(TIES.match(q[:bar.start]))
+        plan.below = bool(BEATEN_BY.match(q[bar.end:]))
     if plan.intent in (Intent.LOOKUP, Intent.COMPARE) and not plan.models and plan.benchmarks and (
             plan.value_min is not None or plan.value_max is not None):
         plan.intent = Intent.LIST                     # 'which models score at least 60 on X'
@@ -233,7 +264,7 @@ def read_intent(q: str, plan: Plan) -> None:
 
 YES_NO = re.compile(r"^(?:is|does|did|was|were|has|do|are|can)\b|\bis it (?:true|correct|right)\b|\b(?:true|correct) "
                     r"that\b|\b(?:right|correct|true)\s*\?\s*$")
-AHEAD = re.compile(r"\b(?:beat|beats|outperform\w*|outscor\w*|surpass\w*|exceed\w*|better|higher|ahead|stronger|"
+AHEAD = re.compile(r"\b(?:beat|beats|outperform\w*|outscor\w*|surpass\w*|exceed\w*|better|higher|ahead|stronger|safer|"
                    r"win|wins|won)\b")
 BEHIND = re.compile(r"\b(?:worse|lower|behind|trail\w*|weaker|underperform\w*|lose|loses|lost)\b")
 
@@ -252,12 +283,21 @@ ABOVE_MODEL = re.compile(r"^\s*(?:which|what|who|list|name)\b.*\b(?:beat|beats|o
                          r"exceed\w*|better than|higher than|ahead of)\s+(?:the\s+)?$", re.I)
 
 
+BEATING = re.compile(r"^\s*(?:which|what|who|list|name)\b(?:\s+other)?(?:\s+models?)?\s+(?:does|did|do|can)\s+"
+                     r"(?:the\s+)?$", re.I)
+BEATEN_BY = re.compile(r"\s*(?:beat|outperform|outscore|surpass|top|lead)\b", re.I)
+TIES = re.compile(r"^\s*(?:which|what|who|list|name)\b.*\b(?:ties?|tied|level|on par|even|equal|the same score as)"
+                  r"(?:\s+(?:with|to))?\s+(?:the\s+)?$", re.I)
+
+
 def reference(q: str, plan: Plan):
     """'Which models beat X on Y?', 'list the models better than X': the one named model after the cue."""
     if len(plan.models) != 1 or not plan.benchmarks:
         return None
     m = plan.models[0]
-    return m if m.end and ABOVE_MODEL.match(q[:m.start]) else None
+    if m.end and BEATING.match(q[:m.start]) and BEATEN_BY.match(q[m.end:]):
+        return m                                      # 'which models does X beat on Y?'
+    return m if m.end and (ABOVE_MODEL.match(q[:m.start]) or TIES.match(q[:m.start])) else None
 
 
 def strip_names(q: str, plan: Plan) -> str:
@@ -324,3 +364,48 @@ def unknown_sizes(q: str, cat: Catalog, found: list[Mention]) -> list[str]:
 def unknown_quantity(name: str) -> bool:
     """'the first 7T' read as a model-shaped name is a token count."""
     return bool(QUANTITY.fullmatch(name))
+
+
+# -- names said another way --------------------------------------------------------------------------
+def titles_in(q: str, cat: Catalog) -> list[tuple[str, tuple[int, int]]]:
+    """Papers whose whole title (of three words or more, less a leading 'The') the question quotes, with its span."""
+    ql, out = q.lower(), []
+    for pid, p in cat.papers.items():
+        title = re.sub(r"^the\s+", "", (p.get("title") or "").lower()).strip()
+        at = ql.find(title) if len(title.split()) >= 3 else -1
+        if at >= 0:
+            out.append((pid, (at, at + len(title))))
+    return out
+
+
+SUPERLATIVE = re.compile(r"\b(?:lowest|highest|best|worst|top|largest|smallest)\s+([a-z][\w-]+)\b")
+
+
+def superlative_column(q: str, cat: Catalog, found: list) -> list:
+    """'Which model has the lowest perplexity?': an everyday word right after a superlative is the column it names,
+    when a table has a column of that name (and the word is not one seeded as too common, like 'average')."""
+    m = SUPERLATIVE.search(q)
+    if not m or "ordinary" in cat.vocab.get("word", {}).get(key(m.group(1)), set()):
+        return []
+    return [b for b in cat.find_benchmarks(q, found, named_model=True) if b.text.lower() == m.group(1)]
+
+
+DESCRIBED = re.compile(r"\bthe\s+([\w-]+)\s+(?:model|variant|version|checkpoint|ablation|run|one)\b", re.I)
+
+
+def described(q: str, cat: Catalog, talked: list[Mention]) -> list[Mention]:
+    """'the SFT model', 'the reversed-order ablation' in a follow-up: the one model of the conversation's family
+    whose name has that word (Foo-SFT, Foo-1B-Reversed); nothing when none or several do."""
+    out: list[Mention] = []
+    have = {i for m in talked for i in m.ids}
+    for m in DESCRIBED.finditer(q):
+        if cat.v("variant", key(m.group(1))):    # 'the base model', 'the chat one': a variant, read elsewhere
+            continue
+        words = {w.lower() for w in m.group(1).split("-") if len(w) > 1 and not cat.v("variant", key(w))}
+        for fam in dict.fromkeys(re.match(r"[A-Za-z]+", i).group(0) for i in have if re.match(r"[A-Za-z]+", i)):
+            hits = [i for i in sorted(cat.v("family", key(fam))) if i not in have and
+                    words & {t.lower() for t in re.split(r"[-\s]", i)}]
+            if len(hits) == 1:
+                out.append(Mention(hits[0], 0, 0, hits, True, None, "name"))
+                break
+    return out

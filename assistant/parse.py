@@ -12,8 +12,8 @@ from index.names import key, tokens
 
 from .catalog import Catalog, Mention
 from .cues import (CLAIM_WORDS, CORPUS_WORDS, FACT_WORDS, METHOD, PROCEDURE, RANK_CUE, REFERS_BACK, SCORE_SEEKING,
-                   TEXT_ASKED, WEAK_METHOD, read_intent, scope, sizes_and_thresholds,
-                   unknown_quantity, unknown_short, unknown_sizes, unknown_variants)
+                   TEXT_ASKED, WEAK_METHOD, described, read_intent, scope, sizes_and_thresholds, superlative_column,
+                   titles_in, unknown_quantity, unknown_short, unknown_sizes, unknown_variants)
 from .plan import Intent, Plan, Route
 
 
@@ -40,10 +40,16 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     if turns and not plan.models:
         plan.models = resized(q, cat, turns)      # 'and the 72B?' after a question about Bar2-7B
     carried = carry(plan, q, cat, turns) if turns and follows_up(q, plan) else ""
+    named = described(q, cat, plan.models + plan.earlier) if carried else []
+    if named:                                   # 'what did the reversed-order ablation get?': that model instead
+        plan.models = (plan.models if AGAINST.search(q) or SINGULAR.search(q) or PAIR.search(q) or
+                       re.search(r"\b(?:lead|leads|trail|trails|gap|difference)\b", q, re.I) else []) + named
     scope(q, plan, cat)
+    plan.variant = None if named else plan.variant    # 'the SFT model' named one model, not the chat variants
     plan.category = cat.category(q)
     for m in list(plan.benchmarks):                # 'better at math': the math benchmarks, not one named MATH
-        if m.end and m.text.islower() and AT_FIELD.search(q[:m.start]) and plan.category and \
+        if m.end and m.text.islower() and (AT_FIELD.search(q[:m.start]) or FIELD_NOUN.match(q[m.end:])) and \
+                plan.category and \
                 cat.category_word(q)[1] == m.text.lower():
             plan.benchmarks.remove(m)
     restrict_variant(plan, cat)
@@ -65,10 +71,11 @@ def parse(q: str, cat: Catalog, history=None) -> Plan:
     plan.search = method_part(plan.question, plan) if plan.route != Route.TEXT else plan.question
     if FUTURE.search(q) or (OPINION.search(q) and not plan.benchmarks):
         plan.route, plan.search, plan.models = Route.TEXT, "", []   # no paper holds an opinion: nothing to search
-    plan.words = set(tokens(plan.question))
+    plan.words, plan.asked = set(tokens(plan.question)), q
     return plan
 
 
+FIELD_NOUN = re.compile(r"\s+(?:benchmarks|tasks|tests|evals|evaluations|datasets|suites)\b", re.I)  # 'math tasks'
 AT_FIELD = re.compile(r"\b(?:better|worse|best|worst|good|stronger|weaker)\s+(?:at|in)\s+$", re.I)
 OPINION = re.compile(r"\b(?:in your (?:opinion|view)|do you (?:think|believe|prefer|like|recommend)|your (?:favou?rite|"
                      r"opinion|view|take)|would you (?:choose|pick|use|recommend)|should i (?:use|choose|pick|buy))\b",
@@ -83,12 +90,17 @@ def read_names(q: str, cat: Catalog) -> Plan:
     plan = Plan(question=q)
     plan.papers = cat.find_papers(q)
     named = [m.span(1) for m in PAPER_NAME.finditer(q)] if plan.papers else []
+    if not plan.papers:                          # 'in the Foo-2 Evaluation Suite': a paper named by its title
+        titled = titles_in(q, cat)
+        plan.papers, named = [pid for pid, _ in titled], [span for _, span in titled]
     inside = lambda m: any(s <= m.start and m.end <= e for s, e in named)  # noqa: E731  'the Foo-4.5 report'
     found = cat.find_models(q)
     plan.models = [m for m in found if not inside(m)]
     plan.benchmarks = [m for m in cat.find_benchmarks(q, found, named_model=bool(plan.models)) if not inside(m)]
     plan.setting_words = setting_words(q, cat) - {w for m in found for w in [*m.text.lower().split(), *tokens(m.text)]} \
         - {w for m in plan.benchmarks for i in m.ids for w in [*i.lower().split(), *tokens(i)]}   # 'RULER 128k': 128k stays
+    if not plan.benchmarks and not plan.models:
+        plan.benchmarks = superlative_column(q, cat, found)
     if not plan.benchmarks:
         plan.benchmarks = cat.benchmarks_by_words(f"{q} {inflected(q)}", plan.papers) \
             or cat.benchmarks_by_setting(q, plan.papers)
@@ -126,7 +138,8 @@ def setting_words(q: str, cat: Catalog) -> set[str]:
         found.add("with")
     from index.names import STOP_WORDS
     found |= (toks & cat.setting_vocab) - STOP_WORDS - {"level", "acc", "report", "paper", "mean"}
-    for syn, canon in (("instruction-level", "instruction"), ("prompt-level", "prompt")):
+    for syn, canon in (("instruction-level", "instruction"), ("prompt-level", "prompt"), ("exact match", "em"),
+                       ("exact-match", "em")):
         if syn in ql:
             found.add(canon)
     return found
@@ -147,13 +160,22 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
     """Fill what a follow-up leaves out from the conversation: models from the latest turn naming any (an answer's
     models count: 'them'), benchmarks and papers from the latest user question naming any. Returns where the models
     came from: 'answer', 'question', or '' (nothing carried)."""
-    prev, source, scope = None, "", []
-    for role, text in reversed(turns):
+    prev, source, scope, pool, late = None, "", [], [], set()
+    for i in range(len(turns) - 1, -1, -1):
+        role, text = turns[i]
         p = read_names(strip_citations(text) if role == "assistant" else text, cat)
         if role == "user" and (p.models or p.benchmarks):
             p.question = text
+            if i and follows_up(text, p):         # 'and Bar-70B?' itself: read in its own conversation
+                full = parse(text, cat, [{"role": r, "content": c} for r, c in turns[:i]])
+                p.models, p.benchmarks = p.models or full.models, p.benchmarks or full.benchmarks
+                p.setting_words, p.papers, p.question = p.setting_words | full.setting_words, p.papers or full.papers, \
+                    full.question
+                pool = full.earlier
             prev = prev or p
             break
+        if role == "user" and not (p.models or p.benchmarks) and p.setting_words and not late:
+            late = p.setting_words                # 'what about 5-shot?': the latest setting the user switched to
         if role == "user" and p.papers and not scope:
             scope = p.papers                      # 'how many models are in the blog?' -> 'how many of them ...'
         # an answer naming a few models is what 'them' means; a long listing stands for its question's scope
@@ -172,12 +194,25 @@ def carry(plan: Plan, q: str, cat: Catalog, turns: list[tuple[str, str]]) -> str
         plan.models, source = [relocate(m) for m in prev.models], "question"
     if not plan.benchmarks and not FACT_ASKED.search(q):
         plan.benchmarks = [relocate(m) for m in prev.benchmarks]
-        plan.setting_words |= prev.setting_words
+        plan.setting_words = plan.setting_words or late or prev.setting_words   # 'and the EM?' swaps the setting
+    elif SAME_SETTING.search(q):                # 'and on BarQA in the same setting?'
+        plan.setting_words |= late or prev.setting_words
     plan.papers = plan.papers or prev.papers
     if not NUMBER_ASKED.search(q):
         sizes_and_thresholds(prev.question.lower(), plan)
     plan.question = rewrite(prev, plan, q)
+    if PAIR.search(q) and len(plan.models) == 1:   # 'which one is higher?' after 'A on X?' and 'and B?': both
+        both = [m for m in pool if not set(m.ids) & set(plan.models[0].ids)][-1:] + plan.models
+        plan.models, plan.earlier = both, both
+    elif pool:                                   # 'how much did chat tuning add?': the earlier model is at hand
+        seen = {i for m in plan.earlier + plan.models for i in m.ids}
+        plan.earlier = [m for m in pool if not set(m.ids) & seen][-1:] + plan.earlier
     return source or "question"
+
+
+SAME_SETTING = re.compile(r"\b(?:same|that|this|those)\s+(?:setting|settings|shots?|shot count|configuration|mode)\b",
+                          re.I)
+PAIR = re.compile(r"\b(?:which one|which of (?:them|the two|these|those)|them|both|the two|the pair)\b", re.I)
 
 
 NUMBER_ASKED = re.compile(r"\d")
@@ -285,7 +320,10 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
         return
     corpus = CORPUS_WORDS.search(ql)
     named = [m for m in plan.benchmarks if m.kind == "name"]
-    if (corpus and CORPUS_NOUN.get(corpus.group("what") or "") == "papers" and (named or plan.model_ids)
+    last = max((m.end for m in plan.models + named if m.end), default=0)
+    papers_asked = corpus and CORPUS_NOUN.get(corpus.group("what") or "") == "papers" or (
+        WHICH_TABLE.search(ql) and re.fullmatch(r"\W*(?:scores?|results?|numbers?)?\W*", q[last:]))  # '... reports Foo?'
+    if (papers_asked and (named or plan.model_ids)
             and not plan.attributes and plan.intent in (Intent.LOOKUP, Intent.LIST)):
         plan.corpus, plan.intent = "papers", Intent.CORPUS      # 'which papers report FooBench?'
         return
@@ -304,6 +342,7 @@ def special(q: str, plan: Plan, cat: Catalog) -> None:
     plan.text_asked = bool(TEXT_ASKED.search(q))
 
 
+WHICH_TABLE = re.compile(r"\b(?:which|what) tables?\b(?! of\b)")
 ITEMS = re.compile(r"\b(?:queries|questions|problems|prompts|instances|samples|examples|items|subsets|test cases)\b",
                    re.I)
 TEXT_SCORE = re.compile(r"\b(?:rate|ratio|share|percent(?:age)?|win|wins|loss|losses|ties?|improvements?|increases?|"
@@ -328,6 +367,10 @@ def claim_filter(ql: str) -> str | None:
     return None
 
 
+BENCH_SETUP = re.compile(r"\b(?:what|which|how many)\s+(?:\w+\s+)?(?:metrics?|shots?|shot settings?|few-shot settings?|"
+                         r"settings?|scales?|units?|range)\b", re.I)
+
+
 def route(plan: Plan) -> Route:
     if plan.unknown and not plan.models and (not plan.methodology or plan.benchmarks):
         # a model no table holds may still be in the prose with a rate or a gain ('Zed-Coder-2's improvement')
@@ -344,6 +387,8 @@ def route(plan: Plan) -> Route:
         return Route.TEXT
     if plan.intent == Intent.FACT and plan.models:
         return Route.SQL
+    if plan.benchmarks and not plan.models and BENCH_SETUP.search(plan.question):
+        return Route.BOTH                  # 'what metric / how many shots is FooQA run with?': its table says, the text too
     if plan.methodology:
         return Route.BOTH if plan.models and plan.benchmarks and plan.score_asked else Route.TEXT
     if plan.models or plan.benchmarks or plan.intent == Intent.COUNT or plan.variant or plan.category:

@@ -58,10 +58,15 @@ class Plan:
     score_asked: bool = False                     # asks for a score as well ('... score, and how was it run?')
     text_asked: bool = False                      # asks for the papers' prose ('the report's text', '2 decimals')
     reference: Mention | None = None              # 'which models beat X on Y?': X, whose score is the bar
+    own_best: bool = False                        # 'what is Foo-7B's best benchmark?': its own scores ranked
+    ratio: bool = False                           # 'the ratio of A's X to its Y': a / b, not a - b
+    below: bool = False                           # 'which models does X beat on Y?': those under X's score
+    tie: bool = False                             # 'which model ties with X on Y?': X's score exactly, not above it
     earlier: list[Mention] = field(default_factory=list)  # the conversation's models, for 'how much lower is X?'
     unknown: list[str] = field(default_factory=list)    # model-shaped names the papers do not hold
     unknown_benchmarks: list[str] = field(default_factory=list)   # benchmark names asked for that they do not hold
     unknown_paper: str | None = None              # 'the Foo-9 report': a paper name no indexed paper has
+    asked: str = ""                               # the question as the user wrote it (a follow-up not filled in)
     question: str = ""                            # the question, or the earlier one with the new name put in
     search: str = ""                              # what the text path searches for (a second question part)
     words: set[str] = field(default_factory=set)  # the question's words (index.names.tokens), for fact labels

@@ -9,8 +9,9 @@ from index.names import key
 from . import query
 from .catalog import Catalog
 from .claims import ClaimsPath
-from .compose import (Draft, ambiguity_notes, decimals, model_label, rank_lines, relative_lines, setting_label,
-                      value_lines, value_text, yes_no)
+from .compose import (Draft, ahead, ambiguity_notes, better_first, decimals, model_label,
+                      past_bar, rank_lines, ratio_line, relative_lines, setting_change, setting_label,
+                      tally_line, tally_verdict, tie_line, value_lines, value_text, yes_no)
 from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
@@ -29,6 +30,8 @@ def fact_label(r: dict) -> str:
 
 
 MAX_BENCH_ROWS = 15          # a model's benchmarks listed in one ranking of them
+# 'X's average across all its benchmarks' asks for our mean even where a table prints an 'Avg.' of its own columns.
+ACROSS = re.compile(r"\b(?:all|every|across|over (?:its|their|the) benchmarks)\b", re.I)
 # A ranking with a model and no benchmark ranks the model's benchmarks only when the question is about its scores
 # ('best benchmark', 'lowest score', 'where is it weakest'), not 'the highest quality data bucket'.
 ABOUT_SCORES = re.compile(r"\b(?:benchmarks?|scores?|tasks?|evals?|evaluations?|weak(?:est|er|ness)?|"
@@ -72,8 +75,8 @@ class SqlPath:
         if found and len(plan.models) == 2 and len(plan.bench_ids) == 1:
             pair = self.pair(plan, found[2])
             if pair:
-                a, b = sorted(pair, key=lambda r: -r["value"])
-                gap = difference(a, b)
+                a, b = sorted(pair, key=better_first)
+                gap = abs(difference(a, b))
                 who = f"{model_label(a['model_id'], self.cat)} and {model_label(b['model_id'], self.cat)}"
                 found[0].lines.insert(0, yes_no(plan, a, b) + (
                                       f"{who} tie on {a['benchmark_id']} at **{value_text(a)}**." if gap == 0 else
@@ -106,19 +109,17 @@ class SqlPath:
         for r in rows:
             first.setdefault((r["model_id"], r["benchmark_id"]), r)
         a_ids, b_ids = set(plan.models[0].ids), set(plan.models[1].ids)
-        wins = {0: 0, 1: 0, 2: 0}
-        both = 0
+        wins: dict[int, list[str]] = {0: [], 1: [], 2: []}
         for bid in plan.bench_ids:
             a = [r for (m, b), r in first.items() if b == bid and m in a_ids]
             b = [r for (m, b2), r in first.items() if b2 == bid and m in b_ids]
             if a and b:
-                both += 1
-                wins[0 if a[0]["value"] > b[0]["value"] else 1 if b[0]["value"] > a[0]["value"] else 2] += 1
+                wins[ahead(a[0], b[0])].append(bid)
+        both = sum(len(w) for w in wins.values())
         if not both:
             return f"No benchmark here has scores for both {plan.models[0].text} and {plan.models[1].text}."
-        ties = f", {wins[2]} tied" if wins[2] else ""
-        return (f"Of the {both} benchmarks with scores for both, **{plan.models[0].text}** is ahead on **{wins[0]}** and "
-                f"**{plan.models[1].text}** on **{wins[1]}**{ties}.")
+        verdict, line = tally_verdict(plan, len(wins[0]), len(wins[1]), both), tally_line(plan, wins, both)
+        return verdict + (line[:1].lower() + line[1:] if verdict else line)
 
     def on_verify(self, plan: Plan):
         # the synthesis holds claims, not scores: check them against the other papers
@@ -152,26 +153,37 @@ class SqlPath:
     def on_rank(self, plan: Plan):
         if plan.attributes and not plan.bench_ids and not plan.model_ids:
             return self.rank_facts(plan)
+        if plan.own_best and len(plan.models) == 1:        # 'what is Foo-7B's best benchmark?': its own scores
+            return self.rank_benchmarks(plan)
         if not plan.bench_ids:
             return self.rank_benchmarks(plan) if len(plan.models) == 1 and ABOUT_SCORES.search(plan.question) else None
         if plan.reference is not None:                  # 'which models beat X on Y?': X's score is the bar
-            bar = query.pick_setting(query.scores(self.db, plan, plan.reference.ids, plan.bench_ids).rows,
-                                     plan.setting_words)
+            at = query.scores(self.db, plan, plan.reference.ids, plan.bench_ids)
+            bar = query.pick_setting(at.rows, plan.setting_words)
             if not bar:
                 return None
-            plan = replace(plan, value_min=bar[0]["value"], strict=True)
+            v = bar[0]["value"]
+            plan = replace(plan, value_min=plan.value_min if plan.below else v, strict=not plan.tie,
+                           value_max=v if plan.tie or plan.below else plan.value_max, descending=True)
         models = plan.model_ids if len(plan.model_ids) > 1 else None
         combos, lower = query.chosen_settings(self.db, plan, models, plan.bench_ids)
+        if not combos and plan.reference is not None:   # nothing past the bar: say so, with the bar's own row
+            return Draft(lines=[past_bar(plan, bar[0])]), at.sql, bar[:1]
         if not combos:
             return None
         desc = plan.descending if plan.literal else plan.descending != lower
         res = query.ranked(self.db, plan, models, plan.bench_ids, plan.k, desc, combos)
         rows = res.rows
+        if not rows and plan.reference is not None:
+            return Draft(lines=[past_bar(plan, bar[0])]), res.sql, bar[:1]
         if not rows:
             return None
         d = Draft()
         if plan.reference is not None:
-            d.lines.append(f"Above **{plan.reference.text}** ({plan.value_min:g}):")
+            d.lines.append(tie_line(plan, rows, self.cat) if plan.tie else
+                           f"{'Below' if plan.below else 'Above'} **{plan.reference.text}** ({v:g}):")
+            if plan.tie and d.lines[-1].startswith("No "):
+                return d, res.sql, rows
         for b in dict.fromkeys(r["benchmark_id"] for r in rows):
             rank_lines(d, [r for r in rows if r["benchmark_id"] == b], plan.k, desc, self.cat)
         if lower:
@@ -234,13 +246,17 @@ class SqlPath:
             line = f"{who_a} {'leads' if gap >= 0 else 'trails'} {who_b} by **{abs(gap):g}** points " \
                    f"({value_text(a)} vs {value_text(b)})." if gap else \
                 f"{who_a} and {who_b} tie at **{value_text(a)}** (a difference of 0 points)."
-            d.lines.insert(0, line[:1].upper() + line[1:])
+            d.lines.insert(0, ratio_line(a, b, who_a, who_b) if plan.ratio else line[:1].upper() + line[1:])
+        elif plan.setting_words:                        # 'how much did X's Y rise on the non-contaminated set?'
+            line = setting_change(query.scores(self.db, plan, plan.model_ids, plan.bench_ids).rows, rows, self.cat)
+            d.lines[:0] = [line] if line else []
         return d, sql, rows
 
     def on_average(self, plan: Plan):
         if not plan.model_ids and plan.bench_ids:
             return self.average_across_models(plan)
-        if not plan.bench_ids and len(plan.models) == 1:
+        if not plan.bench_ids and len(plan.models) == 1 and (
+                not self.printed_average(plan) or not (plan.table_no or plan.papers) and ACROSS.search(plan.question)):
             return self.average_of_model(plan)
         found = self.on_lookup(plan)
         if not found:
@@ -263,6 +279,11 @@ class SqlPath:
                 d.lines.insert(0, f"Average for {over}: ({expr}) / {len(picked)} = "
                                   f"**{round(mean, decimals(*picked) + 2):g}**.")
         return d, sql, rows
+
+    def printed_average(self, plan: Plan) -> bool:
+        """The papers print an average for the model (an 'Avg.' column): that is the answer, not one of ours."""
+        rows = query.scores(self.db, plan, plan.model_ids, None).rows
+        return any((self.cat.benchmarks.get(r["benchmark_id"]) or {}).get("category") == "aggregate" for r in rows)
 
     def average_of_model(self, plan: Plan):
         """'X's average over all its benchmarks': the mean of its score on each benchmark of a 0-100 scale (the
@@ -364,6 +385,9 @@ class SqlPath:
         where = query.scope_where(plan, params)
         if plan.bench_ids:
             where.append(query.in_list("s.benchmark_id", plan.bench_ids, params))
+        if plan.bench_ids and plan.setting_words:       # '... on FooQA 5-shot': that setting's scores only
+            combos = query.chosen_settings(self.db, plan, None, plan.bench_ids)[0]
+            where += [query.in_list("s.combo", combos, params)] if combos else []
         if plan.model_ids:
             where.append(query.in_list("s.model_id", plan.model_ids, params))
         if plan.category:
@@ -445,6 +469,8 @@ class SqlPath:
             return model_label(a["model_id"], self.cat)
         if a["benchmark_id"] != b["benchmark_id"]:
             return a["benchmark_id"]
+        if (a.get("setting"), a.get("metric")) != (b.get("setting"), b.get("metric")):
+            return f"{a['benchmark_id']}{setting_label(a) or ' (no setting)'}"
         return f"the {a['kind']} ({a['paper_title']})"
 
 

@@ -187,8 +187,10 @@ def is_answerable(question: str, hits: Sequence[Hit]) -> bool:
 
 
 def found(group: set[str], tokens: set[str]) -> bool:
-    """A name's stems among the passages' tokens, also glued to the next word ('FooHashdeduplication')."""
-    return bool(group & tokens) or any(t.startswith(g) for g in group if len(g) >= 5 for t in tokens)
+    """A name's stems among the passages' tokens, also glued to the next word ('FooHashdeduplication'), or split in
+    two where a PDF set a space inside it ('Foo Judge' for FooJudge)."""
+    return bool(group & tokens) or any(t.startswith(g) for g in group if len(g) >= 5 for t in tokens) or \
+        any(g[:i] in tokens and g[i:] in tokens for g in group if len(g) >= 6 for i in range(3, len(g) - 2))
 
 
 def extractive_answer(question: str, hits: Sequence[Hit], max_sentences: int = 3) -> tuple[str, list[dict]]:
