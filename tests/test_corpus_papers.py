@@ -10,7 +10,9 @@ from assistant.settings import Settings
 
 @pytest.fixture(scope="module")
 def assistant(real_db):
-    return Assistant(real_db, Settings())
+    assistant = Assistant(real_db, Settings())
+    yield assistant
+    assistant.db.close()            # a configured connection left open breaks plain ones to the same file
 
 
 def papers_with(db_con, column: str, value: str) -> set[str]:

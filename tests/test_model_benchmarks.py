@@ -14,7 +14,9 @@ from index.order import LOWER_BETTER
 
 @pytest.fixture(scope="module")
 def assistant(real_db):
-    return Assistant(real_db, Settings())
+    assistant = Assistant(real_db, Settings())
+    yield assistant
+    assistant.db.close()            # a configured connection left open breaks plain ones to the same file
 
 
 def reference(con, model: str) -> list[tuple[str, float]]:
