@@ -64,6 +64,9 @@ RANK_CUE = re.compile(r"\b(?:which|what|who)\b.*\b(?:best|highest|top(?! of\b)|s
                       r"worst|weakest|most|least)\b|\brank|\btop[- ]?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|"
                       r"\btop (?:model|scorer|performer|score)s?\b|\bbest\b|\bhighest\b|\blowest\b|\bworst\b|"
                       r"\bweakest\b|\bstrongest\b")
+# A superlative over a model fact: 'the most parameters', 'the longest context', 'the smallest model'.
+FACT_SUPERLATIVE = re.compile(r"\b(?:most|least|fewest|largest|smallest|biggest|longest|shortest|highest|lowest|"
+                              r"max(?:imum)?|min(?:imum)?)\b")
 # A follow-up that points back at the conversation's models.
 REFERS_BACK = re.compile(r"\b(?:they|them|their|both|these|those|either|each of them|which of them|the two|"
                          r"the same model|that model|this model|it)\b|^\s*(?:and|what about|how about)\b", re.I)
@@ -229,6 +232,9 @@ def read_intent(q: str, plan: Plan) -> None:
         plan.intent, plan.count_noun = Intent.COUNT, "models"   # 'how many are there?' after a list of models
     elif re.search(r"\bhow many\b", ql) and not attrs:
         plan.methodology = True
+    elif attrs and not plan.models and not plan.benchmarks and FACT_SUPERLATIVE.search(ql):
+        plan.intent, plan.attributes = Intent.RANK, attrs      # 'which model has the most parameters?'
+        plan.descending = not re.search(r"\b(?:least|fewest|smallest|shortest|lowest|min(?:imum)?)\b", ql)
     elif RANK_CUE.search(ql):
         plan.intent = Intent.RANK
         plan.descending = not re.search(r"\b(?:lowest|worst|weakest|least)\b", ql)

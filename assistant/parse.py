@@ -385,7 +385,7 @@ def route(plan: Plan) -> Route:
         return Route.BOTH if plan.corpus == "kind" or second else Route.SQL
     if plan.text_asked:
         return Route.TEXT
-    if plan.intent == Intent.FACT and plan.models:
+    if plan.intent == Intent.FACT and plan.models or plan.intent == Intent.RANK and plan.attributes:
         return Route.SQL
     if plan.benchmarks and not plan.models and BENCH_SETUP.search(plan.question):
         return Route.BOTH                  # 'what metric / how many shots is FooQA run with?': its table says, the text too

@@ -196,7 +196,9 @@ class SqlPath:
         if not res.rows:
             return None
         d = Draft()
-        first, word = res.rows[0], "most" if plan.descending else "least"
+        first = res.rows[0]
+        word = {"context_length": ("longest", "shortest")}.get(plan.attributes[0], ("most", "least"))[
+            0 if plan.descending else 1]
         label = fact_label(first)
         ties = [r for r in res.rows if r["amount"] == first["amount"]]
         who = " and ".join(model_label(r["model_id"], self.cat) for r in ties[:MAX_BENCH_ROWS])

@@ -57,3 +57,23 @@ def test_average_over_one_models_benchmarks(assistant, db_con):
     assert f"over its {len(ref)} benchmarks" in text
     got = float(text.split(" = **")[1].split("**")[0])
     assert abs(got - mean) < 0.01, (got, mean)
+
+
+@pytest.mark.parametrize("question, attribute, descending", [
+    ("Which model has the most parameters in the GLM-4.5 report?", "total_params", True),
+    ("Which model has the fewest activated parameters?", "active_params", False),
+])
+def test_models_ranked_by_a_fact(assistant, db_con, question, attribute, descending):
+    """Checked against every fact row: each model's value from its highest-precedence paper, in one unit."""
+    scale = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+    paper = "AND f.paper_id = 'glm-4.5-report'" if "GLM-4.5 report" in question else ""
+    rows = db_con.execute(f"SELECT f.model_id, f.value, f.unit, p.precedence, f.fact_id FROM facts f JOIN papers p "
+                          f"USING (paper_id) WHERE f.attribute = ? AND f.value IS NOT NULL AND f.model_id IS NOT NULL "
+                          f"{paper}", [attribute]).fetchall()
+    first: dict[str, tuple] = {}
+    for model, value, unit, prec, fid in sorted(rows, key=lambda r: (r[3], r[4])):
+        first.setdefault(model, value * scale.get((unit or "").upper(), 1))
+    best = (max if descending else min)(first.values())
+    leaders = {m for m, v in first.items() if v == best}
+    line = assistant.ask(question, []).text.splitlines()[0]
+    assert {m for m in first if f"**{m}**" in line} == leaders, (leaders, line)
