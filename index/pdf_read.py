@@ -109,7 +109,7 @@ def read_page(page, number: int) -> Page:
         words = page_words(tp, height, turned, frame)
     finally:
         tp.close()
-    out = Page(number, frame.width, frame.height, words, page_rules(page, frame), turned)
+    out = Page(number, frame.width, frame.height, words, drop_underlines(page_rules(page, frame), words), turned)
     page.close()
     return out
 
@@ -321,7 +321,8 @@ def close_word(cur: list, words: list[Word]) -> None:
 
 
 def page_rules(page, frame: Frame) -> list[Rule]:
-    """Thin horizontal strokes or filled boxes (booktabs rules), as (x0, x1, y), horizontal as the text reads.
+    """Thin horizontal strokes or filled boxes (booktabs rules), as (x0, x1, y), horizontal as the text reads; and
+    the top and bottom edges of a shaded band (a word processor's or web page's shaded header or zebra rows).
 
     Only the page's own paths: those inside embedded figures (form objects) are figure art, not rules."""
     out = []
@@ -329,6 +330,29 @@ def page_rules(page, frame: Frame) -> list[Rule]:
         left, bottom, right, top = obj.get_bounds()
         x0, x1 = frame.xs(left, bottom, right, top)
         y0, y1 = frame.ys(left, bottom, right, top)
-        if x1 - x0 >= 15 and y1 - y0 <= 2.5 and -5 <= x0 and x1 <= frame.width + 5:
+        if x1 - x0 < 15 or x0 < -5 or x1 > frame.width + 5:
+            continue
+        if y1 - y0 <= 2.5:
             out.append(Rule(x0, x1, (y0 + y1) / 2))
+        elif y1 - y0 <= 100 and shaded(obj):
+            out += [Rule(x0, x1, y0), Rule(x0, x1, y1)]
     return out
+
+
+def shaded(obj) -> bool:
+    """A path filled in a colour other than white (white is the paper, not a band)."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke)) or not fill.value:
+        return False
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    if not raw.FPDFPageObj_GetFillColor(obj.raw, *(ctypes.byref(c) for c in rgba)):
+        return False
+    r, g, b, a = (c.value for c in rgba)
+    return a > 0 and min(r, g, b) < 245
+
+
+def drop_underlines(rules: list[Rule], words: list[Word]) -> list[Rule]:
+    """A stroke inside the lower half of a word's box and no wider than the word underlines it (a 'second best'
+    mark), it rules nothing."""
+    return [r for r in rules if not any(w.x0 - 2 <= r.x0 and r.x1 <= w.x1 + 2 and (w.top + w.bottom) / 2 < r.y < w.bottom + 0.5
+                                        for w in words)]

@@ -193,7 +193,9 @@ def caption_for(lines: list[Line], top: float, bottom: float, x0: float, x1: flo
 
 
 def caption_text(cap: list[Line]) -> str | None:
-    text = " ".join(ln.text for ln in cap)
+    text = ""
+    for ln in cap:        # '3-' at a line's end + 'shot' is '3-shot'
+        text = text + ln.text if re.search(r"\d-$", text) else f"{text} {ln.text}".strip()
     return text if TABLE_CAPTION.match(text) else None
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .pdf_lines import Chunk, Line, chunks, group_lines, is_numeric, overlap
 from .pdf_read import Rule, Word
+from .pdf_wrap import SOFT_HYPHEN, fold_wrapped, join_wrapped  # noqa: F401 (SOFT_HYPHEN re-exported)
 from .pdf_rowgroups import Row, centred_labels, group_column, label_columns, sparse_first_column
 
 SPREAD = re.compile(r"^(?:±|\+/?-)\s*\d[\d.]*$|^[(\[]\s*[±+\-]?\d[\d.]*\s*%?[)\]]$")
@@ -94,17 +95,6 @@ def distance(c: Chunk, col: Column) -> float:
     return min(abs(c.x0 - col.x1), abs(col.x0 - c.x1))
 
 
-SOFT_HYPHEN = "\u00ad"      # a word hyphenated at a cell's line end: the page's reader decides if the hyphen stays
-
-
-def join_wrapped(upper: str, lower: str) -> str:
-    if not upper:
-        return lower
-    if not lower:
-        return upper
-    if re.search(r"(?:^|[\s/])[a-z]{2,}-$", upper) and re.match(r"[a-z]", lower):    # 'augmen-' + 'tation'
-        return upper[:-1] + SOFT_HYPHEN + lower
-    return upper + lower if upper.endswith(("-", "/")) or lower.startswith(("-", "/")) else f"{upper} {lower}"
 
 
 def cell_text(c: Chunk) -> str:
@@ -115,7 +105,7 @@ def cell_text(c: Chunk) -> str:
 
 def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
     """Words of one table region plus its internal rules (full ones and cmidrules) into header and rows."""
-    lines = group_lines(words)
+    lines = fold_wrapped(group_lines(words))
     full = [r for r in rules if r.x1 - r.x0 >= 0.9 * width]
     inner_rules = [r.y for r in full]
     split = header_split(lines, inner_rules)

@@ -1,0 +1,90 @@
+"""Reports printed to PDF from web pages and word-processor-style documents (Chromium's print, not LaTeX), one
+table style per fixture; each must read to exactly the cells printed, through the real build. The .html beside each
+PDF is its source.
+
+- wren-word: a Word-like table (shaded header row in white type, zebra rows, no vertical lines), benchmarks as rows
+  and models as columns, model names wrapped over two or three lines, a label wrapped around its centred values,
+  right-aligned '71.2 (±0.4)', '65.3*', '%' cells, 'n/a' and '—' (no score), bold best and underlined second best,
+  the caption below the table.
+- wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
+  values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from assistant import Assistant
+from assistant.settings import Settings
+from index.build import build
+from tests.checks import assert_numbers
+from tests.conftest import raw_copy
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "printed"
+
+
+def grid(models: list[str], benches: list[str], rows: list[list[float | None]], by_bench: bool) -> set:
+    """(model, benchmark, value) for every printed score; `rows` follow the printed rows (None: no score)."""
+    out = set()
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            if v is not None:
+                m, b = (models[j], benches[i]) if by_bench else (models[i], benches[j])
+                out.add((m, b, v, None))
+    return out
+
+
+WORD = grid(["Wren-7B-Instruct (ours)", "Osprey-7B Chat Preview", "Finch-8B-Instruct v2", "Plover-7B Instruct Release"],
+            ["MMLU", "GSM8K", "HumanEval", "ARC-Challenge", "TruthfulQA"],
+            [[71.2, 68.0, 69.5, 64.3], [82.6, 65.3, 79.1, None], [61.0, 55.5, 63.4, None], [88.9, 84.2, 85.0, 86.1],
+             [57.7, 59.8, 52.4, 49.9]], by_bench=True)
+WIDE_BENCHES = ["MMLU", "MMLU-Pro", "GPQA", "BBH", "GSM8K", "MATH", "HumanEval", "MBPP", "ARC-C", "HellaSwag",
+                "WinoGrande", "TriviaQA", "NQ", "DROP", "IFEval"]
+LANDSCAPE = grid(["Sparrow-3-9B", "Sparrow-3-27B", "Thrush-12B", "Thrush-30B"], WIDE_BENCHES, [
+    [72.1, 45.3, 31.2, 68.8, 84.0, 47.5, 66.5, 62.1, 90.2, 83.4, 78.9, 70.6, 33.1, 71.0, 79.4],
+    [79.8, 55.0, 38.6, 77.2, 90.5, 58.3, 74.4, 70.0, 93.8, 87.1, 83.0, 78.2, 40.5, 78.8, 84.6],
+    [70.4, 42.7, 29.9, 66.0, 80.3, 44.1, 63.2, 60.5, 88.7, 82.0, 77.1, 69.3, 31.8, 69.5, 75.2],
+    [77.6, 52.9, 36.0, 75.5, 88.8, 55.6, 71.3, 68.4, 92.6, 86.0, 82.2, 76.9, 39.0, 77.3, 81.9]], by_bench=False)
+WANT = {"wren-word": WORD, "wren-landscape": LANDSCAPE}
+
+
+def build_one(name: str, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp(name) / "papers"
+    folder.mkdir()
+    shutil.copyfile(FIXTURES / f"{name}.pdf", folder / f"{name}.pdf")
+    db = folder.parent / "scores.duckdb"
+    build(folder, db)
+    return db
+
+
+@pytest.fixture(scope="module", params=sorted(WANT))
+def printed(request, tmp_path_factory) -> tuple[str, Path]:
+    return request.param, build_one(request.param, tmp_path_factory)
+
+
+def rows_of(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(raw_copy(db)), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_every_cell_printed_and_nothing_else(printed):
+    name, db = printed
+    got = set(rows_of(db, "SELECT model_raw, benchmark_raw, value, grp FROM scores"))
+    assert got == WANT[name]
+
+
+def test_word_table_keeps_spread_marks_and_answers(printed):
+    name, db = printed
+    if name != "wren-word":
+        pytest.skip("one style's answers are enough")
+    spread, no, caption = rows_of(db, "SELECT spread, table_no, caption FROM scores WHERE benchmark_raw = 'MMLU' "
+                                      "AND model_raw LIKE 'Wren%'")[0]
+    assert spread == 0.4 and no == "2" and caption.startswith("Accuracy (%)") and caption.endswith("3-shot.")
+    assistant = Assistant(db, Settings())
+    assert_numbers(assistant.ask("What is Finch-8B-Instruct v2's GSM8K score?", []).text, [79.1])
