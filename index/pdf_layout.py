@@ -3,7 +3,7 @@ first, tables placed where they start."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .pdf_lines import Line, chunks, group_lines
 from .pdf_read import Page
@@ -30,6 +30,24 @@ def is_furniture(ln: Line, page: Page, repeated: set[str]) -> bool:
         return False
     page_no = re.fullmatch(r"[\divxlcIVXLC\s\-–/]+|Page \d+( of \d+)?", ln.text)
     return bool(page_no) or furniture_key(ln.text) in repeated
+
+
+# what a browser prints in a page's margins: the date and time, the address, 'n/m'
+STAMP = re.compile(r"(?:https?|file)://\S+|www\.\S+|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?(?:\s+\d{1,2}:\d{2}(?::\d{2})?"
+                   r"(?:\s*[AaPp]\.?[Mm]\.?)?)?|\d+\s*/\s*\d+|Page \d+ of \d+")
+
+
+def without_stamps(page: Page) -> Page:
+    """The page without the header and footer a browser prints in its margins: a line at the page's top or bottom
+    edge with a date stamp, an address or a page count in a run of its own goes whole (the page title beside
+    the date too), before tables are looked for, so no table takes them as a row."""
+    drop: set[int] = set()
+    for ln in group_lines(page.words):
+        edge = ln.bottom < 0.06 * page.height or ln.top > 0.94 * page.height
+        if edge and any(STAMP.fullmatch(c.text) for c in ln.runs) and not all(
+                re.fullmatch(r"\d+", c.text) for c in ln.runs):
+            drop |= {id(w) for w in ln.words}
+    return replace(page, words=[w for w in page.words if id(w) not in drop]) if drop else page
 
 
 def furniture_key(text: str) -> str:
@@ -65,6 +83,7 @@ def find_gutter(lines: list[Line], width: float, body: float) -> Gutter | None:
 
 
 def order_page(page: Page, body: float, repeated: set[str]) -> list[Placed]:
+    page = without_stamps(page)
     lines = group_lines(page.words)
     two = find_gutter([ln for ln in lines if not is_furniture(ln, page, repeated)], page.width, body)
     tables = find_tables(page, lines, body, two.x if two else None)

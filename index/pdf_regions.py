@@ -122,7 +122,10 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
 def headless_top(page: Page, lines: list[Line], taken: set[int], body: float) -> TableItem | None:
     """Rows from the top of the page down to a lone rule: the rest of a table begun on the page before, with
     neither header nor top rule repeated (a longtable with an empty head). The text reader joins it to that table."""
-    free = [ln for ln in lines if not any(id(w) in taken for w in ln.words) and ln.top > 0.06 * page.height]
+    free = [ln for ln in lines if not any(id(w) in taken for w in ln.words)]
+    while free and free[0].top < 0.06 * page.height and (len(free) == 1 or free[1].top - free[0].bottom > body):
+        free = free[1:]         # a running head set apart above the page's text (rows printed from the page's
+                                # very top, as a browser does, are kept)
     rows: list[Line] = []
     for ln in free:
         runs = chunks(ln.words)

@@ -6,12 +6,16 @@ PDF is its source.
   and models as columns, model names wrapped over two or three lines, a label wrapped around its centred values,
   right-aligned '71.2 (±0.4)', '65.3*', '%' cells, 'n/a' and '—' (no score), bold best and underlined second best,
   the caption below the table.
+- gannet-long-thead / gannet-long-plain: a 55-row table over a page break, its header repeated on the next page
+  (thead) or not, with the browser's date, address and page count printed in the margins.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
 from __future__ import annotations
 
+import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -48,7 +52,43 @@ LANDSCAPE = grid(["Sparrow-3-9B", "Sparrow-3-27B", "Thrush-12B", "Thrush-30B"], 
     [79.8, 55.0, 38.6, 77.2, 90.5, 58.3, 74.4, 70.0, 93.8, 87.1, 83.0, 78.2, 40.5, 78.8, 84.6],
     [70.4, 42.7, 29.9, 66.0, 80.3, 44.1, 63.2, 60.5, 88.7, 82.0, 77.1, 69.3, 31.8, 69.5, 75.2],
     [77.6, 52.9, 36.0, 75.5, 88.8, 55.6, 71.3, 68.4, 92.6, 86.0, 82.2, 76.9, 39.0, 77.3, 81.9]], by_bench=False)
-WANT = {"wren-word": WORD, "wren-landscape": LANDSCAPE}
+
+
+class Cells(HTMLParser):
+    """The rows of a simple HTML table (one header row, labels in the first column), as printed."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def from_html(name: str) -> set:
+    """The scores of a fixture's one simple table, read from its HTML source."""
+    p = Cells()
+    p.feed((FIXTURES / f"{name}.html").read_text(encoding="utf-8"))
+    head, *rows = p.rows
+    return {(head[j], r[0], float(re.match(r"[\d.]+", v).group()), None)
+            for r in rows for j, v in enumerate(r) if j and re.match(r"\d", v)}
+
+
+WANT = {"wren-word": WORD, "wren-landscape": LANDSCAPE, "gannet-long-thead": from_html("gannet-long-thead"),
+        "gannet-long-plain": from_html("gannet-long-plain")}
 
 
 def build_one(name: str, tmp_path_factory) -> Path:
