@@ -354,5 +354,5 @@ def shaded(obj) -> bool:
 def drop_underlines(rules: list[Rule], words: list[Word]) -> list[Rule]:
     """A stroke inside the lower half of a word's box and no wider than the word underlines it (a 'second best'
     mark), it rules nothing."""
-    return [r for r in rules if not any(w.x0 - 2 <= r.x0 and r.x1 <= w.x1 + 2 and (w.top + w.bottom) / 2 < r.y < w.bottom + 0.5
-                                        for w in words)]
+    return [r for r in rules if not any(w.x0 - 2 <= r.x0 and r.x1 <= w.x1 + 2
+                                        and (w.top + w.bottom) / 2 < r.y < w.bottom + 0.5 for w in words)]

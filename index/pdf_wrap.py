@@ -8,12 +8,22 @@ so its group rows ('Knowledge' above its first row) are left alone.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
-from .pdf_lines import Chunk, Line, is_numeric, overlap
+from .pdf_lines import Chunk, Line, chunks, is_numeric, overlap
 from .pdf_read import Word
 
 SOFT_HYPHEN = "\u00ad"      # a word hyphenated at a cell's line end: the page's reader decides if the hyphen stays
 NO_VALUE = ("-", "–", "—", "n/a", "N/A")
+
+
+class Folded(Line):
+    """A row's line with its wrapped label joined in: the label is a cell of its own however close the first
+    value sits (a narrow web table's column gap can be narrower than the gap that splits runs)."""
+
+    @cached_property
+    def runs(self) -> list[Chunk]:
+        return [Chunk(self.words[:1])] + chunks(self.words[1:])
 
 
 def join_wrapped(upper: str, lower: str) -> str:
@@ -105,4 +115,4 @@ def folded(d: Line, above: list[Line], below: list[Line]) -> Line:
     ids = {id(w) for w in own.words} if own else set()
     label = Word(text, min(w.x0 for w in words), max(w.x1 for w in words), d.top, d.bottom,
                  sorted(w.size for w in words)[len(words) // 2], all(w.bold for w in words))
-    return Line([label] + [w for w in d.words if id(w) not in ids])
+    return Folded([label] + [w for w in d.words if id(w) not in ids])

@@ -8,6 +8,10 @@ PDF is its source.
   the caption below the table.
 - gannet-long-thead / gannet-long-plain: a 55-row table over a page break, its header repeated on the next page
   (thead) or not, with the browser's date, address and page count printed in the margins.
+- heron-side: two tables side by side (a flex row), each with its caption below, model names wrapped in a narrow
+  first column whose gap to the first value is narrower than a column gap usually is.
+- heron-groups: a Google-Docs-style grid with a shaded header, benchmarks grouped under spanning headers and
+  models under shaded full-width group rows; a numbered list under the table.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -87,8 +91,17 @@ def from_html(name: str) -> set:
             for r in rows for j, v in enumerate(r) if j and re.match(r"\d", v)}
 
 
-WANT = {"wren-word": WORD, "wren-landscape": LANDSCAPE, "gannet-long-thead": from_html("gannet-long-thead"),
-        "gannet-long-plain": from_html("gannet-long-plain")}
+SIDE = grid(["Heron-2-14B", "Heron-1-14B", "Egret-13B"], ["XNLI", "MGSM", "FLORES", "RULER", "LongBench", "NIAH"],
+            [[71.5, 58.2, 33.9, 82.4, 47.3, 99.1], [66.0, 41.7, 30.2, 61.0, 39.8, 92.5],
+             [64.8, 45.5, 29.4, 70.2, 42.6, 97.0]], by_bench=False)
+HERON_BENCHES = ["GSM8K", "MATH", "HumanEval", "MBPP"]
+OPEN = grid(["Heron-2-14B", "Egret-13B"], HERON_BENCHES, [[88.1, 55.4, 72.0, 68.3], [80.6, 44.9, 65.2, 63.0]], False)
+CLOSED = grid(["Bittern-Pro", "Bittern-Lite"], HERON_BENCHES, [[92.3, 68.7, 84.1, 76.5], [85.0, 51.2, 70.4, None]],
+              False)
+GROUPED = {(m, b, v, f"{who} | {'Reasoning' if b in ('GSM8K', 'MATH') else 'Coding'}")
+           for who, block in (("Open-weight models", OPEN), ("Proprietary models", CLOSED)) for m, b, v, _ in block}
+WANT = {"wren-word": WORD, "heron-side": SIDE, "heron-groups": GROUPED, "wren-landscape": LANDSCAPE,
+        "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain")}
 
 
 def build_one(name: str, tmp_path_factory) -> Path:
