@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .pdf_lines import Chunk, Line, chunks, group_lines, is_numeric, overlap
 from .pdf_read import Rule, Word
 from .pdf_wrap import SOFT_HYPHEN, fold_wrapped, join_wrapped  # noqa: F401 (SOFT_HYPHEN re-exported)
+from .pdf_rivers import split_rivers, split_run
 from .pdf_rowgroups import Row, centred_labels, group_column, label_columns, sparse_first_column
 
 SPREAD = re.compile(r"^(?:±|\+/?-)\s*\d[\d.]*$|^[(\[]\s*[±+\-]?\d[\d.]*\s*%?[)\]]$")
@@ -110,7 +111,7 @@ def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
     inner_rules = [r.y for r in full]
     split = header_split(lines, inner_rules)
     head, body = lines[:split], lines[split:]
-    cols = columns_of(body)
+    cols = split_rivers(columns_of(body), body, Column)
     out = Rebuilt()
     if len(cols) < 2 or not body:
         return out
@@ -274,7 +275,7 @@ def body_row(ln: Line, cols: list[Column]) -> Row:
         cells[0] = chs[0].text                   # a lone label, even centred across the table, names a group
         return Row(cells, ln.mid, True, bool(re.match(r"[a-z(]", chs[0].text)), chs[0].bold)
     for c in chs:
-        parts = value_units(c) or [c]
+        parts = value_units(c) or split_run(c, cols, lambda part: nearest(part, cols))
         for part in parts:
             k = nearest(part, cols)
             cells[k] = f"{cells[k]} {cell_text(part)}".strip()

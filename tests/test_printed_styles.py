@@ -12,6 +12,10 @@ PDF is its source.
   first column whose gap to the first value is narrower than a column gap usually is.
 - heron-groups: a Google-Docs-style grid with a shaded header, benchmarks grouped under spanning headers and
   models under shaded full-width group rows; a numbered list under the table.
+- plover-blog: a blog post printed from the browser (its title in the page header), a GitHub-style bordered table
+  with zebra rows, benchmarks with their metric or shots as rows, '70.9 ± 0.3', '79.9†' and '—' cells.
+- plover-tight: a table at 8pt with 3px of padding (columns closer than a word gap is wide), two label columns
+  (model, decoding), column names on two lines ('GSM8K' / 'accuracy') set at the bottom.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -100,7 +104,17 @@ CLOSED = grid(["Bittern-Pro", "Bittern-Lite"], HERON_BENCHES, [[92.3, 68.7, 84.1
               False)
 GROUPED = {(m, b, v, f"{who} | {'Reasoning' if b in ('GSM8K', 'MATH') else 'Coding'}")
            for who, block in (("Open-weight models", OPEN), ("Proprietary models", CLOSED)) for m, b, v, _ in block}
-WANT = {"wren-word": WORD, "heron-side": SIDE, "heron-groups": GROUPED, "wren-landscape": LANDSCAPE,
+BLOG = grid(["Plover 3 Small", "Plover 3 Large", "Curlew-34B", "Dunlin-70B"],
+            ["MMLU (5-shot)", "GPQA Diamond (0-shot)", "MATH (4-shot)", "HumanEval (pass@1)", "MT-Bench (score)"],
+            [[70.9, 81.6, 76.2, 79.9], [33.8, 46.1, 37.4, 41.0], [48.2, 67.3, 50.5, None], [68.9, 83.5, 71.3, 77.4],
+             [8.1, 8.9, 8.3, 8.6]], by_bench=True)
+TIGHT_BENCHES = ["GSM8K accuracy", "MATH accuracy", "ARC-C accuracy", "BBH accuracy"]
+TIGHT = {(m, b, v, how) for m, how, vs in (("Plover-3-S", "greedy", [77.0, 44.1, 85.5, 61.7]),
+                                           ("Plover-3-S", "sampled", [79.4, 46.0, 85.1, 62.9]),
+                                           ("Plover-3-L", "greedy", [89.2, 63.5, 93.0, 75.3]),
+                                           ("Plover-3-L", "sampled", [91.0, 66.8, 92.4, 77.1]))
+         for b, v in zip(TIGHT_BENCHES, vs)}
+WANT = {"wren-word": WORD, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED, "wren-landscape": LANDSCAPE,
         "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain")}
 
 
@@ -128,7 +142,7 @@ def rows_of(db: Path, sql: str) -> list[tuple]:
 
 def test_every_cell_printed_and_nothing_else(printed):
     name, db = printed
-    got = set(rows_of(db, "SELECT model_raw, benchmark_raw, value, grp FROM scores"))
+    got = set(rows_of(db, "SELECT model_raw, benchmark_raw, value, coalesce(grp, setting) FROM scores"))
     assert got == WANT[name]
 
 
