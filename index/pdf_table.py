@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .pdf_lines import Chunk, Line, chunks, group_lines, is_numeric, overlap
 from .pdf_read import Rule, Word
 from .pdf_wrap import SOFT_HYPHEN, fold_wrapped, join_wrapped  # noqa: F401 (SOFT_HYPHEN re-exported)
+from .pdf_ruled import ruled_rows
 from .pdf_rivers import split_rivers, split_run
 from .pdf_rowgroups import Row, centred_labels, group_column, label_columns, sparse_first_column
 
@@ -96,8 +97,6 @@ def distance(c: Chunk, col: Column) -> float:
     return min(abs(c.x0 - col.x1), abs(col.x0 - c.x1))
 
 
-
-
 def cell_text(c: Chunk) -> str:
     """A value set in bold keeps the mark ('**82.3**'), as a best-in-row marker; its spread ('± 0.2') need not be
     bold too."""
@@ -117,7 +116,11 @@ def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
         return out
     top_of_body = body[0].top
     out.header_groups, out.header = header_of(head, cols, [r for r in rules if r not in full and r.y < top_of_body])
-    rows = merge_continuations([body_row(ln, cols) for ln in body], inner_rules)
+    ruled = ruled_rows(body, rules, cols, nearest, cell_text)
+    if ruled and ruled[1]:                     # a ruled grid whose first column spans blocks of rows
+        out.rows, out.groups = ruled
+        return out
+    rows = ruled[0] if ruled else merge_continuations([body_row(ln, cols) for ln in body], inner_rules)
     parts = split_at_headers(rows, inner_rules)
     body_rules = [y for y in inner_rules if y > top_of_body]
     fill_rows(out, parts[0], body_rules)
@@ -132,8 +135,6 @@ def fill_rows(t: Rebuilt, rows: list[Row], rules: list[float]) -> None:
     t.rows = rows
     if label_columns(rows, len(t.header)) >= 2 and (sparse_first_column(rows) or centred_labels(rows)):
         t.rows, t.groups = group_column(rows, rules)
-
-
 
 
 def is_header_row(rows: list[Row], k: int, rules: list[float]) -> bool:
@@ -301,14 +302,6 @@ def merge_continuations(rows: list[Row], rules: list[float]) -> list[Row]:
                 continue
         out.append(r)
     return out
-
-
-
-
-
-
-
-
 
 
 def to_markup(t: Rebuilt) -> list[str]:

@@ -16,6 +16,9 @@ PDF is its source.
   with zebra rows, benchmarks with their metric or shots as rows, '70.9 ± 0.3', '79.9†' and '—' cells.
 - plover-tight: a table at 8pt with 3px of padding (columns closer than a word gap is wide), two label columns
   (model, decoding), column names on two lines ('GSM8K' / 'accuracy') set at the bottom.
+- curlew-docs: a Google-Docs-style grid (every cell bordered, text at the top of its cell), a category column whose
+  cells span blocks of rows (no rule crosses them), a benchmark name wrapped over three lines beside a category
+  wrapped over three, model names over three lines, '1,104'.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -114,7 +117,14 @@ TIGHT = {(m, b, v, how) for m, how, vs in (("Plover-3-S", "greedy", [77.0, 44.1,
                                            ("Plover-3-L", "greedy", [89.2, 63.5, 93.0, 75.3]),
                                            ("Plover-3-L", "sampled", [91.0, 66.8, 92.4, 77.1]))
          for b, v in zip(TIGHT_BENCHES, vs)}
-WANT = {"wren-word": WORD, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED, "wren-landscape": LANDSCAPE,
+CURLEW_MODELS = ["Curlew-2 Mini (instruction tuned)", "Curlew-2 Max (instruction tuned)", "Godwit Chat"]
+CURLEW = {(m, b, v, grp) for grp, b, vs in (
+    ("General knowledge and reasoning", "MMLU", [69.0, 84.2, 78.8]),
+    ("General knowledge and reasoning", "Big-Bench Hard (3-shot, chain of thought)", [60.3, 81.9, 74.0]),
+    ("General knowledge and reasoning", "AGIEval", [47.5, 63.8, 58.1]), ("Math", "GSM8K", [80.1, 94.6, 88.2]),
+    ("Math", "MATH", [41.9, 70.3, 55.0]), ("Chat", "Arena Elo", [1104.0, 1251.0, 1187.0]))
+    for m, v in zip(CURLEW_MODELS, vs)}
+WANT = {"wren-word": WORD, "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED, "wren-landscape": LANDSCAPE,
         "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain")}
 
 
