@@ -104,7 +104,8 @@ def column_heads(g: Grid, h: int, lc: int) -> list[list[str]]:
     """For each value column, its header labels from top level to bottom level."""
     levels = [[g.rows[r][c].text for c in range(lc, g.width)] for r in range(h)]
     for r in range(h - 1):
-        levels[r] = fill_upper(levels[r], levels[h - 1])
+        if not any(g.rows[r][c].copy for c in range(lc, g.width)):    # spans written out (colspan): a blank
+            levels[r] = fill_upper(levels[r], levels[h - 1])         # beside one is empty, not a span
     return [[levels[r][i] for r in range(h)] for i in range(g.width - lc)]
 
 
@@ -130,3 +131,12 @@ def benchmark_fraction(labels: list[str], context: str) -> float:
     labels = [x for x in dict.fromkeys(labels) if x and not AGGREGATE.match(x)
               and not (nameable(x) and names.fact_attribute(x))]
     return sum(1 for x in labels if looks_like_benchmark(x, context)) / len(labels) if labels else 0.0
+
+
+def b_of(head: list[str], b_level: int, metric_levels: set[int]) -> int:
+    """The header level naming this column's benchmark: the table's benchmark level, or, where this column has no
+    label there (a name set beside a spanned group, over both levels), its one named level below."""
+    if head[b_level]:
+        return b_level
+    named = [k for k, x in enumerate(head) if x and k not in metric_levels]
+    return named[0] if len(named) == 1 else b_level

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import names, qualifiers
 from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
-from .headers import (AGGREGATE, BENCH_CORNER, MODEL_CORNER, RANK_HEAD, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
+from .headers import (AGGREGATE, b_of, BENCH_CORNER, MODEL_CORNER, RANK_HEAD, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
                       looks_like_benchmark, model_fraction, nameable)
 from .labels import (GENERIC_VALUE, METRIC_HEAD, METRIC_NAME, NAME_SHAPED, caption_subject, fact_label, implied_variant,
                      metric_suffix, ordinary_label, settle_qualifiers, split_labels, split_metric, split_parts)
@@ -183,6 +183,7 @@ class TableReader:
         if fracs[b_level] < 0.5 or self.groups_over_benchmarks(m_col, named, named.index(levels[b_level])):
             b_level = max(i for i in range(len(levels)) if i not in metric_levels)
         self.forced = self.forced or bench_axis      # benchmark columns: every row label names a model
+        b_top = b_level
         ranks = {k for k in range(self.lc) if RANK_HEAD.match(self.label_head(k).strip())     # 'Rank', '#', '1 2 3'
                  or [lb[k] for _, lb, _ in rows] == [str(i) for i in range(1, len(rows) + 1)]}
         facts = self.fact_columns(m_col)
@@ -192,6 +193,7 @@ class TableReader:
             labels = [x if k not in facts else "" for k, x in enumerate(labels)]
             for i, head in enumerate(self.heads):
                 cell = self.g.rows[r][self.lc + i]
+                b_level = b_of(head, b_top, metric_levels)
                 # header levels above the benchmark group it ('Math' over two math benchmarks); below, they qualify it
                 above = [x for k, x in enumerate(head) if k < b_level and x and bench_axis and k not in metric_levels]
                 quals = [x for k, x in enumerate(head) if k != b_level and x and x not in above and k not in metric_levels]

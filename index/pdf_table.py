@@ -251,6 +251,8 @@ def spanning_level(ln: Line, under: list[Rule], cols: list[Column]) -> tuple[lis
         if len(ks) < 2 or not ws:
             continue
         runs = chunks(ws)            # one rule under two labels (a \cline over both groups): split the columns
+        if len(runs) >= len(ks) and len({nearest(c, cols) for c in runs}) == len(runs):
+            continue                 # a name over each column the rule spans: a ruled-off row of names, no group
         if len(runs) >= 2 and len(ks) >= 2 * len(runs):
             parts = [[k for k in ks if min(runs, key=lambda c: abs(c.center - cols[k].center)) is run] for run in runs]
         else:

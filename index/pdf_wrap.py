@@ -50,6 +50,8 @@ def fold_wrapped(lines: list[Line]) -> list[Line]:
             continue
         above = wrapped_parts(lines, k, -1, taken)
         below = wrapped_parts(lines, k, 1, taken)
+        if label_run(d) is not None and len(above) != len(below):
+            above = below = []      # the row's own label is the middle line of a centred label, or there is none
         if above or below:
             folds[k] = (above, below)
             taken |= {lines.index(ln) for ln in above + below}
@@ -77,8 +79,9 @@ def label_run(d: Line) -> Chunk | None:
 
 
 def wrapped_parts(lines: list[Line], k: int, step: int, taken: set[int]) -> list[Line]:
-    """Lone label lines going up (step -1) or down from line k: the first must overlap line k's height, each
-    next one must follow the last as lines of one paragraph do; all in the label's column."""
+    """Lone label lines going up (step -1) or down from line k, all in the label's column: the first must overlap
+    line k's height (when the row has no label of its own) or follow its label as lines of one paragraph do, and
+    each next one must follow the last so."""
     d = lines[k]
     own = label_run(d)
     first_value = next(c for c in d.runs if is_value(c.text))
@@ -93,10 +96,10 @@ def wrapped_parts(lines: list[Line], k: int, step: int, taken: set[int]) -> list
         if parts and overlap(ln.x0, ln.x1, parts[-1].x0, parts[-1].x1) <= 0:
             break
         h = min(ln.bottom - ln.top, d.bottom - d.top) or 1.0
-        if not parts and overlap(ln.top, ln.bottom, d.top, d.bottom) < 0.2 * h:
+        if not parts and own is None and overlap(ln.top, ln.bottom, d.top, d.bottom) < 0.2 * h:
             break
-        if parts:
-            last = parts[-1]
+        if parts or own is not None:             # the next line of the label's paragraph
+            last = parts[-1] if parts else d
             gap = ln.top - last.bottom if step > 0 else last.top - ln.bottom
             if gap > 0.1 * ln.size:
                 break

@@ -19,6 +19,9 @@ PDF is its source.
 - curlew-docs: a Google-Docs-style grid (every cell bordered, text at the top of its cell), a category column whose
   cells span blocks of rows (no rule crosses them), a benchmark name wrapped over three lines beside a category
   wrapped over three, model names over three lines, '1,104'.
+- godwit-settings: settings under spanning benchmark names ('MMLU' over '0-shot' and '5-shot'), a column name
+  ('IFEval') and the corner ('Model') set across both header levels, a model name over five lines centred on
+  its values, superscript marks ('64.9ᵃ'), the caption below (HTML caption-side), a '−' cell.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -124,7 +127,12 @@ CURLEW = {(m, b, v, grp) for grp, b, vs in (
     ("General knowledge and reasoning", "AGIEval", [47.5, 63.8, 58.1]), ("Math", "GSM8K", [80.1, 94.6, 88.2]),
     ("Math", "MATH", [41.9, 70.3, 55.0]), ("Chat", "Arena Elo", [1104.0, 1251.0, 1187.0]))
     for m, v in zip(CURLEW_MODELS, vs)}
-WANT = {"wren-word": WORD, "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED, "wren-landscape": LANDSCAPE,
+GODWIT = {(m, b, v, how) for m, vs in (("Godwit-3B", [55.1, 58.7, 61.2, 66.0, 70.3]),
+                                       ("Whimbrel Large Instruct Preview Edition", [60.4, 64.9, 68.8, 73.5, 72.9]),
+                                       ("Knot-7B", [57.3, 61.0, 65.4, 70.2, None]))
+          for (b, how), v in zip((("MMLU", "0-shot"), ("MMLU", "5-shot"), ("GSM8K", "greedy"), ("GSM8K", "maj@8"),
+                                  ("IFEval", None)), vs) if v is not None}
+WANT = {"wren-word": WORD, "godwit-settings": GODWIT, "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED, "wren-landscape": LANDSCAPE,
         "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain")}
 
 
