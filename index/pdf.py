@@ -147,6 +147,10 @@ class Writer:
         m = NUMBERED.match(text)
         if m and re.match(r"[A-Z]", text[m.end() - 1]):
             return min(6, (m.group(1) or m.group(2) or "A").count(".") + 1)
+        last = self.blocks[-1] if self.blocks else None
+        if (not self.para and last and last.kind == "heading" and abs(last.size - ln.size) < 0.5
+                and ln.size >= 1.3 * self.body and text[0].islower()):
+            return last.level           # a large heading wrapped onto a second line ('... the Foo-7B' / 'numbers')
         if len(ln.words) > 8 or text.rstrip().endswith((".", ":", "-")) or not text[0].isupper():
             return 0
         if nxt is None or is_caption(nxt.text):

@@ -322,10 +322,12 @@ def close_word(cur: list, words: list[Word]) -> None:
 
 def page_rules(page, frame: Frame) -> list[Rule]:
     """Thin horizontal strokes or filled boxes (booktabs rules), as (x0, x1, y), horizontal as the text reads; and
-    the top and bottom edges of a shaded band (a word processor's or web page's shaded header or zebra rows).
+    the top and bottom edges of a shaded band (a word processor's or web page's shaded header or zebra rows):
+    shaded cell by cell (a box beside another, or on a rule: browsers and word processors paint each cell). One
+    shaded box alone is a code block or a note, not a table row.
 
     Only the page's own paths: those inside embedded figures (form objects) are figure art, not rules."""
-    out = []
+    out, boxes = [], []
     for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=0):
         left, bottom, right, top = obj.get_bounds()
         x0, x1 = frame.xs(left, bottom, right, top)
@@ -335,6 +337,12 @@ def page_rules(page, frame: Frame) -> list[Rule]:
         if y1 - y0 <= 2.5:
             out.append(Rule(x0, x1, (y0 + y1) / 2))
         elif y1 - y0 <= 100 and shaded(obj):
+            boxes.append((x0, x1, y0, y1))
+    edges = [(b, y) for b in boxes for y in b[2:]] + [((r.x0, r.x1, r.y, r.y), r.y) for r in out]
+    for box in boxes:
+        x0, x1, y0, y1 = box
+        if any(b != box and (abs(y - y0) < 1 or abs(y - y1) < 1) and b[0] - 2 <= x1 and x0 <= b[1] + 2
+               for b, y in edges):
             out += [Rule(x0, x1, y0), Rule(x0, x1, y1)]
     return out
 

@@ -98,6 +98,7 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
         lo, hi = x0 - 10, x1 + 10
         if gutter is not None:            # a table in one column never reaches across the gutter
             lo, hi = (max(lo, gutter), hi) if x0 >= gutter - 2 else (lo, min(hi, gutter) if x1 <= gutter + 2 else hi)
+        bottom = rows_below(lines, top, bottom, lo, hi)
         words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, lo, hi) > 0]
         words += [w for w in page.turned if top < w.mid < bottom and x0 - 2 < w.x0 and w.x1 < x1 + 2]   # a long
         # turned label may stick out past the rule under its block of rows
@@ -117,6 +118,22 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
     if item:
         items.append(item)
     return items
+
+
+def rows_below(lines: list[Line], top: float, bottom: float, lo: float, hi: float) -> float:
+    """Where the table really ends: past its last rule, rows set like the ones above it at the same pitch (zebra
+    shading with no border: the last row, unshaded, has no edge under it)."""
+    inside = [ln for ln in lines if top < ln.mid < bottom and lo <= ln.x0 and ln.x1 <= hi]
+    steps = sorted(b.mid - a.mid for a, b in zip(inside, inside[1:]))
+    if len(inside) < 3 or not steps:
+        return bottom
+    pitch, last = steps[len(steps) // 2], inside[-1]
+    for ln in (s for s in lines if s.mid > bottom and lo <= s.x0 and s.x1 <= hi):
+        if (ln.mid - last.mid > 1.3 * pitch or len(ln.runs) != len(last.runs) or len(ln.runs) < 2
+                or not any(is_numeric(c.text) for c in ln.runs[1:])):
+            break
+        last, bottom = ln, ln.bottom + 0.5
+    return bottom
 
 
 def headless_top(page: Page, lines: list[Line], taken: set[int], body: float) -> TableItem | None:

@@ -22,6 +22,10 @@ PDF is its source.
 - godwit-settings: settings under spanning benchmark names ('MMLU' over '0-shot' and '5-shot'), a column name
   ('IFEval') and the corner ('Model') set across both header levels, a model name over five lines centred on
   its values, superscript marks ('64.9ᵃ'), the caption below (HTML caption-side), a '−' cell.
+- sandpiper-code: a how-to note with a shaded code block of harness output and a shaded callout holding numbers
+  (neither is a table), a title wrapped onto a second line, and a small table with a dark header.
+- tern-zebra: a dashboard export with no borders at all, only a dark header and every other row shaded, so the
+  last row (unshaded) has no edge under it; '66.2%' cells.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -132,7 +136,15 @@ GODWIT = {(m, b, v, how) for m, vs in (("Godwit-3B", [55.1, 58.7, 61.2, 66.0, 70
                                        ("Knot-7B", [57.3, 61.0, 65.4, 70.2, None]))
           for (b, how), v in zip((("MMLU", "0-shot"), ("MMLU", "5-shot"), ("GSM8K", "greedy"), ("GSM8K", "maj@8"),
                                   ("IFEval", None)), vs) if v is not None}
-WANT = {"wren-word": WORD, "godwit-settings": GODWIT, "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED, "wren-landscape": LANDSCAPE,
+SANDPIPER = grid(["Sandpiper-7B", "Stint-7B"], ["MMLU", "GSM8K", "HellaSwag"],
+                 [[64.8, 62.1], [71.2, 55.9], [80.1, 79.4]], by_bench=True)
+TERN = grid(["Tern-1.5-8B", "Tern-1.5-32B", "Tern-1.0-8B", "Skua-9B", "Skua-27B"],
+            ["MMLU", "ARC-C", "GSM8K", "HumanEval"],
+            [[66.2, 81.0, 74.4, 52.4], [75.9, 89.3, 86.1, 68.9], [61.5, 77.2, 65.0, 45.7], [68.0, 82.4, 71.9, 50.0],
+             [74.1, 88.0, 84.7, 63.4]], by_bench=False)
+WANT = {"wren-word": WORD, "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
+        "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED,
+        "wren-landscape": LANDSCAPE,
         "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain")}
 
 
@@ -173,3 +185,9 @@ def test_word_table_keeps_spread_marks_and_answers(printed):
     assert spread == 0.4 and no == "2" and caption.startswith("Accuracy (%)") and caption.endswith("3-shot.")
     assistant = Assistant(db, Settings())
     assert_numbers(assistant.ask("What is Finch-8B-Instruct v2's GSM8K score?", []).text, [79.1])
+
+
+def test_code_block_is_no_table_and_title_is_whole(tmp_path_factory):
+    db = build_one("sandpiper-code", tmp_path_factory)
+    title, tables = rows_of(db, "SELECT (SELECT title FROM papers), (SELECT count(DISTINCT table_id) FROM scores)")[0]
+    assert title == "Reproducing the Sandpiper-7B numbers" and tables == 1
