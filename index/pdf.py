@@ -41,6 +41,7 @@ def pdf_to_markdown(path: Path) -> str:
     hyphenated = Counter(w.text.lower().strip(WORD_PUNCT) for p in pages for w in p.words)   # every word, as seen
     ordered = [(page.number, order_page(page, body, repeated)) for page in pages]
     writer = Writer(body, hyphenated, section_style([p for _, items in ordered for p in items], body))
+    writer.leading = leading([p for _, items in ordered for p in items], body)
     for number, items in ordered:
         writer.page(number, items)
     writer.flush()
@@ -59,6 +60,17 @@ def running_heads(pages: list[Page]) -> set[str]:
         edge = [w for w in p.words if w.bottom < 0.09 * p.height or w.top > 0.91 * p.height]
         seen.update({furniture_key(ln.text) for ln in group_lines(edge)})
     return {k for k, n in seen.items() if n >= 3 and len(pages) >= 4}
+
+
+def leading(items: list[Placed], body: float) -> float:
+    """The usual white between two lines of a paragraph (most common gap between body-size lines in one
+    column): a web page's line-height of 1.5 leaves more than half a line, LaTeX far less."""
+    gaps: Counter[float] = Counter()
+    for a, b in zip(items, items[1:]):
+        if a.line and b.line and a.column == b.column and abs(a.line.size - body) < 0.1 * body \
+                and abs(b.line.size - body) < 0.1 * body and 0 <= b.line.top - a.line.bottom < 1.5 * body:
+            gaps[round(b.line.top - a.line.bottom)] += 1
+    return float(gaps.most_common(1)[0][0]) if gaps else 0.0
 
 
 def section_style(items: list[Placed], body: float) -> tuple[float, bool] | None:
@@ -80,6 +92,7 @@ class Writer:
         self.blocks: list[Block] = []
         self.para: list[Placed] = []
         self.para_page = 0
+        self.leading = 0.0
 
     def page(self, number: int, items: list[Placed]) -> None:
         self.number = number
@@ -188,7 +201,7 @@ class Writer:
         ends = bool(re.search(r"[.!?:]\W?$", a.text))
         if prev.column != p.column and b.top > a.top:
             return ends
-        if b.top - a.bottom > 0.5 * body or abs(a.size - b.size) > 0.15 * body:
+        if b.top - a.bottom > max(0.5 * body, self.leading + 0.3 * body) or abs(a.size - b.size) > 0.15 * body:
             return True
         if ends and (b.x0 > a.x0 + 0.8 * body or a.x1 < prev.right - 3 * body):
             return True

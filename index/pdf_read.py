@@ -224,6 +224,8 @@ def page_words(textpage, height: float, turned: list[Word] | None = None, frame:
         elif ord(ch) < 32 and not ch.isspace():
             continue                                 # a control code from a symbol font: no text
         bold, rotated = objects.style(i) if not ch.isspace() else (False, False)
+        if ch in "\r\n" and cur and glued_mark(tp, i, cur, marks):
+            continue                                 # a line break pdfium put before a raised mark ('7B' + '¹')
         if ch.isspace() or ch == "\x00" or rotated:
             close_word(cur, words)                   # rotated text (a margin stamp, an axis label) is not read
             cur = []                                 # as text; a table may use it as a turned header
@@ -266,6 +268,20 @@ def page_words(textpage, height: float, turned: list[Word] | None = None, frame:
     if turned is not None:
         close_turned(tcur, turned)
     return words
+
+
+def glued_mark(tp, i: int, cur: list, marks: _Marks) -> bool:
+    """The break at char i only separates the word being read from a footnote mark set right after it, raised and
+    smaller (a web page's <sup>, which pdfium reads as a new line)."""
+    n, j = raw.FPDFText_CountChars(tp), i
+    while j < n and chr(raw.FPDFText_GetUnicode(tp, j)) in "\r\n":
+        j += 1
+    if j >= n or not chr(raw.FPDFText_GetUnicode(tp, j)).isalnum():
+        return False
+    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    raw.FPDFText_GetCharBox(tp, j, l, r, b, t)
+    x0 = min(marks.frame.xs(l.value, b.value, r.value, t.value))
+    return cur[2] - 1 <= x0 <= cur[2] + 0.3 * cur[5] and marks.raised(j, cur[8])
 
 
 def turn(tcur: list, tp, i: int, frame: Frame, turned: list[Word]) -> list:

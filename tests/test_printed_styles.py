@@ -26,6 +26,8 @@ PDF is its source.
   (neither is a table), a title wrapped onto a second line, and a small table with a dark header.
 - tern-zebra: a dashboard export with no borders at all, only a dark header and every other row shaded, so the
   last row (unshaded) has no edge under it; '66.2%' cells.
+- avocet-ar5iv: a paper read as a web page (arXiv's HTML view) and printed: booktabs-like borders, MathML
+  '58.4 ± 0.6' cells, a size column ('2B'), a footnote mark as <sup> after a model name, lines 1.4 apart.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -142,7 +144,10 @@ TERN = grid(["Tern-1.5-8B", "Tern-1.5-32B", "Tern-1.0-8B", "Skua-9B", "Skua-27B"
             ["MMLU", "ARC-C", "GSM8K", "HumanEval"],
             [[66.2, 81.0, 74.4, 52.4], [75.9, 89.3, 86.1, 68.9], [61.5, 77.2, 65.0, 45.7], [68.0, 82.4, 71.9, 50.0],
              [74.1, 88.0, 84.7, 63.4]], by_bench=False)
-WANT = {"wren-word": WORD, "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
+AVOCET = {("Avocet-MoE", b, v, None) for b, v in (("ARC-C", 58.4), ("HellaSwag", 77.9), ("GSM8K", 52.1))} | {
+    ("Dense-7B", b, v, None) for b, v in (("ARC-C", 57.0), ("HellaSwag", 78.3), ("GSM8K", 49.8))} | {
+    ("Dense-2B", b, v, None) for b, v in (("ARC-C", 44.6), ("HellaSwag", 65.0), ("GSM8K", 30.2))}
+WANT = {"wren-word": WORD, "avocet-ar5iv": AVOCET, "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
         "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED,
         "wren-landscape": LANDSCAPE,
         "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain")}
@@ -191,3 +196,11 @@ def test_code_block_is_no_table_and_title_is_whole(tmp_path_factory):
     db = build_one("sandpiper-code", tmp_path_factory)
     title, tables = rows_of(db, "SELECT (SELECT title FROM papers), (SELECT count(DISTINCT table_id) FROM scores)")[0]
     assert title == "Reproducing the Sandpiper-7B numbers" and tables == 1
+
+
+def test_web_paper_marks_spreads_and_paragraphs(tmp_path_factory):
+    db = build_one("avocet-ar5iv", tmp_path_factory)
+    models = {m for (m,) in rows_of(db, "SELECT DISTINCT model_id FROM scores")}
+    spreads = rows_of(db, "SELECT spread FROM scores WHERE model_raw = 'Dense-2B' AND benchmark_raw = 'GSM8K'")
+    abstract = rows_of(db, "SELECT count(*) FROM passages WHERE text LIKE '%show it matches dense%'")
+    assert models == {"Avocet-MoE", "Dense-7B", "Dense-2B"} and spreads == [(1.3,)] and abstract == [(1,)]
