@@ -116,6 +116,7 @@ def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
         return out
     top_of_body = body[0].top
     out.header_groups, out.header = header_of(head, cols, [r for r in rules if r not in full and r.y < top_of_body])
+    out.header_groups = [lv for lv in out.header_groups if len(lv) > 1]     # one label over every column: a title
     ruled = ruled_rows(body, rules, cols, nearest, cell_text)
     if ruled and ruled[1]:                     # a ruled grid whose first column spans blocks of rows
         out.rows, out.groups = ruled
@@ -166,14 +167,22 @@ def split_at_headers(rows: list[Row], rules: list[float]) -> list:
 def header_split(lines: list[Line], rules: list[float]) -> int:
     """Lines above the first internal rule (booktabs midrule) are the header; else the leading text-only lines."""
     if rules and lines:
-        first = min(rules)
-        n = sum(1 for ln in lines if ln.mid < first)
+        ys = sorted(rules)
+        n = sum(1 for ln in lines if ln.mid < ys[0])
+        for y in ys[1:]:          # a title row ruled off above the row of names: the names are header too
+            if not (0 < n < len(lines) and all(len(ln.runs) == 1 for ln in lines[:n]) and names_row(lines[n])):
+                break
+            n = sum(1 for ln in lines if ln.mid < y)
         if 0 < n < len(lines):
             return n
     for k, ln in enumerate(lines):
         if any(is_numeric(c.text) or value_units(c) for c in ln.runs[1:]):
             return max(1, k)
     return 1
+
+
+def names_row(ln: Line) -> bool:
+    return len(ln.runs) >= 2 and not any(is_numeric(c.text) or value_units(c) for c in ln.runs)
 
 
 def header_of(head: list[Line], cols: list[Column],

@@ -28,6 +28,8 @@ PDF is its source.
   last row (unshaded) has no edge under it; '66.2%' cells.
 - avocet-ar5iv: a paper read as a web page (arXiv's HTML view) and printed: booktabs-like borders, MathML
   '58.4 ± 0.6' cells, a size column ('2B'), a footnote mark as <sup> after a model name, lines 1.4 apart.
+- stilt-sheet: a spreadsheet export: a shaded title row spanning the table above the row of names, thin grid
+  lines, bold names set as plain cells, empty cells for no score, an 'Average' row, no caption.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -147,7 +149,11 @@ TERN = grid(["Tern-1.5-8B", "Tern-1.5-32B", "Tern-1.0-8B", "Skua-9B", "Skua-27B"
 AVOCET = {("Avocet-MoE", b, v, None) for b, v in (("ARC-C", 58.4), ("HellaSwag", 77.9), ("GSM8K", 52.1))} | {
     ("Dense-7B", b, v, None) for b, v in (("ARC-C", 57.0), ("HellaSwag", 78.3), ("GSM8K", 49.8))} | {
     ("Dense-2B", b, v, None) for b, v in (("ARC-C", 44.6), ("HellaSwag", 65.0), ("GSM8K", 30.2))}
-WANT = {"wren-word": WORD, "avocet-ar5iv": AVOCET, "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
+STILT = grid(["Stilt-S", "Stilt-M", "Stilt-L", "Avocet-MoE"], ["WinoGrande", "PIQA", "BoolQ", "OpenBookQA"],
+             [[70.1, 74.8, 79.6, 73.0], [78.5, 80.2, 82.7, None], [76.0, 81.4, 85.9, 80.3], [42.2, 46.8, 51.0, 47.5]],
+             by_bench=True) | {(m, "Average", v, "Stilt model comparison (spreadsheet export)")   # what it averages:
+                               for m, v in (("Stilt-S", 66.7), ("Stilt-M", 70.8), ("Stilt-L", 74.8))}  # the heading
+WANT = {"wren-word": WORD, "stilt-sheet": STILT, "avocet-ar5iv": AVOCET, "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
         "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED,
         "wren-landscape": LANDSCAPE,
         "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain")}
