@@ -33,8 +33,9 @@ def header_rows(g: Grid) -> int:
         row = g.rows[h]
         filled = [c for c in row if c.text]
         if row[0].text and not row[0].copy and len(filled) == len(row) and spanned_above(g, h) \
-                and not any(is_value(c) for c in row):
+                and not any(is_value(c) and not SIZE_LABEL.fullmatch(c.text.strip()) for c in row[1:]):
             return h + 1                # 'Model | A | B' under a blank corner and group labels: the lowest level
+                                        # ('7B | 13B' under the family name spanning them, too)
         if (row[0].text and not row[0].copy) or len(filled) < 2 or any(is_decimal(c) for c in row):
             break
         if nameable(filled[0].text) and names.fact_attribute(filled[0].text):     # '# Total Params' under the model names: a fact row
@@ -140,3 +141,15 @@ def b_of(head: list[str], b_level: int, metric_levels: set[int]) -> int:
         return b_level
     named = [k for k, x in enumerate(head) if x and k not in metric_levels]
     return named[0] if len(named) == 1 else b_level
+
+
+SIZE_LABEL = re.compile(r"(?i)\d+(?:\.\d+)?[BM]|\d+x\d+(?:\.\d+)?B")
+
+
+def sized_model(model: str, below: list[str]) -> tuple[str, list[str]]:
+    """A family name over its sizes ('Foo-2' spanning '7B', '13B'): each column's model is the family at that
+    size ('Foo-2 7B'); the size is no setting."""
+    size = next((x for x in below if SIZE_LABEL.fullmatch(x.strip())), None)
+    if size is None or re.search(r"(?i)\d(?:\.\d+)?\s*[BM]\b", model):
+        return model, below
+    return f"{model} {size.strip()}", [x for x in below if x is not size]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import names, qualifiers
 from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
-from .headers import (AGGREGATE, b_of, BENCH_CORNER, MODEL_CORNER, RANK_HEAD, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
+from .headers import (AGGREGATE, b_of, sized_model, BENCH_CORNER, MODEL_CORNER, RANK_HEAD, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
                       looks_like_benchmark, model_fraction, nameable)
 from .labels import (GENERIC_VALUE, METRIC_HEAD, METRIC_NAME, NAME_SHAPED, caption_subject, fact_label, implied_variant,
                      metric_suffix, ordinary_label, settle_qualifiers, split_labels, split_metric, split_parts)
@@ -159,7 +159,8 @@ class TableReader:
                 cell = self.g.rows[r][self.lc + i]
                 quals = [x for k, x in enumerate(head) if k > m_level and x]     # below the model: a setting
                 above = [x for k, x in enumerate(head) if k < m_level and x]     # above it: a group of models
-                self.emit(cell, head[m_level], labels[b_col], quals, [group, *others, *above], bench_axis,
+                model_raw, quals = sized_model(head[m_level], quals)
+                self.emit(cell, model_raw, labels[b_col], quals, [group, *others, *above], bench_axis,
                           row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x),
                           metric=metric)
 

@@ -99,6 +99,7 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
         if gutter is not None:            # a table in one column never reaches across the gutter
             lo, hi = (max(lo, gutter), hi) if x0 >= gutter - 2 else (lo, min(hi, gutter) if x1 <= gutter + 2 else hi)
         bottom = rows_below(lines, top, bottom, lo, hi)
+        top = header_above(lines, top, lo, hi)
         words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, lo, hi) > 0]
         words += [w for w in page.turned if top < w.mid < bottom and x0 - 2 < w.x0 and w.x1 < x1 + 2]   # a long
         # turned label may stick out past the rule under its block of rows
@@ -122,18 +123,36 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
 
 def rows_below(lines: list[Line], top: float, bottom: float, lo: float, hi: float) -> float:
     """Where the table really ends: past its last rule, rows set like the ones above it at the same pitch (zebra
-    shading with no border: the last row, unshaded, has no edge under it)."""
+    shading with no border: the last row, unshaded, has no edge under it; a web table with a rule under its
+    header only: every row)."""
     inside = [ln for ln in lines if top < ln.mid < bottom and lo <= ln.x0 and ln.x1 <= hi]
-    steps = sorted(b.mid - a.mid for a, b in zip(inside, inside[1:]))
-    if len(inside) < 3 or not steps:
+    if not inside:
         return bottom
-    pitch, last = steps[len(steps) // 2], inside[-1]
+    steps = sorted(b.mid - a.mid for a, b in zip(inside, inside[1:]))
+    pitch = steps[len(steps) // 2] if len(inside) >= 3 else None
+    last, rows = inside[-1], 0
     for ln in (s for s in lines if s.mid > bottom and lo <= s.x0 and s.x1 <= hi):
-        if (ln.mid - last.mid > 1.3 * pitch or len(ln.runs) != len(last.runs) or len(ln.runs) < 2
+        reach = 1.3 * pitch if pitch else 2.5 * (ln.bottom - ln.top)
+        if (ln.mid - last.mid > reach or len(ln.runs) < max(2, len(last.runs) - 1)
                 or not any(is_numeric(c.text) for c in ln.runs[1:])):
             break
-        last, bottom = ln, ln.bottom + 0.5
+        if pitch is None and rows:
+            pitch = ln.mid - last.mid          # the pitch of the rows under a header ruled off on its own
+        last, bottom, rows = ln, ln.bottom + 0.5, rows + 1
     return bottom
+
+
+def header_above(lines: list[Line], top: float, lo: float, hi: float) -> float:
+    """A bold line of names sitting right on the table's first rule (a web table's header row with a rule under
+    it and none above) belongs to the table; a caption or prose above it does not."""
+    above = [ln for ln in lines if ln.bottom <= top + 1 and lo <= ln.x0 and ln.x1 <= hi]
+    if not above:
+        return top
+    ln = max(above, key=lambda x: x.bottom)
+    if top - ln.bottom > 0.5 * ln.size or not ln.bold or TABLE_CAPTION.match(ln.text) or FIGURE_CAPTION.match(ln.text) \
+            or ln.text.rstrip().endswith((".", ":")):
+        return top
+    return ln.top - 0.5
 
 
 def headless_top(page: Page, lines: list[Line], taken: set[int], body: float) -> TableItem | None:

@@ -182,7 +182,8 @@ def header_split(lines: list[Line], rules: list[float]) -> int:
 
 
 def names_row(ln: Line) -> bool:
-    return len(ln.runs) >= 2 and not any(is_numeric(c.text) or value_units(c) for c in ln.runs)
+    """A row of names: no values, or set in bold throughout (a header cell's '7B' reads as a number)."""
+    return len(ln.runs) >= 2 and (ln.bold or not any(is_numeric(c.text) or value_units(c) for c in ln.runs))
 
 
 def header_of(head: list[Line], cols: list[Column],
@@ -192,7 +193,8 @@ def header_of(head: list[Line], cols: list[Column],
     levels: list[list[tuple[str, int]]] = []
     extents = name_extents(head[-1], cols) if head else []
     for ln in head:
-        under = [r for r in cmid if ln.bottom - 1 <= r.y <= ln.bottom + 1.5 * ln.size]
+        under = [r for r in cmid if ln.bottom - 1 <= r.y <= ln.bottom + 1.5 * ln.size
+                 and sum(1 for c in cols if r.x0 - 2 <= c.center <= r.x1 + 2) >= 2]   # not one cell's border
         if not under and ln is not head[-1]:
             named = {nearest(Chunk([w]), cols) for w in head[-1].words}
             under = centred_between(ln, extents, lambda e: extents.index(e) not in named)
@@ -235,10 +237,17 @@ def centred_between(ln: Line, extents: list[Column], unnamed=lambda e: False) ->
         homes = [next((k for k, e in enumerate(extents) if e.x0 - 1 <= (w.x0 + w.x1) / 2 <= e.x1 + 1), None)
                  for w in c.words]
         apart = None not in homes and len(set(homes)) >= 2        # each word over its own column: their names
+        if apart and len(set(homes)) == len(c.words):
+            continue
         if (len(over) >= 2 and not apart
                 and abs(c.center - (over[0].x0 + over[-1].x1) / 2) <= 0.1 * (over[-1].x1 - over[0].x0)):
             out.append(Rule(over[0].x0, over[-1].x1, ln.bottom))    # centred on the columns it reaches
             continue
+        values = extents[1:]
+        if (len(ln.runs) == 1 and len(values) >= 2 and c.x0 > extents[0].x1
+                and abs(c.center - (values[0].x0 + values[-1].x1) / 2) <= 0.05 * (values[-1].x1 - values[0].x0)):
+            out.append(Rule(values[0].x0, values[-1].x1, ln.bottom))   # the one label of its line, centred over
+            continue                                                    # all the value columns: it spans them
         if any(e.x0 - 1 <= c.center <= e.x1 + 1 for e in extents) or len(over) == 1 and unnamed(over[0]):
             continue                # over one column the lowest line leaves unnamed: that column's own name
                                     # ('Category' over short labels), set higher up and wider than its values

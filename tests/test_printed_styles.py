@@ -30,6 +30,8 @@ PDF is its source.
   '58.4 ± 0.6' cells, a size column ('2B'), a footnote mark as <sup> after a model name, lines 1.4 apart.
 - stilt-sheet: a spreadsheet export: a shaded title row spanning the table above the row of names, thin grid
   lines, bold names set as plain cells, empty cells for no score, an 'Average' row, no caption.
+- ibis-sizes: a blog table with one rule, under its header, and no caption: the family name ('Ibis-2') alone on
+  the row above its sizes ('7B', '13B', '70B'), centred over them with no rule of its own; lines 1.5 apart.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -153,7 +155,9 @@ STILT = grid(["Stilt-S", "Stilt-M", "Stilt-L", "Avocet-MoE"], ["WinoGrande", "PI
              [[70.1, 74.8, 79.6, 73.0], [78.5, 80.2, 82.7, None], [76.0, 81.4, 85.9, 80.3], [42.2, 46.8, 51.0, 47.5]],
              by_bench=True) | {(m, "Average", v, "Stilt model comparison (spreadsheet export)")   # what it averages:
                                for m, v in (("Stilt-S", 66.7), ("Stilt-M", 70.8), ("Stilt-L", 74.8))}  # the heading
-WANT = {"wren-word": WORD, "stilt-sheet": STILT, "avocet-ar5iv": AVOCET, "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
+IBIS = grid(["Ibis-2 7B", "Ibis-2 13B", "Ibis-2 70B"], ["MMLU", "GSM8K", "HumanEval", "TruthfulQA"],
+            [[58.3, 64.0, 77.1], [41.2, 55.8, 80.4], [25.6, 33.5, 51.2], [44.0, 46.9, 53.3]], by_bench=True)
+WANT = {"wren-word": WORD, "ibis-sizes": IBIS, "stilt-sheet": STILT, "avocet-ar5iv": AVOCET, "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
         "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED,
         "wren-landscape": LANDSCAPE,
         "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain")}
