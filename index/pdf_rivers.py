@@ -35,8 +35,9 @@ def cut(col, rows: list[list], make) -> list:
     parts = []
     for k, (a, b) in enumerate(covered):    # every row has words in every part: a true column, not a ragged label
         texts = [" ".join(w.text for w in ws if a <= w.mid_x <= b) for ws in rows]
-        if not all(texts) or (k < len(covered) - 1 and any(is_numeric(t) for t in texts)):
-            return [col]            # a value and its spread ('71.2 ± 0.4') stay one cell
+        if not all(texts) or (k < len(covered) - 1 and (any(is_numeric(t) for t in texts) or len(set(texts)) == 1)):
+            return [col]            # a value and its spread ('71.2 ± 0.4') stay one cell; so do names sharing
+                                    # their first word ('Kite Nano', 'Kite Pro'), however wide its space
         parts.append(make(a, b))
     return parts
 
