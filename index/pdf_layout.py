@@ -82,6 +82,23 @@ def find_gutter(lines: list[Line], width: float, body: float) -> Gutter | None:
     return Gutter(ends[int(0.9 * (len(ends) - 1))], starts[int(0.1 * (len(starts) - 1))])   # a centred line is no edge
 
 
+def sidebar(lines: list[Line], width: float) -> Gutter | None:
+    """A web page's navigation strip down the left edge: a strip no line crosses, with only short entries ('FAQ',
+    'API reference') left of it and the page's running text right of it. Read as a column of its own."""
+    runs = [c for ln in lines for c in chunks(ln.words, GUTTER_GAP)]
+    for x in range(int(0.1 * width), int(0.35 * width) + 1, 2):
+        if any(c.x0 < x < c.x1 for c in runs):
+            continue
+        left = [c for c in runs if c.x1 <= x]
+        right = [c for c in runs if c.x0 >= x]
+        if not left:
+            continue                    # the margin, left of all text
+        if len(left) >= 4 and all(len(c.words) <= 3 for c in left) and sum(len(c.words) >= 8 for c in right) >= 2:
+            return Gutter(max(c.x1 for c in left), min(c.x0 for c in right))
+        return None
+    return None
+
+
 def order_page(page: Page, body: float, repeated: set[str]) -> list[Placed]:
     page = without_stamps(page)
     lines = group_lines(page.words)
@@ -90,7 +107,7 @@ def order_page(page: Page, body: float, repeated: set[str]) -> list[Placed]:
     used = set().union(*(t.used for t in tables)) if tables else set()
     words = [w for w in page.words if id(w) not in used]
     lines = [ln for ln in group_lines(words) if not is_furniture(ln, page, repeated)]
-    gutter = find_gutter(lines, page.width, body) or two    # columns offset by a table share few baselines
+    gutter = find_gutter(lines, page.width, body) or two or sidebar(lines, page.width)
     left = min((ln.x0 for ln in lines), default=0.0)
     right = max((ln.x1 for ln in lines), default=page.width)
     if gutter is None:

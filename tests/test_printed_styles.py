@@ -32,6 +32,8 @@ PDF is its source.
   lines, bold names set as plain cells, empty cells for no score, an 'Average' row, no caption.
 - ibis-sizes: a blog table with one rule, under its header, and no caption: the family name ('Ibis-2') alone on
   the row above its sizes ('7B', '13B', '70B'), centred over them with no rule of its own; lines 1.5 apart.
+- kite-sidebar: a documentation page printed with its navigation strip down the left edge (short links beside
+  the running text), two tables of models named 'Kite Nano', 'Kite Pro' under a rule-per-row style.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -157,7 +159,12 @@ STILT = grid(["Stilt-S", "Stilt-M", "Stilt-L", "Avocet-MoE"], ["WinoGrande", "PI
                                for m, v in (("Stilt-S", 66.7), ("Stilt-M", 70.8), ("Stilt-L", 74.8))}  # the heading
 IBIS = grid(["Ibis-2 7B", "Ibis-2 13B", "Ibis-2 70B"], ["MMLU", "GSM8K", "HumanEval", "TruthfulQA"],
             [[58.3, 64.0, 77.1], [41.2, 55.8, 80.4], [25.6, 33.5, 51.2], [44.0, 46.9, 53.3]], by_bench=True)
-WANT = {"wren-word": WORD, "ibis-sizes": IBIS, "stilt-sheet": STILT, "avocet-ar5iv": AVOCET, "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
+KITE = grid(["Kite Nano", "Kite Mini", "Kite Pro"],
+            ["MMLU", "GPQA", "MATH", "GSM8K", "HumanEval", "MBPP", "LiveCodeBench"],
+            [[52.0, 24.7, 21.3, 48.8, 40.2, 45.5, 12.0], [68.3, 31.1, 40.2, 75.0, 65.9, 61.3, 25.4],
+             [82.9, 48.6, 68.0, 92.1, 87.2, 78.8, 44.1]], by_bench=False)
+WANT = {"wren-word": WORD, "kite-sidebar": KITE, "ibis-sizes": IBIS, "stilt-sheet": STILT, "avocet-ar5iv": AVOCET,
+        "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
         "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED,
         "wren-landscape": LANDSCAPE,
         "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain")}
@@ -214,3 +221,10 @@ def test_web_paper_marks_spreads_and_paragraphs(tmp_path_factory):
     spreads = rows_of(db, "SELECT spread FROM scores WHERE model_raw = 'Dense-2B' AND benchmark_raw = 'GSM8K'")
     abstract = rows_of(db, "SELECT count(*) FROM passages WHERE text LIKE '%show it matches dense%'")
     assert models == {"Avocet-MoE", "Dense-7B", "Dense-2B"} and spreads == [(1.3,)] and abstract == [(1,)]
+
+
+def test_navigation_strip_stays_out_of_the_text(tmp_path_factory):
+    db = build_one("kite-sidebar", tmp_path_factory)
+    title, glued = rows_of(db, "SELECT (SELECT title FROM papers), (SELECT count(*) FROM passages WHERE "
+                               "text LIKE '%Overview Kite%' OR text LIKE '%settings Pricing%')")[0]
+    assert title == "Kite model benchmarks" and glued == 0
