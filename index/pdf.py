@@ -106,7 +106,7 @@ class Writer:
                 continue
             self.fresh = False
             nxt = next((q.line for q in items[k + 1:] if q.line), None)
-            level = self.heading_level(p, nxt)
+            level = self.heading_level(p, nxt, k + 1 < len(items) and items[k + 1].table is not None)
             if level:
                 self.flush()
                 self.add_heading(number, level, p.line)
@@ -150,7 +150,7 @@ class Writer:
                 return None
         return None
 
-    def heading_level(self, p: Placed, nxt: Line | None) -> int:
+    def heading_level(self, p: Placed, nxt: Line | None, table_next: bool = False) -> int:
         ln, text = p.line, p.line.text
         if len(text) > 120 or len(ln.words) > 14 or not re.search(r"[A-Za-z]{2}", text):
             return 0
@@ -166,8 +166,8 @@ class Writer:
             return last.level           # a large heading wrapped onto a second line ('... the Foo-7B' / 'numbers')
         if len(ln.words) > 8 or text.rstrip().endswith((".", ":", "-")) or not text[0].isupper():
             return 0
-        if nxt is None or is_caption(nxt.text):
-            return 0
+        if (nxt is None and not table_next) or (nxt is not None and is_caption(nxt.text)):
+            return 0                    # a page's last line is no heading, unless a table follows it
         heads = [b for b in self.blocks if b.kind == "heading"]
         if self.number == 1 and ln.size >= 1.3 * self.body and (
                 not heads or (len(heads) == 1 and self.blocks[-1] is heads[0] and abs(heads[0].size - ln.size) < 0.5)):
