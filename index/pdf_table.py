@@ -197,7 +197,7 @@ def header_of(head: list[Line], cols: list[Column],
                  and sum(1 for c in cols if r.x0 - 2 <= c.center <= r.x1 + 2) >= 2]   # not one cell's border
         if not under and ln is not head[-1]:
             named = {nearest(Chunk([w]), cols) for w in head[-1].words}
-            under = centred_between(ln, extents, lambda e: extents.index(e) not in named)
+            under = centred_between(ln, extents, lambda e: extents.index(e) not in named, head[head.index(ln) + 1])
         level, grouped = spanning_level(ln, under, cols)
         if level and levels and [n for _, n in levels[-1]] == [n for _, n in level]:
             levels[-1] = [(join_wrapped(a, b), n) for (a, n), (b, _) in zip(levels[-1], level)]   # a name on 2 lines
@@ -228,9 +228,12 @@ def name_extents(last: Line, cols: list[Column]) -> list[Column]:
     return out
 
 
-def centred_between(ln: Line, extents: list[Column], unnamed=lambda e: False) -> list[Rule]:
+def centred_between(ln: Line, extents: list[Column], unnamed=lambda e: False, below: Line | None = None) -> list[Rule]:
     """Runs of an upper header line centred over the gap between columns span the columns they reach
     (a multicolumn label with no cmidrule under it); returned as if a rule were drawn under them."""
+    left = left_spans(ln, extents, below) if below is not None else None
+    if left is not None:
+        return left
     out = []
     for c in ln.runs:
         over = [e for e in extents if overlap(c.x0, c.x1, e.x0, e.x1) > 0]
@@ -258,6 +261,25 @@ def centred_between(ln: Line, extents: list[Column], unnamed=lambda e: False) ->
         ks = [k for k, e in enumerate(extents) if overlap(c.x0, c.x1, e.x0, e.x1) > 0] + [left[-1], right[0]]
         out.append(Rule(extents[min(ks)].x0, extents[max(ks)].x1, ln.bottom))
     return out
+
+
+def left_spans(ln: Line, extents: list[Column], below: Line) -> list[Rule] | None:
+    """Group labels set flush left in their spans (a word processor's default): every run starts where a value
+    column starts, fewer runs than value columns; each spans to the column before the next run's, and the line
+    below names every column of each span (else it is a name wrapped onto two lines)."""
+    starts = [column_at(c.x0, extents) for c in ln.runs]
+    if not starts or None in starts or 0 in starts or len(starts) >= len(extents) - 1 or starts != sorted(set(starts)):
+        return None                                # over no column's start, or over the label column
+    ends = [k - 1 for k in starts[1:]] + [len(extents) - 1]
+    named = {column_at(c.x0, extents) for c in below.runs}
+    if all(a == b for a, b in zip(starts, ends)) or not all(k in named for a, b in zip(starts, ends)
+                                                             for k in range(a, b + 1)):
+        return None
+    return [Rule(extents[a].x0, extents[b].x1, ln.bottom) for a, b in zip(starts, ends)]
+
+
+def column_at(x: float, extents: list[Column]) -> int | None:
+    return next((k for k, e in enumerate(extents) if abs(x - e.x0) <= 1.5), None)
 
 
 def spanning_level(ln: Line, under: list[Rule], cols: list[Column]) -> tuple[list[tuple[str, int]], set[int]]:

@@ -34,6 +34,8 @@ PDF is its source.
   the row above its sizes ('7B', '13B', '70B'), centred over them with no rule of its own; lines 1.5 apart.
 - kite-sidebar: a documentation page printed with its navigation strip down the left edge (short links beside
   the running text), two tables of models named 'Kite Nano', 'Kite Pro' under a rule-per-row style.
+- pipit-left: a memo whose table sets everything flush left, the model names too, each over the two settings
+  (SFT, DPO) it spans, with no rule under them.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -163,8 +165,13 @@ KITE = grid(["Kite Nano", "Kite Mini", "Kite Pro"],
             ["MMLU", "GPQA", "MATH", "GSM8K", "HumanEval", "MBPP", "LiveCodeBench"],
             [[52.0, 24.7, 21.3, 48.8, 40.2, 45.5, 12.0], [68.3, 31.1, 40.2, 75.0, 65.9, 61.3, 25.4],
              [82.9, 48.6, 68.0, 92.1, 87.2, 78.8, 44.1]], by_bench=False)
-WANT = {"wren-word": WORD, "kite-sidebar": KITE, "ibis-sizes": IBIS, "stilt-sheet": STILT, "avocet-ar5iv": AVOCET,
-        "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
+PIPIT_COLS = (("Pipit-4B", "SFT"), ("Pipit-4B", "DPO"), ("Pipit-12B", "SFT"), ("Pipit-12B", "DPO"))
+PIPIT = {(m, b, v, how) for b, vs in (("AlpacaEval 2", [18.2, 24.9, 27.5, 35.0]),
+                                      ("Arena-Hard", [12.4, 19.8, 25.1, 33.6]), ("MT-Bench", [7.1, 7.6, 7.9, 8.4]),
+                                      ("IFEval", [61.0, 66.3, 70.2, 74.8]))
+         for (m, how), v in zip(PIPIT_COLS, vs)}
+WANT = {"wren-word": WORD, "pipit-left": PIPIT, "kite-sidebar": KITE, "ibis-sizes": IBIS, "stilt-sheet": STILT,
+        "avocet-ar5iv": AVOCET, "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
         "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED,
         "wren-landscape": LANDSCAPE,
         "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain")}
