@@ -164,6 +164,8 @@ class Writer:
         if (not self.para and last and last.kind == "heading" and abs(last.size - ln.size) < 0.5
                 and ln.size >= 1.3 * self.body and text[0].islower()):
             return last.level           # a large heading wrapped onto a second line ('... the Foo-7B' / 'numbers')
+        if self.number == 1 and ln.size >= 1.3 * self.body and not self.blocks and not self.para and nxt is not None:
+            return 1                    # the page's first line, large: the title, however it ends ('Foo vs.' / 'Bar')
         if len(ln.words) > 8 or text.rstrip().endswith((".", ":", "-")) or not text[0].isupper():
             return 0
         if (nxt is None and not table_next) or (nxt is not None and is_caption(nxt.text)):

@@ -115,6 +115,10 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
             if item:
                 items.append(item)
                 taken |= item.used
+    if gutter is None:
+        for item in bare_tables(lines, taken, body):
+            items.append(item)
+            taken |= item.used
     item = headless_top(page, lines, taken, body)
     if item:
         items.append(item)
@@ -153,6 +157,42 @@ def header_above(lines: list[Line], top: float, lo: float, hi: float) -> float:
             or ln.text.rstrip().endswith((".", ":")):
         return top
     return ln.top - 0.5
+
+
+def row_like(ln: Line) -> bool:
+    """A label then two or more values, set apart in runs: one row of a table."""
+    runs = ln.runs
+    return (len(runs) >= 3 and not is_numeric(runs[0].text)
+            and sum(1 for c in runs[1:] if is_numeric(c.text) or c.text in ("-", "–", "—")) >= 2)
+
+
+def bare_tables(lines: list[Line], taken: set[int], body: float) -> list[TableItem]:
+    """Tables with neither rules nor a caption (a web page's plain table): a line of names (in runs, or bold: a
+    header row set tight), then three or more rows of a label and values at an even pitch right under it."""
+    free = [ln for ln in lines if not any(id(w) in taken for w in ln.words)]
+    out, k = [], 0
+    while k < len(free) - 3:
+        head, rows = free[k], []
+        for ln in free[k + 1:]:
+            last = rows[-1] if rows else head
+            pitch = rows[1].mid - rows[0].mid if len(rows) >= 2 else 2.5 * (ln.bottom - ln.top)
+            if not row_like(ln) or ln.mid - last.mid > 1.4 * pitch:
+                break
+            rows.append(ln)
+        if (len(rows) >= 3 and (len(head.runs) >= 2 or head.bold) and len(head.words) >= len(rows[0].runs) - 1
+                and not any(is_numeric(c.text) for c in head.runs[1:]) and not TABLE_CAPTION.match(head.text)
+                and not head.text.rstrip().endswith((".", ":"))):
+            words = [w for ln in [head] + rows for w in ln.words]
+            t = rebuild(words, [], 1.0)
+            cap, cap_lines = caption_for(lines, head.top, rows[-1].bottom, head.x0, rows[-1].x1, body)
+            if t.ok and (cap is not None or not cap_lines):
+                used = {id(w) for w in words} | {id(w) for ln in cap_lines for w in ln.words}
+                out.append(TableItem(min([head.top] + [ln.top for ln in cap_lines]), min(ln.x0 for ln in rows),
+                                     max(ln.x1 for ln in rows), cap, [to_markup(p) for p in [t] + t.more], used))
+                k += len(rows) + 1
+                continue
+        k += 1
+    return out
 
 
 def headless_top(page: Page, lines: list[Line], taken: set[int], body: float) -> TableItem | None:

@@ -36,6 +36,9 @@ PDF is its source.
   the running text), two tables of models named 'Kite Nano', 'Kite Pro' under a rule-per-row style.
 - pipit-left: a memo whose table sets everything flush left, the model names too, each over the two settings
   (SFT, DPO) it spans, with no rule under them.
+- finch-plain: a blog note with a table in the browser's default style (no rule, no caption, no padding to
+  speak of: the bold header row is one run), a 'Delta' column of '+8.5' differences, a title over two lines
+  whose first ends 'vs.'.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -170,11 +173,14 @@ PIPIT = {(m, b, v, how) for b, vs in (("AlpacaEval 2", [18.2, 24.9, 27.5, 35.0])
                                       ("Arena-Hard", [12.4, 19.8, 25.1, 33.6]), ("MT-Bench", [7.1, 7.6, 7.9, 8.4]),
                                       ("IFEval", [61.0, 66.3, 70.2, 74.8]))
          for (m, how), v in zip(PIPIT_COLS, vs)}
-WANT = {"wren-word": WORD, "pipit-left": PIPIT, "kite-sidebar": KITE, "ibis-sizes": IBIS, "stilt-sheet": STILT,
-        "avocet-ar5iv": AVOCET, "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT,
-        "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED,
-        "wren-landscape": LANDSCAPE,
-        "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain")}
+FINCH = grid(["Finch-Lite", "Finch"], ["HellaSwag", "PIQA", "ARC-Easy", "LAMBADA"],
+             [[71.4, 79.9], [76.0, 80.3], [68.2, 75.1], [60.5, 68.8]], by_bench=True)     # 'Delta' is no model
+WANT = {"wren-word": WORD, "finch-plain": FINCH, "pipit-left": PIPIT, "kite-sidebar": KITE, "ibis-sizes": IBIS,
+        "stilt-sheet": STILT, "avocet-ar5iv": AVOCET, "tern-zebra": TERN, "sandpiper-code": SANDPIPER,
+        "godwit-settings": GODWIT, "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT,
+        "heron-side": SIDE,
+        "heron-groups": GROUPED, "wren-landscape": LANDSCAPE, "gannet-long-thead": from_html("gannet-long-thead"),
+        "gannet-long-plain": from_html("gannet-long-plain")}
 
 
 def build_one(name: str, tmp_path_factory) -> Path:
@@ -235,3 +241,8 @@ def test_navigation_strip_stays_out_of_the_text(tmp_path_factory):
     title, glued = rows_of(db, "SELECT (SELECT title FROM papers), (SELECT count(*) FROM passages WHERE "
                                "text LIKE '%Overview Kite%' OR text LIKE '%settings Pricing%')")[0]
     assert title == "Kite model benchmarks" and glued == 0
+
+
+def test_plain_table_title_over_two_lines(tmp_path_factory):
+    db = build_one("finch-plain", tmp_path_factory)
+    assert rows_of(db, "SELECT title FROM papers") == [("Quick notes: Finch-Lite vs. Finch",)]
