@@ -39,6 +39,8 @@ PDF is its source.
 - finch-plain: a blog note with a table in the browser's default style (no rule, no caption, no padding to
   speak of: the bold header row is one run), a 'Delta' column of '+8.5' differences, a title over two lines
   whose first ends 'vs.'.
+- gannet-word-long: the 55-row table again in a Word look (blue header repeated on the next page, zebra rows, no
+  rule at all), over a page break.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -180,7 +182,7 @@ WANT = {"wren-word": WORD, "finch-plain": FINCH, "pipit-left": PIPIT, "kite-side
         "godwit-settings": GODWIT, "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT,
         "heron-side": SIDE,
         "heron-groups": GROUPED, "wren-landscape": LANDSCAPE, "gannet-long-thead": from_html("gannet-long-thead"),
-        "gannet-long-plain": from_html("gannet-long-plain")}
+        "gannet-long-plain": from_html("gannet-long-plain"), "gannet-word-long": from_html("gannet-word-long")}
 
 
 def build_one(name: str, tmp_path_factory) -> Path:
