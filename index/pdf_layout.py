@@ -83,19 +83,25 @@ def find_gutter(lines: list[Line], width: float, body: float) -> Gutter | None:
 
 
 def sidebar(lines: list[Line], width: float) -> Gutter | None:
-    """A web page's navigation strip down the left edge: a strip no line crosses, with only short entries ('FAQ',
-    'API reference') left of it and the page's running text right of it. Read as a column of its own."""
+    """A web page's navigation strip down the left or right edge: a strip no line crosses, with only short
+    entries ('FAQ', 'API reference') on the strip's outer side and the page's running text on the other. Read as a
+    column of its own."""
     runs = [c for ln in lines for c in chunks(ln.words, GUTTER_GAP)]
-    for x in range(int(0.1 * width), int(0.35 * width) + 1, 2):
-        if any(c.x0 < x < c.x1 for c in runs):
-            continue
-        left = [c for c in runs if c.x1 <= x]
-        right = [c for c in runs if c.x0 >= x]
-        if not left:
-            continue                    # the margin, left of all text
-        if len(left) >= 4 and all(len(c.words) <= 3 for c in left) and sum(len(c.words) >= 8 for c in right) >= 2:
-            return Gutter(max(c.x1 for c in left), min(c.x0 for c in right))
-        return None
+    for xs, on_left in ((range(int(0.1 * width), int(0.35 * width) + 1, 2), True),
+                        (range(int(0.9 * width), int(0.65 * width) - 1, -2), False)):
+        def outer(c, x):
+            return c.x1 <= x if on_left else c.x0 >= x
+        for x in xs:
+            if any(c.x0 < x < c.x1 for c in runs):
+                continue
+            side = [c for c in runs if outer(c, x)]
+            main = [c for c in runs if not outer(c, x)]
+            if not side:
+                continue                    # the margin, beyond all text
+            if len(side) >= 4 and all(len(c.words) <= 3 for c in side) and sum(len(c.words) >= 8 for c in main) >= 2:
+                left, right = (side, main) if on_left else (main, side)
+                return Gutter(max(c.x1 for c in left), min(c.x0 for c in right))
+            break
     return None
 
 
