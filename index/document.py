@@ -149,8 +149,8 @@ def first_heading(lines: list[str]) -> str | None:
             found.append((len(m.group(1)), clean_heading(m.group(2))[0]))
             if len(found) == 2:
                 break
-    if len(found) == 2 and found[1][0] == 1 < found[0][0]:
-        return found[1][1]
+    if len(found) == 2 and found[1][0] == 1 < found[0][0] and not re.match(r"(?:\d|[IVX]+\b)", found[1][1]):
+        return found[1][1]                          # (a numbered section is no title: '## Abstract', '# 1 Intro')
     return found[0][1] if found else None
 
 
