@@ -354,11 +354,14 @@ def page_rules(page, frame: Frame) -> list[Rule]:
             out.append(Rule(x0, x1, (y0 + y1) / 2))
         elif y1 - y0 <= 100 and shaded(obj):
             boxes.append((x0, x1, y0, y1))
-    edges = [(b, y) for b in boxes for y in b[2:]] + [((r.x0, r.x1, r.y, r.y), r.y) for r in out]
+    edges: dict[int, list] = {}              # by rounded y: a page of chart bars stays quick to check
+    for b, y in [(b, y) for b in boxes for y in b[2:]] + [((r.x0, r.x1, r.y, r.y), r.y) for r in out]:
+        edges.setdefault(round(y), []).append((b, y))
     for box in boxes:
         x0, x1, y0, y1 = box
+        near = [e for y in (y0, y1) for k in (round(y) - 1, round(y), round(y) + 1) for e in edges.get(k, ())]
         if any(b != box and (abs(y - y0) < 1 or abs(y - y1) < 1) and b[0] - 2 <= x1 and x0 <= b[1] + 2
-               for b, y in edges):
+               for b, y in near):
             out += [Rule(x0, x1, y0), Rule(x0, x1, y1)]
     return out
 
