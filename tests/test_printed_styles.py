@@ -42,6 +42,7 @@ PDF is its source.
 - gannet-word-long: the 55-row table again in a Word look (blue header repeated on the next page, zebra rows, no
   rule at all), over a page break.
 - kite-right: the same page with its navigation ('On this page') down the right edge instead.
+- egret-notes: an HTML <caption> above the table and a <tfoot> note row under its last rule, '79.2*'.
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -178,12 +179,13 @@ PIPIT = {(m, b, v, how) for b, vs in (("AlpacaEval 2", [18.2, 24.9, 27.5, 35.0])
          for (m, how), v in zip(PIPIT_COLS, vs)}
 FINCH = grid(["Finch-Lite", "Finch"], ["HellaSwag", "PIQA", "ARC-Easy", "LAMBADA"],
              [[71.4, 79.9], [76.0, 80.3], [68.2, 75.1], [60.5, 68.8]], by_bench=True)     # 'Delta' is no model
-WANT = {"wren-word": WORD, "finch-plain": FINCH, "pipit-left": PIPIT, "kite-sidebar": KITE, "ibis-sizes": IBIS,
-        "stilt-sheet": STILT, "avocet-ar5iv": AVOCET, "tern-zebra": TERN, "sandpiper-code": SANDPIPER,
-        "godwit-settings": GODWIT, "curlew-docs": CURLEW, "plover-blog": BLOG, "plover-tight": TIGHT,
-        "heron-side": SIDE,
-        "heron-groups": GROUPED, "wren-landscape": LANDSCAPE, "gannet-long-thead": from_html("gannet-long-thead"),
-        "kite-right": KITE, "gannet-long-plain": from_html("gannet-long-plain"),
+EGRET = grid(["Egret-3", "Egret-2", "Egret-1"], ["MMLU", "BBH", "DROP", "MGSM"],
+             [[79.2, 72.5, 80.1, 66.4], [73.8, 65.0, 76.9, 55.2], [64.1, 51.3, 70.0, 38.8]], by_bench=False)
+WANT = {"egret-notes": EGRET, "wren-word": WORD, "finch-plain": FINCH, "pipit-left": PIPIT, "kite-sidebar": KITE,
+        "kite-right": KITE, "ibis-sizes": IBIS, "stilt-sheet": STILT, "avocet-ar5iv": AVOCET, "tern-zebra": TERN,
+        "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT, "curlew-docs": CURLEW, "plover-blog": BLOG,
+        "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED, "wren-landscape": LANDSCAPE,
+        "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain"),
         "gannet-word-long": from_html("gannet-word-long")}
 
 
