@@ -63,6 +63,10 @@ def is_rank_column(g: Grid, h: int, filled: list[Cell]) -> bool:
     return len(filled) >= 2 and (counts and (not head or RANK_HEAD.match(head) is not None))
 
 
+SHOTS_HEAD = re.compile(r"^(?:#\s*|no\.?\s+of\s+|num(?:ber)?\.?\s+(?:of\s+)?)?"
+                        r"(?:shots?|k[- ]?shot|n[- ]?shot|few[- ]shot)$", re.I)
+
+
 def label_columns(g: Grid, h: int) -> int:
     """Leading columns that hold labels: the first column whose filled cells are mostly values ends them."""
     data = [r for r in g.rows[h:] if sum(1 for c in r if c.text) > 1]
@@ -72,6 +76,8 @@ def label_columns(g: Grid, h: int) -> int:
             continue                     # a first column spanning rows ('32K' over three rows) labels groups
         if c == 0 and g.width > 2 and is_rank_column(g, h, filled):
             continue                     # 'Rank' or '#' numbering the rows: a label, not scores
+        if c > 0 and h and SHOTS_HEAD.match(g.rows[h - 1][c].text.strip()):
+            continue                     # 'Shots': how each row was measured ('5' -> '5-shot'), not a score
         if filled and sum(1 for x in filled if is_value(x)) >= len(filled) / 2:
             return max(1, c)
     return 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import names, qualifiers
 from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
-from .headers import (AGGREGATE, b_of, sized_model, BENCH_CORNER, MODEL_CORNER, RANK_HEAD, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
+from .headers import (AGGREGATE, SHOTS_HEAD, b_of, sized_model, BENCH_CORNER, MODEL_CORNER, RANK_HEAD, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
                       looks_like_benchmark, model_fraction, nameable)
 from .labels import (GENERIC_VALUE, METRIC_HEAD, METRIC_NAME, NAME_SHAPED, caption_subject, fact_label, implied_variant,
                      metric_suffix, ordinary_label, settle_qualifiers, split_labels, split_metric, split_parts)
@@ -152,12 +152,14 @@ class TableReader:
         if bench_axis and all(NAME_SHAPED.fullmatch(h[m_level]) for h in self.heads if h[m_level]):
             self.forced = True       # benchmark rows under name-shaped heads: all of them are models ('Foo-V2')
         metric_cols = {k for k in range(self.lc) if k != b_col and METRIC_HEAD.match(self.label_head(k))}
+        shot_cols = {k for k in range(self.lc) if k != b_col and SHOTS_HEAD.match(self.label_head(k).strip())}
         for r, labels, group in rows:
             metric = ", ".join(labels[k] for k in sorted(metric_cols) if labels[k]) or None
-            others = [x for k, x in enumerate(labels) if k != b_col and k not in metric_cols]
+            others = [x for k, x in enumerate(labels) if k != b_col and k not in metric_cols | shot_cols]
+            shots = [f"{labels[k]}-shot" if labels[k].isdigit() else labels[k] for k in sorted(shot_cols) if labels[k]]
             for i, head in enumerate(self.heads):
                 cell = self.g.rows[r][self.lc + i]
-                quals = [x for k, x in enumerate(head) if k > m_level and x]     # below the model: a setting
+                quals = [x for k, x in enumerate(head) if k > m_level and x] + shots   # below the model: a setting
                 above = [x for k, x in enumerate(head) if k < m_level and x]     # above it: a group of models
                 model_raw, quals = sized_model(head[m_level], quals)
                 self.emit(cell, model_raw, labels[b_col], quals, [group, *others, *above], bench_axis,

@@ -43,6 +43,8 @@ PDF is its source.
   rule at all), over a page break.
 - kite-right: the same page with its navigation ('On this page') down the right edge instead.
 - egret-notes: an HTML <caption> above the table and a <tfoot> note row under its last rule, '79.2*'.
+- shrike-meta: a model card's table with a 'Metric' and a 'Shots' column beside the benchmark ('5' is how the
+  row was measured, not a score).
 - wren-landscape: a landscape page with a 15-benchmark table at 8pt, model names wrapped over two lines with the
   values centred between them, wrapped column names ('MMLU-' 'Pro'), a numbered list and a figure caption nearby.
 """
@@ -181,9 +183,13 @@ FINCH = grid(["Finch-Lite", "Finch"], ["HellaSwag", "PIQA", "ARC-Easy", "LAMBADA
              [[71.4, 79.9], [76.0, 80.3], [68.2, 75.1], [60.5, 68.8]], by_bench=True)     # 'Delta' is no model
 EGRET = grid(["Egret-3", "Egret-2", "Egret-1"], ["MMLU", "BBH", "DROP", "MGSM"],
              [[79.2, 72.5, 80.1, 66.4], [73.8, 65.0, 76.9, 55.2], [64.1, 51.3, 70.0, 38.8]], by_bench=False)
-WANT = {"egret-notes": EGRET, "wren-word": WORD, "finch-plain": FINCH, "pipit-left": PIPIT, "kite-sidebar": KITE,
-        "kite-right": KITE, "ibis-sizes": IBIS, "stilt-sheet": STILT, "avocet-ar5iv": AVOCET, "tern-zebra": TERN,
-        "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT, "curlew-docs": CURLEW, "plover-blog": BLOG,
+SHRIKE = {(m, b, v, f"{k}-shot") for b, k, vs in (("TriviaQA", 5, [66.7, 60.2]), ("HumanEval", 0, [48.2, 35.4]),
+                                                 ("MBPP", 3, [55.0, 47.1]), ("DROP", 3, [71.9, 64.0]))
+          for m, v in zip(["Shrike-2-9B", "Shrike-1-9B"], vs)}
+WANT = {"shrike-meta": SHRIKE, "egret-notes": EGRET, "wren-word": WORD, "finch-plain": FINCH, "pipit-left": PIPIT,
+        "kite-sidebar": KITE, "kite-right": KITE, "ibis-sizes": IBIS, "stilt-sheet": STILT, "avocet-ar5iv": AVOCET,
+        "tern-zebra": TERN, "sandpiper-code": SANDPIPER, "godwit-settings": GODWIT, "curlew-docs": CURLEW,
+        "plover-blog": BLOG,
         "plover-tight": TIGHT, "heron-side": SIDE, "heron-groups": GROUPED, "wren-landscape": LANDSCAPE,
         "gannet-long-thead": from_html("gannet-long-thead"), "gannet-long-plain": from_html("gannet-long-plain"),
         "gannet-word-long": from_html("gannet-word-long")}
