@@ -223,10 +223,8 @@ def test_every_cell_printed_and_nothing_else(printed):
     assert got == WANT[name]
 
 
-def test_word_table_keeps_spread_marks_and_answers(printed):
-    name, db = printed
-    if name != "wren-word":
-        pytest.skip("one style's answers are enough")
+def test_word_table_keeps_spread_marks_and_answers(tmp_path_factory):
+    db = build_one("wren-word", tmp_path_factory)
     spread, no, caption = rows_of(db, "SELECT spread, table_no, caption FROM scores WHERE benchmark_raw = 'MMLU' "
                                       "AND model_raw LIKE 'Wren%'")[0]
     assert spread == 0.4 and no == "2" and caption.startswith("Accuracy (%)") and caption.endswith("3-shot.")
