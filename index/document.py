@@ -141,11 +141,18 @@ def paper_title(path: Path, title: str | None) -> str:
 
 
 def first_heading(lines: list[str]) -> str | None:
+    """The first heading; a top-level one right after it wins (a web page's small navigation title, then the
+    page's own title)."""
+    found: list[tuple[int, str]] = []
     for ln in lines:
         m = HEADING.match(ln)
         if m and clean_heading(m.group(2))[0]:
-            return clean_heading(m.group(2))[0]
-    return None
+            found.append((len(m.group(1)), clean_heading(m.group(2))[0]))
+            if len(found) == 2:
+                break
+    if len(found) == 2 and found[1][0] == 1 < found[0][0] and not re.match(r"(?:\d|[IVX]+\b)", found[1][1]):
+        return found[1][1]                          # (a numbered section is no title: '## Abstract', '# 1 Intro')
+    return found[0][1] if found else None
 
 
 class Segmenter:

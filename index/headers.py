@@ -33,8 +33,9 @@ def header_rows(g: Grid) -> int:
         row = g.rows[h]
         filled = [c for c in row if c.text]
         if row[0].text and not row[0].copy and len(filled) == len(row) and spanned_above(g, h) \
-                and not any(is_value(c) for c in row):
+                and not any(is_value(c) and not SIZE_LABEL.fullmatch(c.text.strip()) for c in row[1:]):
             return h + 1                # 'Model | A | B' under a blank corner and group labels: the lowest level
+                                        # ('7B | 13B' under the family name spanning them, too)
         if (row[0].text and not row[0].copy) or len(filled) < 2 or any(is_decimal(c) for c in row):
             break
         if nameable(filled[0].text) and names.fact_attribute(filled[0].text):     # '# Total Params' under the model names: a fact row
@@ -62,6 +63,10 @@ def is_rank_column(g: Grid, h: int, filled: list[Cell]) -> bool:
     return len(filled) >= 2 and (counts and (not head or RANK_HEAD.match(head) is not None))
 
 
+SHOTS_HEAD = re.compile(r"^(?:#\s*|no\.?\s+of\s+|num(?:ber)?\.?\s+(?:of\s+)?)?"
+                        r"(?:shots?|k[- ]?shot|n[- ]?shot|few[- ]shot)$", re.I)
+
+
 def label_columns(g: Grid, h: int) -> int:
     """Leading columns that hold labels: the first column whose filled cells are mostly values ends them."""
     data = [r for r in g.rows[h:] if sum(1 for c in r if c.text) > 1]
@@ -71,6 +76,8 @@ def label_columns(g: Grid, h: int) -> int:
             continue                     # a first column spanning rows ('32K' over three rows) labels groups
         if c == 0 and g.width > 2 and is_rank_column(g, h, filled):
             continue                     # 'Rank' or '#' numbering the rows: a label, not scores
+        if c > 0 and h and SHOTS_HEAD.match(g.rows[h - 1][c].text.strip()):
+            continue                     # 'Shots': how each row was measured ('5' -> '5-shot'), not a score
         if filled and sum(1 for x in filled if is_value(x)) >= len(filled) / 2:
             return max(1, c)
     return 1
@@ -104,7 +111,8 @@ def column_heads(g: Grid, h: int, lc: int) -> list[list[str]]:
     """For each value column, its header labels from top level to bottom level."""
     levels = [[g.rows[r][c].text for c in range(lc, g.width)] for r in range(h)]
     for r in range(h - 1):
-        levels[r] = fill_upper(levels[r], levels[h - 1])
+        if not any(g.rows[r][c].copy for c in range(lc, g.width)):    # spans written out (colspan): a blank
+            levels[r] = fill_upper(levels[r], levels[h - 1])         # beside one is empty, not a span
     return [[levels[r][i] for r in range(h)] for i in range(g.width - lc)]
 
 
@@ -130,3 +138,24 @@ def benchmark_fraction(labels: list[str], context: str) -> float:
     labels = [x for x in dict.fromkeys(labels) if x and not AGGREGATE.match(x)
               and not (nameable(x) and names.fact_attribute(x))]
     return sum(1 for x in labels if looks_like_benchmark(x, context)) / len(labels) if labels else 0.0
+
+
+def b_of(head: list[str], b_level: int, metric_levels: set[int]) -> int:
+    """The header level naming this column's benchmark: the table's benchmark level, or, where this column has no
+    label there (a name set beside a spanned group, over both levels), its one named level below."""
+    if head[b_level]:
+        return b_level
+    named = [k for k, x in enumerate(head) if x and k not in metric_levels]
+    return named[0] if len(named) == 1 else b_level
+
+
+SIZE_LABEL = re.compile(r"(?i)\d+(?:\.\d+)?[BM]|\d+x\d+(?:\.\d+)?B")
+
+
+def sized_model(model: str, below: list[str]) -> tuple[str, list[str]]:
+    """A family name over its sizes ('Foo-2' spanning '7B', '13B'): each column's model is the family at that
+    size ('Foo-2 7B'); the size is no setting."""
+    size = next((x for x in below if SIZE_LABEL.fullmatch(x.strip())), None)
+    if size is None or re.search(r"(?i)\d(?:\.\d+)?\s*[BM]\b", model):
+        return model, below
+    return f"{model} {size.strip()}", [x for x in below if x is not size]

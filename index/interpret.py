@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import names, qualifiers
 from .document import Table
 from .grid import MISSING, Cell, Grid, parse_number, split_values
-from .headers import (AGGREGATE, BENCH_CORNER, MODEL_CORNER, RANK_HEAD, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
+from .headers import (AGGREGATE, SHOTS_HEAD, b_of, sized_model, BENCH_CORNER, MODEL_CORNER, RANK_HEAD, benchmark_fraction, column_heads, header_rows, is_value, label_columns,
                       looks_like_benchmark, model_fraction, nameable)
 from .labels import (GENERIC_VALUE, METRIC_HEAD, METRIC_NAME, NAME_SHAPED, caption_subject, fact_label, implied_variant,
                      metric_suffix, ordinary_label, settle_qualifiers, split_labels, split_metric, split_parts)
@@ -152,14 +152,17 @@ class TableReader:
         if bench_axis and all(NAME_SHAPED.fullmatch(h[m_level]) for h in self.heads if h[m_level]):
             self.forced = True       # benchmark rows under name-shaped heads: all of them are models ('Foo-V2')
         metric_cols = {k for k in range(self.lc) if k != b_col and METRIC_HEAD.match(self.label_head(k))}
+        shot_cols = {k for k in range(self.lc) if k != b_col and SHOTS_HEAD.match(self.label_head(k).strip())}
         for r, labels, group in rows:
             metric = ", ".join(labels[k] for k in sorted(metric_cols) if labels[k]) or None
-            others = [x for k, x in enumerate(labels) if k != b_col and k not in metric_cols]
+            others = [x for k, x in enumerate(labels) if k != b_col and k not in metric_cols | shot_cols]
+            shots = [f"{labels[k]}-shot" if labels[k].isdigit() else labels[k] for k in sorted(shot_cols) if labels[k]]
             for i, head in enumerate(self.heads):
                 cell = self.g.rows[r][self.lc + i]
-                quals = [x for k, x in enumerate(head) if k > m_level and x]     # below the model: a setting
+                quals = [x for k, x in enumerate(head) if k > m_level and x] + shots   # below the model: a setting
                 above = [x for k, x in enumerate(head) if k < m_level and x]     # above it: a group of models
-                self.emit(cell, head[m_level], labels[b_col], quals, [group, *others, *above], bench_axis,
+                model_raw, quals = sized_model(head[m_level], quals)
+                self.emit(cell, model_raw, labels[b_col], quals, [group, *others, *above], bench_axis,
                           row_header=" | ".join(x for x in labels if x), col_header=" | ".join(x for x in head if x),
                           metric=metric)
 
@@ -183,6 +186,7 @@ class TableReader:
         if fracs[b_level] < 0.5 or self.groups_over_benchmarks(m_col, named, named.index(levels[b_level])):
             b_level = max(i for i in range(len(levels)) if i not in metric_levels)
         self.forced = self.forced or bench_axis      # benchmark columns: every row label names a model
+        b_top = b_level
         ranks = {k for k in range(self.lc) if RANK_HEAD.match(self.label_head(k).strip())     # 'Rank', '#', '1 2 3'
                  or [lb[k] for _, lb, _ in rows] == [str(i) for i in range(1, len(rows) + 1)]}
         facts = self.fact_columns(m_col)
@@ -192,6 +196,7 @@ class TableReader:
             labels = [x if k not in facts else "" for k, x in enumerate(labels)]
             for i, head in enumerate(self.heads):
                 cell = self.g.rows[r][self.lc + i]
+                b_level = b_of(head, b_top, metric_levels)
                 # header levels above the benchmark group it ('Math' over two math benchmarks); below, they qualify it
                 above = [x for k, x in enumerate(head) if k < b_level and x and bench_axis and k not in metric_levels]
                 quals = [x for k, x in enumerate(head) if k != b_level and x and x not in above and k not in metric_levels]

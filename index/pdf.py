@@ -41,6 +41,7 @@ def pdf_to_markdown(path: Path) -> str:
     hyphenated = Counter(w.text.lower().strip(WORD_PUNCT) for p in pages for w in p.words)   # every word, as seen
     ordered = [(page.number, order_page(page, body, repeated)) for page in pages]
     writer = Writer(body, hyphenated, section_style([p for _, items in ordered for p in items], body))
+    writer.leading = leading([p for _, items in ordered for p in items], body)
     for number, items in ordered:
         writer.page(number, items)
     writer.flush()
@@ -59,6 +60,17 @@ def running_heads(pages: list[Page]) -> set[str]:
         edge = [w for w in p.words if w.bottom < 0.09 * p.height or w.top > 0.91 * p.height]
         seen.update({furniture_key(ln.text) for ln in group_lines(edge)})
     return {k for k, n in seen.items() if n >= 3 and len(pages) >= 4}
+
+
+def leading(items: list[Placed], body: float) -> float:
+    """The usual white between two lines of a paragraph (most common gap between body-size lines in one
+    column): a web page's line-height of 1.5 leaves more than half a line, LaTeX far less."""
+    gaps: Counter[float] = Counter()
+    for a, b in zip(items, items[1:]):
+        if a.line and b.line and a.column == b.column and abs(a.line.size - body) < 0.1 * body \
+                and abs(b.line.size - body) < 0.1 * body and 0 <= b.line.top - a.line.bottom < 1.5 * body:
+            gaps[round(b.line.top - a.line.bottom)] += 1
+    return float(gaps.most_common(1)[0][0]) if gaps else 0.0
 
 
 def section_style(items: list[Placed], body: float) -> tuple[float, bool] | None:
@@ -80,6 +92,7 @@ class Writer:
         self.blocks: list[Block] = []
         self.para: list[Placed] = []
         self.para_page = 0
+        self.leading = 0.0
 
     def page(self, number: int, items: list[Placed]) -> None:
         self.number = number
@@ -93,7 +106,7 @@ class Writer:
                 continue
             self.fresh = False
             nxt = next((q.line for q in items[k + 1:] if q.line), None)
-            level = self.heading_level(p, nxt)
+            level = self.heading_level(p, nxt, k + 1 < len(items) and items[k + 1].table is not None)
             if level:
                 self.flush()
                 self.add_heading(number, level, p.line)
@@ -137,7 +150,7 @@ class Writer:
                 return None
         return None
 
-    def heading_level(self, p: Placed, nxt: Line | None) -> int:
+    def heading_level(self, p: Placed, nxt: Line | None, table_next: bool = False) -> int:
         ln, text = p.line, p.line.text
         if len(text) > 120 or len(ln.words) > 14 or not re.search(r"[A-Za-z]{2}", text):
             return 0
@@ -147,10 +160,16 @@ class Writer:
         m = NUMBERED.match(text)
         if m and re.match(r"[A-Z]", text[m.end() - 1]):
             return min(6, (m.group(1) or m.group(2) or "A").count(".") + 1)
+        last = self.blocks[-1] if self.blocks else None
+        if (not self.para and last and last.kind == "heading" and abs(last.size - ln.size) < 0.5
+                and ln.size >= 1.3 * self.body and text[0].islower()):
+            return last.level           # a large heading wrapped onto a second line ('... the Foo-7B' / 'numbers')
+        if self.number == 1 and ln.size >= 1.3 * self.body and not self.blocks and not self.para and nxt is not None:
+            return 1                    # the page's first line, large: the title, however it ends ('Foo vs.' / 'Bar')
         if len(ln.words) > 8 or text.rstrip().endswith((".", ":", "-")) or not text[0].isupper():
             return 0
-        if nxt is None or is_caption(nxt.text):
-            return 0
+        if (nxt is None and not table_next) or (nxt is not None and is_caption(nxt.text)):
+            return 0                    # a page's last line is no heading, unless a table follows it
         heads = [b for b in self.blocks if b.kind == "heading"]
         if self.number == 1 and ln.size >= 1.3 * self.body and (
                 not heads or (len(heads) == 1 and self.blocks[-1] is heads[0] and abs(heads[0].size - ln.size) < 0.5)):
@@ -184,7 +203,7 @@ class Writer:
         ends = bool(re.search(r"[.!?:]\W?$", a.text))
         if prev.column != p.column and b.top > a.top:
             return ends
-        if b.top - a.bottom > 0.5 * body or abs(a.size - b.size) > 0.15 * body:
+        if b.top - a.bottom > max(0.5 * body, self.leading + 0.3 * body) or abs(a.size - b.size) > 0.15 * body:
             return True
         if ends and (b.x0 > a.x0 + 0.8 * body or a.x1 < prev.right - 3 * body):
             return True

@@ -3,7 +3,7 @@ first, tables placed where they start."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .pdf_lines import Line, chunks, group_lines
 from .pdf_read import Page
@@ -30,6 +30,24 @@ def is_furniture(ln: Line, page: Page, repeated: set[str]) -> bool:
         return False
     page_no = re.fullmatch(r"[\divxlcIVXLC\s\-–/]+|Page \d+( of \d+)?", ln.text)
     return bool(page_no) or furniture_key(ln.text) in repeated
+
+
+# what a browser prints in a page's margins: the date and time, the address, 'n/m'
+STAMP = re.compile(r"(?:https?|file)://\S+|www\.\S+|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?(?:\s+\d{1,2}:\d{2}(?::\d{2})?"
+                   r"(?:\s*[AaPp]\.?[Mm]\.?)?)?|\d+\s*/\s*\d+|Page \d+ of \d+")
+
+
+def without_stamps(page: Page) -> Page:
+    """The page without the header and footer a browser prints in its margins: a line at the page's top or bottom
+    edge with a date stamp, an address or a page count in a run of its own goes whole (the page title beside
+    the date too), before tables are looked for, so no table takes them as a row."""
+    drop: set[int] = set()
+    for ln in group_lines(page.words):
+        edge = ln.bottom < 0.06 * page.height or ln.top > 0.94 * page.height
+        if edge and any(STAMP.fullmatch(c.text) for c in ln.runs) and not all(
+                re.fullmatch(r"\d+", c.text) for c in ln.runs):
+            drop |= {id(w) for w in ln.words}
+    return replace(page, words=[w for w in page.words if id(w) not in drop]) if drop else page
 
 
 def furniture_key(text: str) -> str:
@@ -64,14 +82,38 @@ def find_gutter(lines: list[Line], width: float, body: float) -> Gutter | None:
     return Gutter(ends[int(0.9 * (len(ends) - 1))], starts[int(0.1 * (len(starts) - 1))])   # a centred line is no edge
 
 
+def sidebar(lines: list[Line], width: float) -> Gutter | None:
+    """A web page's navigation strip down the left or right edge: a strip no line crosses, with only short
+    entries ('FAQ', 'API reference') on the strip's outer side and the page's running text on the other. Read as a
+    column of its own."""
+    runs = [c for ln in lines for c in chunks(ln.words, GUTTER_GAP)]
+    for xs, on_left in ((range(int(0.1 * width), int(0.35 * width) + 1, 2), True),
+                        (range(int(0.9 * width), int(0.65 * width) - 1, -2), False)):
+        def outer(c, x):
+            return c.x1 <= x if on_left else c.x0 >= x
+        for x in xs:
+            if any(c.x0 < x < c.x1 for c in runs):
+                continue
+            side = [c for c in runs if outer(c, x)]
+            main = [c for c in runs if not outer(c, x)]
+            if not side:
+                continue                    # the margin, beyond all text
+            if len(side) >= 4 and all(len(c.words) <= 3 for c in side) and sum(len(c.words) >= 8 for c in main) >= 2:
+                left, right = (side, main) if on_left else (main, side)
+                return Gutter(max(c.x1 for c in left), min(c.x0 for c in right))
+            break
+    return None
+
+
 def order_page(page: Page, body: float, repeated: set[str]) -> list[Placed]:
+    page = without_stamps(page)
     lines = group_lines(page.words)
     two = find_gutter([ln for ln in lines if not is_furniture(ln, page, repeated)], page.width, body)
     tables = find_tables(page, lines, body, two.x if two else None)
     used = set().union(*(t.used for t in tables)) if tables else set()
     words = [w for w in page.words if id(w) not in used]
     lines = [ln for ln in group_lines(words) if not is_furniture(ln, page, repeated)]
-    gutter = find_gutter(lines, page.width, body) or two    # columns offset by a table share few baselines
+    gutter = find_gutter(lines, page.width, body) or two or sidebar(lines, page.width)
     left = min((ln.x0 for ln in lines), default=0.0)
     right = max((ln.x1 for ln in lines), default=page.width)
     if gutter is None:

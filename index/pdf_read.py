@@ -109,7 +109,7 @@ def read_page(page, number: int) -> Page:
         words = page_words(tp, height, turned, frame)
     finally:
         tp.close()
-    out = Page(number, frame.width, frame.height, words, page_rules(page, frame), turned)
+    out = Page(number, frame.width, frame.height, words, drop_underlines(page_rules(page, frame), words), turned)
     page.close()
     return out
 
@@ -224,6 +224,8 @@ def page_words(textpage, height: float, turned: list[Word] | None = None, frame:
         elif ord(ch) < 32 and not ch.isspace():
             continue                                 # a control code from a symbol font: no text
         bold, rotated = objects.style(i) if not ch.isspace() else (False, False)
+        if ch in "\r\n" and cur and glued_mark(tp, i, cur, marks):
+            continue                                 # a line break pdfium put before a raised mark ('7B' + '¹')
         if ch.isspace() or ch == "\x00" or rotated:
             close_word(cur, words)                   # rotated text (a margin stamp, an axis label) is not read
             cur = []                                 # as text; a table may use it as a turned header
@@ -266,6 +268,20 @@ def page_words(textpage, height: float, turned: list[Word] | None = None, frame:
     if turned is not None:
         close_turned(tcur, turned)
     return words
+
+
+def glued_mark(tp, i: int, cur: list, marks: _Marks) -> bool:
+    """The break at char i only separates the word being read from a footnote mark set right after it, raised and
+    smaller (a web page's <sup>, which pdfium reads as a new line)."""
+    n, j = raw.FPDFText_CountChars(tp), i
+    while j < n and chr(raw.FPDFText_GetUnicode(tp, j)) in "\r\n":
+        j += 1
+    if j >= n or not chr(raw.FPDFText_GetUnicode(tp, j)).isalnum():
+        return False
+    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    raw.FPDFText_GetCharBox(tp, j, l, r, b, t)
+    x0 = min(marks.frame.xs(l.value, b.value, r.value, t.value))
+    return cur[2] - 1 <= x0 <= cur[2] + 0.3 * cur[5] and marks.raised(j, cur[8])
 
 
 def turn(tcur: list, tp, i: int, frame: Frame, turned: list[Word]) -> list:
@@ -321,14 +337,49 @@ def close_word(cur: list, words: list[Word]) -> None:
 
 
 def page_rules(page, frame: Frame) -> list[Rule]:
-    """Thin horizontal strokes or filled boxes (booktabs rules), as (x0, x1, y), horizontal as the text reads.
+    """Thin horizontal strokes or filled boxes (booktabs rules), as (x0, x1, y), horizontal as the text reads; and
+    the top and bottom edges of a shaded band (a word processor's or web page's shaded header or zebra rows):
+    shaded cell by cell (a box beside another, or on a rule: browsers and word processors paint each cell). One
+    shaded box alone is a code block or a note, not a table row.
 
     Only the page's own paths: those inside embedded figures (form objects) are figure art, not rules."""
-    out = []
+    out, boxes = [], []
     for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=0):
         left, bottom, right, top = obj.get_bounds()
         x0, x1 = frame.xs(left, bottom, right, top)
         y0, y1 = frame.ys(left, bottom, right, top)
-        if x1 - x0 >= 15 and y1 - y0 <= 2.5 and -5 <= x0 and x1 <= frame.width + 5:
+        if x1 - x0 < 15 or x0 < -5 or x1 > frame.width + 5:
+            continue
+        if y1 - y0 <= 2.5:
             out.append(Rule(x0, x1, (y0 + y1) / 2))
+        elif y1 - y0 <= 100 and shaded(obj):
+            boxes.append((x0, x1, y0, y1))
+    edges: dict[int, list] = {}              # by rounded y: a page of chart bars stays quick to check
+    for b, y in [(b, y) for b in boxes for y in b[2:]] + [((r.x0, r.x1, r.y, r.y), r.y) for r in out]:
+        edges.setdefault(round(y), []).append((b, y))
+    for box in boxes:
+        x0, x1, y0, y1 = box
+        near = [e for y in (y0, y1) for k in (round(y) - 1, round(y), round(y) + 1) for e in edges.get(k, ())]
+        if any(b != box and (abs(y - y0) < 1 or abs(y - y1) < 1) and b[0] - 2 <= x1 and x0 <= b[1] + 2
+               for b, y in near):
+            out += [Rule(x0, x1, y0), Rule(x0, x1, y1)]
     return out
+
+
+def shaded(obj) -> bool:
+    """A path filled in a colour other than white (white is the paper, not a band)."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke)) or not fill.value:
+        return False
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    if not raw.FPDFPageObj_GetFillColor(obj.raw, *(ctypes.byref(c) for c in rgba)):
+        return False
+    r, g, b, a = (c.value for c in rgba)
+    return a > 0 and min(r, g, b) < 245
+
+
+def drop_underlines(rules: list[Rule], words: list[Word]) -> list[Rule]:
+    """A stroke inside the lower half of a word's box and no wider than the word underlines it (a 'second best'
+    mark), it rules nothing."""
+    return [r for r in rules if not any(w.x0 - 2 <= r.x0 and r.x1 <= w.x1 + 2
+                                        and (w.top + w.bottom) / 2 < r.y < w.bottom + 0.5 for w in words)]

@@ -98,6 +98,8 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
         lo, hi = x0 - 10, x1 + 10
         if gutter is not None:            # a table in one column never reaches across the gutter
             lo, hi = (max(lo, gutter), hi) if x0 >= gutter - 2 else (lo, min(hi, gutter) if x1 <= gutter + 2 else hi)
+        bottom = rows_below(lines, top, bottom, lo, hi)
+        top = header_above(lines, top, lo, hi)
         words = [w for w in page.words if top < w.mid < bottom and overlap(w.x0, w.x1, lo, hi) > 0]
         words += [w for w in page.turned if top < w.mid < bottom and x0 - 2 < w.x0 and w.x1 < x1 + 2]   # a long
         # turned label may stick out past the rule under its block of rows
@@ -113,16 +115,93 @@ def find_tables(page: Page, lines: list[Line], body: float, gutter: float | None
             if item:
                 items.append(item)
                 taken |= item.used
+    if gutter is None:
+        for item in bare_tables(lines, taken, body):
+            items.append(item)
+            taken |= item.used
     item = headless_top(page, lines, taken, body)
     if item:
         items.append(item)
     return items
 
 
+def rows_below(lines: list[Line], top: float, bottom: float, lo: float, hi: float) -> float:
+    """Where the table really ends: past its last rule, rows set like the ones above it at the same pitch (zebra
+    shading with no border: the last row, unshaded, has no edge under it; a web table with a rule under its
+    header only: every row)."""
+    inside = [ln for ln in lines if top < ln.mid < bottom and lo <= ln.x0 and ln.x1 <= hi]
+    if not inside:
+        return bottom
+    steps = sorted(b.mid - a.mid for a, b in zip(inside, inside[1:]))
+    pitch = steps[len(steps) // 2] if len(inside) >= 3 else None
+    last, rows = inside[-1], 0
+    for ln in (s for s in lines if s.mid > bottom and lo <= s.x0 and s.x1 <= hi):
+        reach = 1.3 * pitch if pitch else 2.5 * (ln.bottom - ln.top)
+        if (ln.mid - last.mid > reach or len(ln.runs) < max(2, len(last.runs) - 1)
+                or not any(is_numeric(c.text) for c in ln.runs[1:])):
+            break
+        if pitch is None and rows:
+            pitch = ln.mid - last.mid          # the pitch of the rows under a header ruled off on its own
+        last, bottom, rows = ln, ln.bottom + 0.5, rows + 1
+    return bottom
+
+
+def header_above(lines: list[Line], top: float, lo: float, hi: float) -> float:
+    """A bold line of names sitting right on the table's first rule (a web table's header row with a rule under
+    it and none above) belongs to the table; a caption or prose above it does not."""
+    above = [ln for ln in lines if ln.bottom <= top + 1 and lo <= ln.x0 and ln.x1 <= hi]
+    if not above:
+        return top
+    ln = max(above, key=lambda x: x.bottom)
+    if top - ln.bottom > 0.5 * ln.size or not ln.bold or TABLE_CAPTION.match(ln.text) or FIGURE_CAPTION.match(ln.text) \
+            or ln.text.rstrip().endswith((".", ":")):
+        return top
+    return ln.top - 0.5
+
+
+def row_like(ln: Line) -> bool:
+    """A label then two or more values, set apart in runs: one row of a table."""
+    runs = ln.runs
+    return (len(runs) >= 3 and not is_numeric(runs[0].text)
+            and sum(1 for c in runs[1:] if is_numeric(c.text) or c.text in ("-", "–", "—")) >= 2)
+
+
+def bare_tables(lines: list[Line], taken: set[int], body: float) -> list[TableItem]:
+    """Tables with neither rules nor a caption (a web page's plain table): a line of names (in runs, or bold: a
+    header row set tight), then three or more rows of a label and values at an even pitch right under it."""
+    free = [ln for ln in lines if not any(id(w) in taken for w in ln.words)]
+    out, k = [], 0
+    while k < len(free) - 3:
+        head, rows = free[k], []
+        for ln in free[k + 1:]:
+            last = rows[-1] if rows else head
+            pitch = rows[1].mid - rows[0].mid if len(rows) >= 2 else 2.5 * (ln.bottom - ln.top)
+            if not row_like(ln) or ln.mid - last.mid > 1.4 * pitch:
+                break
+            rows.append(ln)
+        if (len(rows) >= 3 and (len(head.runs) >= 2 or head.bold) and len(head.words) >= len(rows[0].runs) - 1
+                and not any(is_numeric(c.text) for c in head.runs[1:]) and not TABLE_CAPTION.match(head.text)
+                and not head.text.rstrip().endswith((".", ":"))):
+            words = [w for ln in [head] + rows for w in ln.words]
+            t = rebuild(words, [], 1.0)
+            cap, cap_lines = caption_for(lines, head.top, rows[-1].bottom, head.x0, rows[-1].x1, body)
+            if t.ok and (cap is not None or not cap_lines):
+                used = {id(w) for w in words} | {id(w) for ln in cap_lines for w in ln.words}
+                out.append(TableItem(min([head.top] + [ln.top for ln in cap_lines]), min(ln.x0 for ln in rows),
+                                     max(ln.x1 for ln in rows), cap, [to_markup(p) for p in [t] + t.more], used))
+                k += len(rows) + 1
+                continue
+        k += 1
+    return out
+
+
 def headless_top(page: Page, lines: list[Line], taken: set[int], body: float) -> TableItem | None:
     """Rows from the top of the page down to a lone rule: the rest of a table begun on the page before, with
     neither header nor top rule repeated (a longtable with an empty head). The text reader joins it to that table."""
-    free = [ln for ln in lines if not any(id(w) in taken for w in ln.words) and ln.top > 0.06 * page.height]
+    free = [ln for ln in lines if not any(id(w) in taken for w in ln.words)]
+    while free and free[0].top < 0.06 * page.height and (len(free) == 1 or free[1].top - free[0].bottom > body):
+        free = free[1:]         # a running head set apart above the page's text (rows printed from the page's
+                                # very top, as a browser does, are kept)
     rows: list[Line] = []
     for ln in free:
         runs = chunks(ln.words)
@@ -193,7 +272,9 @@ def caption_for(lines: list[Line], top: float, bottom: float, x0: float, x1: flo
 
 
 def caption_text(cap: list[Line]) -> str | None:
-    text = " ".join(ln.text for ln in cap)
+    text = ""
+    for ln in cap:        # '3-' at a line's end + 'shot' is '3-shot'
+        text = text + ln.text if re.search(r"\d-$", text) else f"{text} {ln.text}".strip()
     return text if TABLE_CAPTION.match(text) else None
 
 

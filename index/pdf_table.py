@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 
 from .pdf_lines import Chunk, Line, chunks, group_lines, is_numeric, overlap
 from .pdf_read import Rule, Word
+from .pdf_wrap import SOFT_HYPHEN, fold_wrapped, join_wrapped  # noqa: F401 (SOFT_HYPHEN re-exported)
+from .pdf_ruled import ruled_rows
+from .pdf_rivers import split_rivers, split_run
+from .pdf_rowgroups import Row, centred_labels, group_column, label_columns, sparse_first_column
 
 SPREAD = re.compile(r"^(?:±|\+/?-)\s*\d[\d.]*$|^[(\[]\s*[±+\-]?\d[\d.]*\s*%?[)\]]$")
 # a second header line of these is a level of its own (settings under names); anything else continues the names
@@ -26,15 +30,6 @@ class Column:
     @property
     def center(self) -> float:
         return (self.x0 + self.x1) / 2
-
-
-@dataclass
-class Row:
-    cells: list[str]
-    mid: float
-    label_only: bool = False
-    first_word_lower: bool = False
-    bold: bool = False
 
 
 @dataclass
@@ -102,19 +97,6 @@ def distance(c: Chunk, col: Column) -> float:
     return min(abs(c.x0 - col.x1), abs(col.x0 - c.x1))
 
 
-SOFT_HYPHEN = "\u00ad"      # a word hyphenated at a cell's line end: the page's reader decides if the hyphen stays
-
-
-def join_wrapped(upper: str, lower: str) -> str:
-    if not upper:
-        return lower
-    if not lower:
-        return upper
-    if re.search(r"(?:^|[\s/])[a-z]{2,}-$", upper) and re.match(r"[a-z]", lower):    # 'augmen-' + 'tation'
-        return upper[:-1] + SOFT_HYPHEN + lower
-    return upper + lower if upper.endswith(("-", "/")) or lower.startswith(("-", "/")) else f"{upper} {lower}"
-
-
 def cell_text(c: Chunk) -> str:
     """A value set in bold keeps the mark ('**82.3**'), as a best-in-row marker; its spread ('± 0.2') need not be
     bold too."""
@@ -123,18 +105,23 @@ def cell_text(c: Chunk) -> str:
 
 def rebuild(words: list[Word], rules: list[Rule], width: float) -> Rebuilt:
     """Words of one table region plus its internal rules (full ones and cmidrules) into header and rows."""
-    lines = group_lines(words)
+    lines = fold_wrapped(group_lines(words))
     full = [r for r in rules if r.x1 - r.x0 >= 0.9 * width]
     inner_rules = [r.y for r in full]
     split = header_split(lines, inner_rules)
     head, body = lines[:split], lines[split:]
-    cols = columns_of(body)
+    cols = split_rivers(columns_of(body), body, Column)
     out = Rebuilt()
     if len(cols) < 2 or not body:
         return out
     top_of_body = body[0].top
     out.header_groups, out.header = header_of(head, cols, [r for r in rules if r not in full and r.y < top_of_body])
-    rows = merge_continuations([body_row(ln, cols) for ln in body], inner_rules)
+    out.header_groups = [lv for lv in out.header_groups if len(lv) > 1]     # one label over every column: a title
+    ruled = ruled_rows(body, rules, cols, nearest, cell_text)
+    if ruled and ruled[1]:                     # a ruled grid whose first column spans blocks of rows
+        out.rows, out.groups = ruled
+        return out
+    rows = ruled[0] if ruled else merge_continuations([body_row(ln, cols) for ln in body], inner_rules)
     parts = split_at_headers(rows, inner_rules)
     body_rules = [y for y in inner_rules if y > top_of_body]
     fill_rows(out, parts[0], body_rules)
@@ -149,18 +136,6 @@ def fill_rows(t: Rebuilt, rows: list[Row], rules: list[float]) -> None:
     t.rows = rows
     if label_columns(rows, len(t.header)) >= 2 and (sparse_first_column(rows) or centred_labels(rows)):
         t.rows, t.groups = group_column(rows, rules)
-
-
-def centred_labels(rows: list[Row]) -> bool:
-    """A first-column label on a line of its own, about half a row from the rows above and below it: a label
-    centred on the block of rows it spans (an HTML or Word table's rowspan cell), not a group row of its own."""
-    steps = sorted(b.mid - a.mid for a, b in zip(rows, rows[1:]) if not (a.label_only or b.label_only))
-    if not steps:
-        return False
-    pitch = steps[len(steps) // 2]
-    return any(r.label_only and r.cells[0] and 0 < k < len(rows) - 1
-               and r.mid - rows[k - 1].mid < 0.75 * pitch and rows[k + 1].mid - r.mid < 0.75 * pitch
-               for k, r in enumerate(rows))
 
 
 def is_header_row(rows: list[Row], k: int, rules: list[float]) -> bool:
@@ -192,14 +167,23 @@ def split_at_headers(rows: list[Row], rules: list[float]) -> list:
 def header_split(lines: list[Line], rules: list[float]) -> int:
     """Lines above the first internal rule (booktabs midrule) are the header; else the leading text-only lines."""
     if rules and lines:
-        first = min(rules)
-        n = sum(1 for ln in lines if ln.mid < first)
+        ys = sorted(rules)
+        n = sum(1 for ln in lines if ln.mid < ys[0])
+        for y in ys[1:]:          # a title row ruled off above the row of names: the names are header too
+            if not (0 < n < len(lines) and all(len(ln.runs) == 1 for ln in lines[:n]) and names_row(lines[n])):
+                break
+            n = sum(1 for ln in lines if ln.mid < y)
         if 0 < n < len(lines):
             return n
     for k, ln in enumerate(lines):
         if any(is_numeric(c.text) or value_units(c) for c in ln.runs[1:]):
             return max(1, k)
     return 1
+
+
+def names_row(ln: Line) -> bool:
+    """A row of names: no values, or set in bold throughout (a header cell's '7B' reads as a number)."""
+    return len(ln.runs) >= 2 and (ln.bold or not any(is_numeric(c.text) or value_units(c) for c in ln.runs))
 
 
 def header_of(head: list[Line], cols: list[Column],
@@ -209,10 +193,11 @@ def header_of(head: list[Line], cols: list[Column],
     levels: list[list[tuple[str, int]]] = []
     extents = name_extents(head[-1], cols) if head else []
     for ln in head:
-        under = [r for r in cmid if ln.bottom - 1 <= r.y <= ln.bottom + 1.5 * ln.size]
+        under = [r for r in cmid if ln.bottom - 1 <= r.y <= ln.bottom + 1.5 * ln.size
+                 and sum(1 for c in cols if r.x0 - 2 <= c.center <= r.x1 + 2) >= 2]   # not one cell's border
         if not under and ln is not head[-1]:
             named = {nearest(Chunk([w]), cols) for w in head[-1].words}
-            under = centred_between(ln, extents, lambda e: extents.index(e) not in named)
+            under = centred_between(ln, extents, lambda e: extents.index(e) not in named, head[head.index(ln) + 1])
         level, grouped = spanning_level(ln, under, cols)
         if level and levels and [n for _, n in levels[-1]] == [n for _, n in level]:
             levels[-1] = [(join_wrapped(a, b), n) for (a, n), (b, _) in zip(levels[-1], level)]   # a name on 2 lines
@@ -243,19 +228,29 @@ def name_extents(last: Line, cols: list[Column]) -> list[Column]:
     return out
 
 
-def centred_between(ln: Line, extents: list[Column], unnamed=lambda e: False) -> list[Rule]:
+def centred_between(ln: Line, extents: list[Column], unnamed=lambda e: False, below: Line | None = None) -> list[Rule]:
     """Runs of an upper header line centred over the gap between columns span the columns they reach
     (a multicolumn label with no cmidrule under it); returned as if a rule were drawn under them."""
+    left = left_spans(ln, extents, below) if below is not None else None
+    if left is not None:
+        return left
     out = []
     for c in ln.runs:
         over = [e for e in extents if overlap(c.x0, c.x1, e.x0, e.x1) > 0]
         homes = [next((k for k, e in enumerate(extents) if e.x0 - 1 <= (w.x0 + w.x1) / 2 <= e.x1 + 1), None)
                  for w in c.words]
         apart = None not in homes and len(set(homes)) >= 2        # each word over its own column: their names
+        if apart and len(set(homes)) == len(c.words):
+            continue
         if (len(over) >= 2 and not apart
                 and abs(c.center - (over[0].x0 + over[-1].x1) / 2) <= 0.1 * (over[-1].x1 - over[0].x0)):
             out.append(Rule(over[0].x0, over[-1].x1, ln.bottom))    # centred on the columns it reaches
             continue
+        values = extents[1:]
+        if (len(ln.runs) == 1 and len(values) >= 2 and c.x0 > extents[0].x1
+                and abs(c.center - (values[0].x0 + values[-1].x1) / 2) <= 0.05 * (values[-1].x1 - values[0].x0)):
+            out.append(Rule(values[0].x0, values[-1].x1, ln.bottom))   # the one label of its line, centred over
+            continue                                                    # all the value columns: it spans them
         if any(e.x0 - 1 <= c.center <= e.x1 + 1 for e in extents) or len(over) == 1 and unnamed(over[0]):
             continue                # over one column the lowest line leaves unnamed: that column's own name
                                     # ('Category' over short labels), set higher up and wider than its values
@@ -268,6 +263,25 @@ def centred_between(ln: Line, extents: list[Column], unnamed=lambda e: False) ->
     return out
 
 
+def left_spans(ln: Line, extents: list[Column], below: Line) -> list[Rule] | None:
+    """Group labels set flush left in their spans (a word processor's default): every run starts where a value
+    column starts, fewer runs than value columns; each spans to the column before the next run's, and the line
+    below names every column of each span (else it is a name wrapped onto two lines)."""
+    starts = [column_at(c.x0, extents) for c in ln.runs]
+    if not starts or None in starts or 0 in starts or len(starts) >= len(extents) - 1 or starts != sorted(set(starts)):
+        return None                                # over no column's start, or over the label column
+    ends = [k - 1 for k in starts[1:]] + [len(extents) - 1]
+    named = {column_at(c.x0, extents) for c in below.runs}
+    if all(a == b for a, b in zip(starts, ends)) or not all(k in named for a, b in zip(starts, ends)
+                                                             for k in range(a, b + 1)):
+        return None
+    return [Rule(extents[a].x0, extents[b].x1, ln.bottom) for a, b in zip(starts, ends)]
+
+
+def column_at(x: float, extents: list[Column]) -> int | None:
+    return next((k for k, e in enumerate(extents) if abs(x - e.x0) <= 1.5), None)
+
+
 def spanning_level(ln: Line, under: list[Rule], cols: list[Column]) -> tuple[list[tuple[str, int]], set[int]]:
     """Words above a cmidrule label the columns the rule spans."""
     label, span, grouped = [""] * len(cols), [1] * len(cols), set()
@@ -277,6 +291,8 @@ def spanning_level(ln: Line, under: list[Rule], cols: list[Column]) -> tuple[lis
         if len(ks) < 2 or not ws:
             continue
         runs = chunks(ws)            # one rule under two labels (a \cline over both groups): split the columns
+        if len(runs) >= len(ks) and len({nearest(c, cols) for c in runs}) == len(runs):
+            continue                 # a name over each column the rule spans: a ruled-off row of names, no group
         if len(runs) >= 2 and len(ks) >= 2 * len(runs):
             parts = [[k for k in ks if min(runs, key=lambda c: abs(c.center - cols[k].center)) is run] for run in runs]
         else:
@@ -302,7 +318,7 @@ def body_row(ln: Line, cols: list[Column]) -> Row:
         cells[0] = chs[0].text                   # a lone label, even centred across the table, names a group
         return Row(cells, ln.mid, True, bool(re.match(r"[a-z(]", chs[0].text)), chs[0].bold)
     for c in chs:
-        parts = value_units(c) or [c]
+        parts = value_units(c) or split_run(c, cols, lambda part: nearest(part, cols))
         for part in parts:
             k = nearest(part, cols)
             cells[k] = f"{cells[k]} {cell_text(part)}".strip()
@@ -328,47 +344,6 @@ def merge_continuations(rows: list[Row], rules: list[float]) -> list[Row]:
                 continue
         out.append(r)
     return out
-
-
-def label_columns(rows: list[Row], width: int) -> int:
-    data = [r for r in rows if not r.label_only]
-    for k in range(width):
-        filled = [r.cells[k] for r in data if r.cells[k]]
-        if k == 0 and len(filled) <= len(data) / 2:
-            continue                      # a sparse first column ('32K' once per block) labels groups of rows
-        if filled and sum(1 for t in filled if is_numeric(t) or t in ("-", "–", "—")) >= len(filled) / 2:
-            return k
-    return 1
-
-
-def sparse_first_column(rows: list[Row]) -> bool:
-    data = [r for r in rows if not r.label_only]
-    return bool(data) and sum(1 for r in rows if r.cells[0]) <= len(data) / 2
-
-
-def group_column(rows: list[Row], rules: list[float]) -> tuple[list[Row], list[tuple[str, int]]]:
-    """Column 0 names blocks of rows (a vertically centred 'rowspan' label): give each row its block's label."""
-    labels = [(r.cells[0], r.mid) for r in rows if r.cells[0]]
-    data = [r for r in rows if not (r.label_only and r.cells[0]) and any(r.cells[1:])]
-    for r in data:
-        r.cells[0] = block_label(r.mid, labels, rules)
-    groups: list[tuple[str, int]] = []
-    for r in data:
-        if groups and groups[-1][0] == r.cells[0]:
-            groups[-1] = (r.cells[0], groups[-1][1] + 1)
-        else:
-            groups.append((r.cells[0], 1))
-    return data, groups
-
-
-def block_label(y: float, labels: list[tuple[str, float]], rules: list[float]) -> str:
-    if not labels:
-        return ""
-    if rules:
-        lo = max((r for r in rules if r < y), default=float("-inf"))
-        hi = min((r for r in rules if r > y), default=float("inf"))
-        return " ".join(t for t, m in labels if lo < m < hi)
-    return min(labels, key=lambda lm: abs(lm[1] - y))[0]
 
 
 def to_markup(t: Rebuilt) -> list[str]:
