@@ -4,9 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from index.names import key
-
-from . import query
+from . import profile, query
 from .catalog import Catalog
 from .claims import ClaimsPath
 from .compose import (Draft, ahead, ambiguity_notes, better_first, decimals, model_label,
@@ -16,26 +14,6 @@ from .corpus import CorpusPath
 from .guard import SafeDB
 from .plan import Intent, Plan
 
-
-def fact_text(r: dict) -> str:
-    return r["value_text"] if r["value"] is None else value_text(r)
-
-
-def fact_label(r: dict) -> str:
-    """The header that names what a fact is: the one that is not the model's own name."""
-    own = {key(n) for n in (r.get("model_id"), r.get("subject")) if n}
-    heads = [h for h in (r.get("row_header"), r.get("col_header"))
-             if h and not any(o in key(h) or key(h) in o for o in own)]
-    return heads[0] if heads else r["attribute"].replace("_", " ")
-
-
-MAX_BENCH_ROWS = 15          # a model's benchmarks listed in one ranking of them
-# 'X's average across all its benchmarks' asks for our mean even where a table prints an 'Avg.' of its own columns.
-ACROSS = re.compile(r"\b(?:all|every|across|over (?:its|their|the) benchmarks)\b", re.I)
-# A ranking with a model and no benchmark ranks the model's benchmarks only when the question is about its scores
-# ('best benchmark', 'lowest score', 'where is it weakest'), not 'the highest quality data bucket'.
-ABOUT_SCORES = re.compile(r"\b(?:benchmarks?|scores?|tasks?|evals?|evaluations?|weak(?:est|er|ness)?|"
-                          r"strong(?:est|er)?|strengths?)\b", re.I)
 
 
 class SqlPath:
@@ -152,11 +130,11 @@ class SqlPath:
 
     def on_rank(self, plan: Plan):
         if plan.attributes and not plan.bench_ids and not plan.model_ids:
-            return self.rank_facts(plan)
+            return profile.rank_facts(self, plan)
         if plan.own_best and len(plan.models) == 1:        # 'what is Foo-7B's best benchmark?': its own scores
-            return self.rank_benchmarks(plan)
+            return profile.rank_benchmarks(self, plan)
         if not plan.bench_ids:
-            return self.rank_benchmarks(plan) if len(plan.models) == 1 and ABOUT_SCORES.search(plan.question) else None
+            return profile.rank_benchmarks(self, plan) if len(plan.models) == 1 and profile.about_scores(plan) else None
         if plan.reference is not None:                  # 'which models beat X on Y?': X's score is the bar
             at = query.scores(self.db, plan, plan.reference.ids, plan.bench_ids)
             bar = query.pick_setting(at.rows, plan.setting_words)
@@ -190,51 +168,6 @@ class SqlPath:
             d.lines.append("(In this table lower is better, as its caption says.)")
         return d, res.sql, rows
 
-    def rank_facts(self, plan: Plan):
-        """'Which model has the most parameters?': models ordered by the fact, with its source."""
-        res = query.ranked_facts(self.db, plan, plan.attributes[0], plan.descending)
-        if not res.rows:
-            return None
-        d = Draft()
-        first = res.rows[0]
-        word = {"context_length": ("longest", "shortest")}.get(plan.attributes[0], ("most", "least"))[
-            0 if plan.descending else 1]
-        label = fact_label(first)
-        ties = [r for r in res.rows if r["amount"] == first["amount"]]
-        who = " and ".join(model_label(r["model_id"], self.cat) for r in ties[:MAX_BENCH_ROWS])
-        d.lines.append(f"{who} {'have' if len(ties) > 1 else 'has'} the {word} {label}: **{fact_text(first)}** — "
-                       f"{d.source(first)}.")
-        d.lines += ["", "| Model | " + label + " | Source |", "|---|---:|---|"]
-        d.lines += [f"| {model_label(r['model_id'], self.cat).replace('**', '')} | {fact_text(r)} | "
-                    f"{d.source(r).replace('|', '/')} |" for r in res.rows[:MAX_BENCH_ROWS]]
-        return d, res.sql, res.rows
-
-    def rank_benchmarks(self, plan: Plan):
-        """'What is X's best benchmark?', 'Where is X weakest?': the model's benchmarks ordered by its score."""
-        d, sqls, rows = Draft(), [], []
-        word = "highest" if plan.descending else "lowest"
-        for mid in plan.models[0].ids[:3]:
-            res = query.model_benchmarks(self.db, plan, mid, plan.descending)
-            if not res.rows:
-                continue
-            sqls.append(res.sql)
-            rows += res.rows
-            first = res.rows[0]
-            d.lines.append(f"{model_label(mid, self.cat)} scores {word} on **{first['benchmark_id']}**: "
-                           f"**{value_text(first)}** — {d.source(first)}.")
-            shown = res.rows[:MAX_BENCH_ROWS]
-            d.lines += ["", f"Its {len(shown)} {word} scores of {len(res.rows)} benchmarks:" if len(res.rows) >
-                        len(shown) else f"All {len(res.rows)} of its benchmarks, {word} first:", "",
-                        "| Benchmark | Score | Source |", "|---|---:|---|"]
-            d.lines += [f"| {r['benchmark_id']}{setting_label(r)} | {value_text(r)} | {d.source(r).replace('|', '/')} |"
-                        for r in shown]
-            d.lines.append("")
-        if not rows:
-            return None
-        d.lines.append("(Benchmarks use different scales: this orders raw scores on 0-100 scales, and leaves out "
-                       "averages, 0-10 and Elo-like scales, and tables where lower is better.)")
-        return d, "\n;\n".join(sqls), rows
-
     def on_diff(self, plan: Plan):
         found = self.on_lookup(plan)
         if not found:
@@ -258,8 +191,8 @@ class SqlPath:
         if not plan.model_ids and plan.bench_ids:
             return self.average_across_models(plan)
         if not plan.bench_ids and len(plan.models) == 1 and (
-                not self.printed_average(plan) or not (plan.table_no or plan.papers) and ACROSS.search(plan.question)):
-            return self.average_of_model(plan)
+                not profile.printed_average(self, plan) or profile.across_all(plan)):
+            return profile.average_of_model(self, plan)
         found = self.on_lookup(plan)
         if not found:
             return None
@@ -281,35 +214,6 @@ class SqlPath:
                 d.lines.insert(0, f"Average for {over}: ({expr}) / {len(picked)} = "
                                   f"**{round(mean, decimals(*picked) + 2):g}**.")
         return d, sql, rows
-
-    def printed_average(self, plan: Plan) -> bool:
-        """The papers print an average for the model (an 'Avg.' column): that is the answer, not one of ours."""
-        rows = query.scores(self.db, plan, plan.model_ids, None).rows
-        return any((self.cat.benchmarks.get(r["benchmark_id"]) or {}).get("category") == "aggregate" for r in rows)
-
-    def average_of_model(self, plan: Plan):
-        """'X's average over all its benchmarks': the mean of its score on each benchmark of a 0-100 scale (the
-        rows a ranking of its benchmarks uses), with every term shown up to a bound."""
-        d, sqls, rows = Draft(), [], []
-        for mid in plan.models[0].ids[:3]:
-            res = query.model_benchmarks(self.db, plan, mid, True)
-            if not res.rows:
-                continue
-            sqls.append(res.sql)
-            rows += res.rows
-            terms = res.rows
-            mean = sum(r["value"] for r in terms) / len(terms)
-            expr = " + ".join(value_text(r) for r in terms[:MAX_BENCH_ROWS]) + (
-                f" + … ({len(terms) - MAX_BENCH_ROWS} more)" if len(terms) > MAX_BENCH_ROWS else "")
-            d.lines.append(f"Average of {model_label(mid, self.cat)} over its {len(terms)} benchmarks: ({expr}) / "
-                           f"{len(terms)} = **{round(mean, decimals(*terms) + 2):g}**.")
-            d.lines += [f"- {r['benchmark_id']}{setting_label(r)}: {value_text(r)} — {d.source(r)}"
-                        for r in terms[:MAX_BENCH_ROWS]]
-        if not rows:
-            return None
-        d.lines.append("(Benchmarks use different scales: this averages the scores on 0-100 scales, one per "
-                       "benchmark, and leaves out averages, 0-10 and Elo-like scales, and tables where lower is better.)")
-        return d, "\n;\n".join(sqls), rows
 
     def average_across_models(self, plan: Plan):
         combos, _ = query.chosen_settings(self.db, plan, None, plan.bench_ids)
@@ -338,7 +242,7 @@ class SqlPath:
         if not res.rows:
             return self.size_from_name(plan)
         d = Draft()
-        labels = [fact_label(r) for r in res.rows]
+        labels = [profile.fact_label(r) for r in res.rows]
         for r, label in zip(res.rows, labels):
             shown = f"{r['value_text']}" if r["value"] is None else value_text(r)
             if labels.count(label) > 1:           # one cell, two facts: 'Experts (active / total)' = '2 / 16'
