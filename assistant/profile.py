@@ -4,16 +4,14 @@ are compared only on 0-100 ones (query.model_benchmarks says which), and the ans
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from index.names import key
 
 from . import query
+from .catalog import Catalog
 from .compose import Draft, decimals, model_label, setting_label, value_text
+from .guard import SafeDB
 from .plan import Plan
-
-if TYPE_CHECKING:
-    from .sqlpath import SqlPath
 
 MAX_BENCH_ROWS = 15          # a model's benchmarks listed in one ranking of them
 # 'X's average across all its benchmarks' asks for our mean even where a table prints an 'Avg.' of its own columns.
@@ -45,9 +43,9 @@ def fact_text(r: dict) -> str:
     return r["value_text"] if r["value"] is None else value_text(r)
 
 
-def rank_facts(path: SqlPath, plan: Plan):
+def rank_facts(db: SafeDB, cat: Catalog, plan: Plan):
     """'Which model has the most parameters?': models ordered by the fact, with its source."""
-    res = query.ranked_facts(path.db, plan, plan.attributes[0], plan.descending)
+    res = query.ranked_facts(db, plan, plan.attributes[0], plan.descending)
     if not res.rows:
         return None
     d = Draft()
@@ -56,27 +54,27 @@ def rank_facts(path: SqlPath, plan: Plan):
         0 if plan.descending else 1]
     label = fact_label(first)
     ties = [r for r in res.rows if r["amount"] == first["amount"]]
-    who = " and ".join(model_label(r["model_id"], path.cat) for r in ties[:MAX_BENCH_ROWS])
+    who = " and ".join(model_label(r["model_id"], cat) for r in ties[:MAX_BENCH_ROWS])
     d.lines.append(f"{who} {'have' if len(ties) > 1 else 'has'} the {word} {label}: **{fact_text(first)}** — "
                    f"{d.source(first)}.")
     d.lines += ["", "| Model | " + label + " | Source |", "|---|---:|---|"]
-    d.lines += [f"| {model_label(r['model_id'], path.cat).replace('**', '')} | {fact_text(r)} | "
+    d.lines += [f"| {model_label(r['model_id'], cat).replace('**', '')} | {fact_text(r)} | "
                 f"{d.source(r).replace('|', '/')} |" for r in res.rows[:MAX_BENCH_ROWS]]
     return d, res.sql, res.rows
 
 
-def rank_benchmarks(path: SqlPath, plan: Plan):
+def rank_benchmarks(db: SafeDB, cat: Catalog, plan: Plan):
     """'What is X's best benchmark?', 'Where is X weakest?': the model's benchmarks ordered by its score."""
     d, sqls, rows = Draft(), [], []
     word = "highest" if plan.descending else "lowest"
     for mid in plan.models[0].ids[:3]:
-        res = query.model_benchmarks(path.db, plan, mid, plan.descending)
+        res = query.model_benchmarks(db, plan, mid, plan.descending)
         if not res.rows:
             continue
         sqls.append(res.sql)
         rows += res.rows
         first = res.rows[0]
-        d.lines.append(f"{model_label(mid, path.cat)} scores {word} on **{first['benchmark_id']}**: "
+        d.lines.append(f"{model_label(mid, cat)} scores {word} on **{first['benchmark_id']}**: "
                        f"**{value_text(first)}** — {d.source(first)}.")
         shown = res.rows[:MAX_BENCH_ROWS]
         d.lines += ["", f"Its {len(shown)} {word} scores of {len(res.rows)} benchmarks:" if len(res.rows) >
@@ -92,18 +90,18 @@ def rank_benchmarks(path: SqlPath, plan: Plan):
     return d, "\n;\n".join(sqls), rows
 
 
-def printed_average(path: SqlPath, plan: Plan) -> bool:
+def printed_average(db: SafeDB, cat: Catalog, plan: Plan) -> bool:
     """The papers print an average for the model (an 'Avg.' column): that is the answer, not one of ours."""
-    rows = query.scores(path.db, plan, plan.model_ids, None).rows
-    return any((path.cat.benchmarks.get(r["benchmark_id"]) or {}).get("category") == "aggregate" for r in rows)
+    rows = query.scores(db, plan, plan.model_ids, None).rows
+    return any((cat.benchmarks.get(r["benchmark_id"]) or {}).get("category") == "aggregate" for r in rows)
 
 
-def average_of_model(path: SqlPath, plan: Plan):
+def average_of_model(db: SafeDB, cat: Catalog, plan: Plan):
     """'X's average over all its benchmarks': the mean of its score on each benchmark of a 0-100 scale (the
     rows a ranking of its benchmarks uses), with every term shown up to a bound."""
     d, sqls, rows = Draft(), [], []
     for mid in plan.models[0].ids[:3]:
-        res = query.model_benchmarks(path.db, plan, mid, True)
+        res = query.model_benchmarks(db, plan, mid, True)
         if not res.rows:
             continue
         sqls.append(res.sql)
@@ -112,7 +110,7 @@ def average_of_model(path: SqlPath, plan: Plan):
         mean = sum(r["value"] for r in terms) / len(terms)
         expr = " + ".join(value_text(r) for r in terms[:MAX_BENCH_ROWS]) + (
             f" + … ({len(terms) - MAX_BENCH_ROWS} more)" if len(terms) > MAX_BENCH_ROWS else "")
-        d.lines.append(f"Average of {model_label(mid, path.cat)} over its {len(terms)} benchmarks: ({expr}) / "
+        d.lines.append(f"Average of {model_label(mid, cat)} over its {len(terms)} benchmarks: ({expr}) / "
                        f"{len(terms)} = **{round(mean, decimals(*terms) + 2):g}**.")
         d.lines += [f"- {r['benchmark_id']}{setting_label(r)}: {value_text(r)} — {d.source(r)}"
                     for r in terms[:MAX_BENCH_ROWS]]

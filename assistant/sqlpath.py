@@ -130,11 +130,12 @@ class SqlPath:
 
     def on_rank(self, plan: Plan):
         if plan.attributes and not plan.bench_ids and not plan.model_ids:
-            return profile.rank_facts(self, plan)
+            return profile.rank_facts(self.db, self.cat, plan)
         if plan.own_best and len(plan.models) == 1:        # 'what is Foo-7B's best benchmark?': its own scores
-            return profile.rank_benchmarks(self, plan)
+            return profile.rank_benchmarks(self.db, self.cat, plan)
         if not plan.bench_ids:
-            return profile.rank_benchmarks(self, plan) if len(plan.models) == 1 and profile.about_scores(plan) else None
+            one = len(plan.models) == 1 and profile.about_scores(plan)     # 'what is X's best benchmark?'
+            return profile.rank_benchmarks(self.db, self.cat, plan) if one else None
         if plan.reference is not None:                  # 'which models beat X on Y?': X's score is the bar
             at = query.scores(self.db, plan, plan.reference.ids, plan.bench_ids)
             bar = query.pick_setting(at.rows, plan.setting_words)
@@ -191,8 +192,8 @@ class SqlPath:
         if not plan.model_ids and plan.bench_ids:
             return self.average_across_models(plan)
         if not plan.bench_ids and len(plan.models) == 1 and (
-                not profile.printed_average(self, plan) or profile.across_all(plan)):
-            return profile.average_of_model(self, plan)
+                not profile.printed_average(self.db, self.cat, plan) or profile.across_all(plan)):
+            return profile.average_of_model(self.db, self.cat, plan)
         found = self.on_lookup(plan)
         if not found:
             return None
