@@ -1,4 +1,5 @@
-"""What a test may accept as a right answer: the scoring rules of the evaluation, kept apart from the code under test.
+"""What a test may accept as a right answer: the scoring rules of the evaluation (assistant/score.py, a copy of the
+shared scorer), kept apart from the answering code.
 
 - A number counts when it stands on its own (`30.4`, `1,024`), never inside a word or a longer number (`GLM-4`,
   `v30.45`), and never as a citation: table, figure, section and page numbers (`Table 4`, `p. 10`) are dropped first.
@@ -12,58 +13,15 @@
 """
 from __future__ import annotations
 
-import re
-
-NUM = re.compile(r"(?<![\w.\-])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.\-])\d+(?:\.\d+)?")
-CITATION = re.compile(r"(?:\b(?:Table|Tables|Figure|Fig\.|Section|Sec\.|page|pages|p\.|pp\.)|§)\s*\d+(?:\.\d+)*"
-                      r"(?:\s*[-–,]\s*\d+(?:\.\d+)*)*", re.I)
-ABSTAIN = re.compile(
-    r"not (?:been )?(?:reported|found|available|included|listed|mentioned|present|covered|in (?:the|any|my))|"
-    r"no (?:reported |matching )?(?:data|score|result|record|information|value|answer|evidence|entry|mention)|"
-    r"(?:couldn't|could not|cannot|can't|unable to) (?:find|answer|locate)|"
-    r"(?:does|do|did) not (?:report|include|contain|list|mention|cover|appear)|"
-    r"doesn't (?:report|include|contain|list|appear)|don't have|outside (?:the|my) |out of scope|"
-    r"can only (?:answer|help)|only (?:answer|cover|know)|isn't (?:reported|in)|aren't (?:reported|in)|"
-    r"none of the (?:indexed )?(?:papers|documents|sources)",
-    re.I)
-
-
-def numbers(text: str) -> list[float]:
-    """Numbers stated in the text, without the numbers of citations."""
-    return [float(m.replace(",", "")) for m in NUM.findall(CITATION.sub(" ", text))]
+from assistant.score import ABSTAIN, CITATION, NUM, check, has_word, numbers  # noqa: F401 - the scorer's rules
 
 
 def has_number(text: str, want: float) -> bool:
     return any(abs(n - float(want)) < 1e-6 for n in numbers(text))
 
 
-def has_word(text: str, word: str) -> bool:
-    """The word (or phrase) stands on its own, or with a plain inflection."""
-    return re.search(r"(?<!\w)" + re.escape(word.lower()) + r"(?:s|es|d|ed|ing)?(?!\w)", text.lower()) is not None
-
-
 def abstains(text: str) -> bool:
     return ABSTAIN.search(text) is not None
-
-
-def _has_token(text: str, token: str | float) -> bool:
-    return has_number(text, token) if isinstance(token, (int, float)) else has_word(text, token)
-
-
-def check(case: dict, answer: str) -> tuple[bool, str]:
-    """A gold case (the fields of dev.jsonl: all, any, kw_all, kw_any, forbid, abstain) against an answer."""
-    bad = [f for f in case.get("forbid", []) if has_number(answer, f)]
-    if case.get("abstain"):
-        if not abstains(answer):
-            return False, "did not abstain"
-        return (not bad), (f"forbidden {bad}" if bad else "ok")
-    miss = [n for n in case.get("all", []) if not has_number(answer, n)]
-    miss += [g for g in case.get("any", []) if not any(_has_token(answer, t) for t in g)]
-    miss += [k for k in case.get("kw_all", []) if not has_word(answer, k)]
-    miss += [g for g in case.get("kw_any", []) if not any(has_word(answer, k) for k in g)]
-    if miss or bad:
-        return False, f"missing {miss}" + (f" forbidden {bad}" if bad else "")
-    return True, "ok"
 
 
 def assert_case(case: dict, answer: str) -> None:

@@ -161,7 +161,7 @@ CASES = [
     {'id': 'Q19', 'q': 'What is the average GSM8K score across the models in Table 2 of the ChatGLM report?', 'any': [[91.17, 91.167]]},
     {'id': 'Q20', 'q': "What's Qwen2-7B-Instruct's score on LiveCodeBench?", 'all': [26.6]},
     {'id': 'Q21', 'q': 'Does Qwen2-72B-Instruct beat Llama-3-70B-Instruct on MBPP?', 'all': [80.2, 82.3]},
-    {'id': 'Q22', 'q': "Tell me about GLM-4.5-Air's architecture", 'kw_all': ['106']},
+    {'id': 'Q22', 'q': "Tell me about GLM-4.5-Air's architecture", 'kw_all': ['106B']},
     {'id': 'Q23', 'q': 'What is the Llama-3-8B-Instruct score on the English in-house knowledge evaluation?', 'all': [71.01]},
     {'id': 'Q24', 'q': "What is Qwen2-72B-Instruct's MATH score in the technical report?", 'all': [69.0], 'forbid': [59.7]},
     {'id': 'Q25', 'q': 'Qwen2-57B-A14B-Instruct GSM8K', 'all': [85.3]},
