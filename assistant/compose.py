@@ -5,6 +5,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from index import order
+
 from .answer import Source
 from .catalog import Catalog
 from .query import conflicts, group_values, shots
@@ -92,7 +94,7 @@ def yes_no(plan, first: dict, second: dict) -> str:
 EVERY = re.compile(r"\b(?:every|all|each|always|across the board)\b", re.I)
 
 
-LOWER_BETTER = re.compile(r"lower,? (?:is )?(?:the )?better|\(lower\b[^)]*\bbetter\)|↓", re.I)
+LOWER_BETTER = re.compile(order.LOWER_BETTER, re.I)         # the index's rule, which rankings use too
 
 
 def better_first(r: dict) -> float:

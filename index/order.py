@@ -18,7 +18,9 @@ import duckdb
 COMBO = "coalesce(s.setting, '') || chr(31) || coalesce(s.grp, '') || chr(31) || coalesce(s.metric, '')"
 PREF = ("row_number() OVER (PARTITION BY s.model_id, s.benchmark_id ORDER BY p.precedence, s.source_kind = 'text', "
         "length(coalesce(s.setting, '')) DESC, s.score_id)")
-LOWER_BETTER = r"lower(,)? (is )?the better|lower is better"
+# A caption saying lower is better ('lower is better', 'the lower, the better', '(lower values are better)', '↓'):
+# read here for rankings and by assistant/compose.py for comparisons, so both order a table the same way.
+LOWER_BETTER = r"lower,? (?:is )?(?:the )?better|\(lower\b[^)]*\bbetter\)|↓"
 RANK_COLUMNS = ["benchmark_id", "model_id", "paper_id", "table_no", "combo", "setting", "grp", "metric",
                 "pref", "value", "lower_better"]
 RANKS_DDL = """CREATE TABLE IF NOT EXISTS score_ranks (
