@@ -351,9 +351,7 @@ def filters_text(plan: Plan, cat: Catalog) -> str:
 def bounded(items: list[str], limit: int = 12) -> str:
     """'a, b, c and 312 more': answers stay short at any corpus size."""
     items = list(items)
-    if len(items) <= limit:
-        return ", ".join(items)
-    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    return bounded_count(items, len(items), limit)
 
 
 def mentions_all(text: str, plan: Plan) -> bool:

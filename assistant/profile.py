@@ -14,6 +14,7 @@ from .guard import SafeDB
 from .plan import Plan
 
 MAX_BENCH_ROWS = 15          # a model's benchmarks listed in one ranking of them
+LEFT_OUT = "averages, 0-10 and Elo-like scales, and tables where lower is better"   # query.model_benchmarks
 # 'X's average across all its benchmarks' asks for our mean even where a table prints an 'Avg.' of its own columns.
 ACROSS = re.compile(r"\b(?:all|every|across|over (?:its|their|the) benchmarks)\b", re.I)
 # A ranking with a model and no benchmark ranks the model's benchmarks only when the question is about its scores
@@ -65,29 +66,36 @@ def rank_facts(db: SafeDB, cat: Catalog, plan: Plan):
 
 def rank_benchmarks(db: SafeDB, cat: Catalog, plan: Plan):
     """'What is X's best benchmark?', 'Where is X weakest?': the model's benchmarks ordered by its score."""
-    d, sqls, rows = Draft(), [], []
+    found, sqls = benchmark_rows(db, plan, plan.descending)
+    if not found:
+        return None
+    d = Draft()
     word = "highest" if plan.descending else "lowest"
-    for mid in plan.models[0].ids[:3]:
-        res = query.model_benchmarks(db, plan, mid, plan.descending)
-        if not res.rows:
-            continue
-        sqls.append(res.sql)
-        rows += res.rows
-        first = res.rows[0]
+    for mid, rows in found:
+        first = rows[0]
         d.lines.append(f"{model_label(mid, cat)} scores {word} on **{first['benchmark_id']}**: "
                        f"**{value_text(first)}** — {d.source(first)}.")
-        shown = res.rows[:MAX_BENCH_ROWS]
-        d.lines += ["", f"Its {len(shown)} {word} scores of {len(res.rows)} benchmarks:" if len(res.rows) >
-                    len(shown) else f"All {len(res.rows)} of its benchmarks, {word} first:", "",
+        shown = rows[:MAX_BENCH_ROWS]
+        d.lines += ["", f"Its {len(shown)} {word} scores of {len(rows)} benchmarks:" if len(rows) >
+                    len(shown) else f"All {len(rows)} of its benchmarks, {word} first:", "",
                     "| Benchmark | Score | Source |", "|---|---:|---|"]
         d.lines += [f"| {r['benchmark_id']}{setting_label(r)} | {value_text(r)} | {d.source(r).replace('|', '/')} |"
                     for r in shown]
         d.lines.append("")
-    if not rows:
-        return None
-    d.lines.append("(Benchmarks use different scales: this orders raw scores on 0-100 scales, and leaves out "
-                   "averages, 0-10 and Elo-like scales, and tables where lower is better.)")
-    return d, "\n;\n".join(sqls), rows
+    d.lines.append(f"(Benchmarks use different scales: this orders raw scores on 0-100 scales, and leaves out "
+                   f"{LEFT_OUT}.)")
+    return d, "\n;\n".join(sqls), [r for _, rows in found for r in rows]
+
+
+def benchmark_rows(db: SafeDB, plan: Plan, descending: bool) -> tuple[list[tuple[str, list[dict]]], list[str]]:
+    """Each model the name covers (up to three) with its rows from query.model_benchmarks, and the SQL run."""
+    found, sqls = [], []
+    for mid in plan.models[0].ids[:3]:
+        res = query.model_benchmarks(db, plan, mid, descending)
+        if res.rows:
+            found.append((mid, res.rows))
+            sqls.append(res.sql)
+    return found, sqls
 
 
 def printed_average(db: SafeDB, cat: Catalog, plan: Plan) -> bool:
@@ -99,14 +107,11 @@ def printed_average(db: SafeDB, cat: Catalog, plan: Plan) -> bool:
 def average_of_model(db: SafeDB, cat: Catalog, plan: Plan):
     """'X's average over all its benchmarks': the mean of its score on each benchmark of a 0-100 scale (the
     rows a ranking of its benchmarks uses), with every term shown up to a bound."""
-    d, sqls, rows = Draft(), [], []
-    for mid in plan.models[0].ids[:3]:
-        res = query.model_benchmarks(db, plan, mid, True)
-        if not res.rows:
-            continue
-        sqls.append(res.sql)
-        rows += res.rows
-        terms = res.rows
+    found, sqls = benchmark_rows(db, plan, True)
+    if not found:
+        return None
+    d = Draft()
+    for mid, terms in found:
         mean = sum(r["value"] for r in terms) / len(terms)
         expr = " + ".join(value_text(r) for r in terms[:MAX_BENCH_ROWS]) + (
             f" + … ({len(terms) - MAX_BENCH_ROWS} more)" if len(terms) > MAX_BENCH_ROWS else "")
@@ -114,8 +119,6 @@ def average_of_model(db: SafeDB, cat: Catalog, plan: Plan):
                        f"{len(terms)} = **{round(mean, decimals(*terms) + 2):g}**.")
         d.lines += [f"- {r['benchmark_id']}{setting_label(r)}: {value_text(r)} — {d.source(r)}"
                     for r in terms[:MAX_BENCH_ROWS]]
-    if not rows:
-        return None
-    d.lines.append("(Benchmarks use different scales: this averages the scores on 0-100 scales, one per "
-                   "benchmark, and leaves out averages, 0-10 and Elo-like scales, and tables where lower is better.)")
-    return d, "\n;\n".join(sqls), rows
+    d.lines.append(f"(Benchmarks use different scales: this averages the scores on 0-100 scales, one per benchmark, "
+                   f"and leaves out {LEFT_OUT}.)")
+    return d, "\n;\n".join(sqls), [r for _, rows in found for r in rows]
