@@ -7,7 +7,7 @@ import re
 from . import query
 from .answer import Source
 from .catalog import Catalog
-from .compose import Draft
+from .compose import Draft, table_name
 from .guard import SafeDB
 from .plan import Plan
 
@@ -57,8 +57,8 @@ class CorpusPath:
             on.append(query.in_list("s.model_id", plan.model_ids, params))
         sql = ("SELECT p.paper_id, p.title, p.kind, p.file, count(*) AS scores, count(DISTINCT s.model_id) AS models,\n"
                "       list(DISTINCT s.benchmark_id ORDER BY s.benchmark_id) AS benchmarks,\n"
-               "       list(DISTINCT coalesce('Table ' || s.table_no, CASE WHEN s.source_kind = 'text' THEN "
-               "'the text' ELSE 'the “' || s.table_id || '” table' END)) AS tables,\n"
+               "       list(DISTINCT {'table_no': s.table_no, 'table_id': s.table_id, 'source_kind': s.source_kind,\n"
+               "                      'section': s.section}) AS tables,\n"
                "       list(s.raw_cell ORDER BY s.score_id) AS cells\n"
                "FROM papers p JOIN scores s ON s.paper_id = p.paper_id AND " + " AND ".join(on) +
                "\nGROUP BY p.paper_id, p.title, p.kind, p.file, p.precedence\nORDER BY p.precedence, p.paper_id")
@@ -70,7 +70,7 @@ class CorpusPath:
             return d, res.sql, res.rows
         d.lines.append(f"**{len(res.rows)}** of the indexed papers report {what}:")
         for r in res.rows[:LIMIT]:
-            tables = sorted(r["tables"], key=natural)
+            tables = sorted({table_name(t) for t in r["tables"]}, key=natural)     # as answers cite them
             cells = f" ({', '.join(c for c in r['cells'][:3])})" if plan.model_ids and plan.bench_ids else ""
             d.lines.append(f"- *{r['title']}* ({r['kind']}): {plural(r['scores'], 'score')}{cells} of "
                            f"{plural(r['models'], 'model')} on {', '.join(r['benchmarks'][:6])}, "
