@@ -84,7 +84,7 @@ class CorpusPath:
         where = query.scope_where(plan, params) + self.category_where(plan, params)
         if plan.bench_ids:
             where.append(query.in_list("s.benchmark_id", plan.bench_ids, params))
-        sql = ("SELECT s.model_id, count(*) AS scores, count(DISTINCT s.benchmark_id) AS benchmarks\n" + FROM
+        sql = ("SELECT s.model_id, count(*) AS scores, count(DISTINCT s.benchmark_id) AS benchmarks\n" + query.FROM
                + ("\nWHERE " + "\n  AND ".join(where) if where else "") +
                "\nGROUP BY s.model_id\nORDER BY scores DESC, s.model_id")
         res = query.run_all(self.db, sql, params)
@@ -104,7 +104,7 @@ class CorpusPath:
         if plan.model_ids:
             where.append(query.in_list("s.model_id", plan.model_ids, params))
         where.append("coalesce(b.category, '') <> 'aggregate'")
-        sql = ("SELECT s.benchmark_id, b.category, count(DISTINCT s.model_id) AS models, count(*) AS scores\n" + FROM
+        sql = ("SELECT s.benchmark_id, b.category, count(DISTINCT s.model_id) AS models, count(*) AS scores\n" + query.FROM
                + "\nLEFT JOIN benchmarks b ON b.benchmark_id = s.benchmark_id\nWHERE " + "\n  AND ".join(where) +
                "\nGROUP BY s.benchmark_id, b.category\nORDER BY models DESC, s.benchmark_id")
         res = query.run_all(self.db, sql, params)
@@ -151,9 +151,6 @@ class CorpusPath:
         for pid in plan.papers:
             d.sources.append(Source(paper=self.cat.papers[pid]["title"], paper_id=pid,
                                     table=f"Table {plan.table_no}" if plan.table_no else None))
-
-
-FROM = ("FROM scores s JOIN papers p ON p.paper_id = s.paper_id LEFT JOIN models m ON m.model_id = s.model_id")
 
 
 def natural(label: str) -> tuple:
