@@ -104,9 +104,9 @@ class CorpusPath:
         if plan.model_ids:
             where.append(query.in_list("s.model_id", plan.model_ids, params))
         where.append("coalesce(b.category, '') <> 'aggregate'")
-        sql = ("SELECT s.benchmark_id, b.category, count(DISTINCT s.model_id) AS models, count(*) AS scores\n" + query.FROM
-               + "\nLEFT JOIN benchmarks b ON b.benchmark_id = s.benchmark_id\nWHERE " + "\n  AND ".join(where) +
-               "\nGROUP BY s.benchmark_id, b.category\nORDER BY models DESC, s.benchmark_id")
+        sql = ("SELECT s.benchmark_id, b.category, count(DISTINCT s.model_id) AS models, count(*) AS scores\n"
+               + query.FROM + "\nLEFT JOIN benchmarks b ON b.benchmark_id = s.benchmark_id\nWHERE "
+               + "\n  AND ".join(where) + "\nGROUP BY s.benchmark_id, b.category\nORDER BY models DESC, s.benchmark_id")
         res = query.run_all(self.db, sql, params)
         if not res.rows:
             return None
