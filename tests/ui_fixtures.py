@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.apprun import _wait_ready, client_for, free_port  # noqa: F401 (re-exported to the tests)
+from bench.apprun import LLM_ENV, _wait_ready, client_for, free_port  # noqa: F401 (re-exported to the tests)
 from tests.conftest import copy_papers  # noqa: F401 (re-exported to the tests)
 
 # gradio_client pings a telemetry endpoint unless both are set; the tests stay on loopback.
@@ -31,9 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_S = 240  # the first run builds the score database
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# Settings that would switch on an LLM or dense retrieval; the tests use the rules-only assistant.
-LLM_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "PAPERQA_OPENAI_API_KEY", "PAPERQA_OPENAI_BASE_URL",
-           "PAPERQA_EMBED_BASE_URL")
 
 
 @dataclass(frozen=True)
